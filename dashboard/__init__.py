@@ -1,0 +1,1 @@
+"""The Dash app: pages for leaders, statisticians and planners (presents and collects only)."""

@@ -1,0 +1,1 @@
+"""Read, validate, convert and store actual values; the `targets` command line."""

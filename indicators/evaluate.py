@@ -1,0 +1,254 @@
+"""Evaluate every target for every region it applies to: status, gap, anticipated value.
+
+Vectorised over frames: one pass of merges and group sums, no loop over regions or
+targets, so it scales to millions of actual values.
+
+Status, for an evaluation year Y (the state of knowledge with data up to Y):
+- a target is *due* when its deadline year D <= Y; then it is `met` or `missed` on the
+  value of year D, or `no_data` when that value (or a baseline it needs) is missing;
+- before its deadline it is `on_track`, `at_risk` or `off_track` by the value anticipated
+  for year D from the region's own trend, or `no_data` without any value up to Y.
+
+Anticipated value: the UN ESCAP "anticipated progress" method extrapolates each series to
+the target year from its observed trend, giving recent observations more weight than
+older ones (ESCAP Statistics Division, Working Papers SD/WP/04 "weighted extrapolation",
+March 2017, and SD/WP/05 "Tracking progress towards the SDGs", May 2017; the time-weighted
+regression is described in the UNECE SDG progress-report technical notes, 2022). We fit
+a weighted least-squares line to the series' values up to Y,
+
+    v_t ~ a + b * t,   weights w_t = t - t_first + 1   (1 for the oldest year, rising by 1),
+
+    b = sum w (t - t_w)(v - v_w) / sum w (t - t_w)^2,   a = v_w - b * t_w,
+
+with t_w, v_w the weighted means, and anticipate v_D = a + b * D. ESCAP fits a growth
+rate; we fit a straight line because most targets here are rates and ratios that move
+by points, not by percent. The linear weights are our choice of "recent years weigh more".
+
+The anticipated value then gives the status, with the ESCAP idea of the share of the
+required progress that the trend delivers, r = (v_D - v_now) / (bound - v_now):
+- on_track: v_D meets the target;
+- at_risk: v_D falls short but r >= 0.5, or the target is met now and the trend leaves it;
+  also a single observation (no trend yet) that does not meet the target;
+- off_track: r < 0.5, including a trend going the wrong way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.regions import valid_on
+from indicators.schemas import Actuals
+
+ON_TRACK_SHARE = 0.5
+TOLERANCE = 1e-9
+
+LOWER_BOUND_KINDS = ("at_least", "equal", "range", "count_range", "cumulative", "milestone")
+UPPER_BOUND_KINDS = ("at_most", "equal", "range", "count_range", "zero")
+PREVIOUS_KINDS = ("higher_than_previous", "lower_than_previous")
+BASELINE_KINDS = ("annual_step", "reduction_vs_baseline")
+
+
+def evaluate(actuals: pd.DataFrame, targets: pd.DataFrame, memberships: pd.DataFrame,
+             year: int | None = None) -> pd.DataFrame:
+    """Evaluate `targets` (Catalogue.targets_frame) for the regions of `memberships`
+    (RegionRegister.memberships) on `actuals` (schemas.Actuals), as of `year`
+    (default: the latest period in `actuals`)."""
+    actuals = Actuals.validate(actuals)
+    year = int(year if year is not None else _latest_period(actuals))
+    rows = applicable(targets, memberships, year)
+    series = measure_series(actuals, targets)
+    rows["series_key"] = series_key(rows)
+    rows = rows.join(trend(series, year), on=["series_key", "region_code"])
+    rows = _add_bounds(rows, series, year)
+    rows["actual_due"] = _lookup(series, rows["series_key"], rows["region_code"],
+                                 rows["deadline_year"])
+    return _judge(rows, year)
+
+
+def _latest_period(actuals: pd.DataFrame) -> int:
+    return int(actuals["period"].max()) if len(actuals) else pd.Timestamp.today().year
+
+
+def applicable(targets: pd.DataFrame, memberships: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per (target, region of its class whose code held at the deadline)."""
+    rows = targets.merge(memberships, on="region_class", how="inner")
+    # An ongoing milestone is judged as of the evaluation year.
+    rows["deadline_year"] = rows["deadline_year"].fillna(year).astype(int)
+    month = rows["deadline"].where(rows["deadline"] != "ongoing", str(year))
+    month = month.where(month.str.len() != 4, month + "-12")
+    deadline_end = pd.to_datetime(month, format="%Y-%m") + pd.offsets.MonthEnd(0)
+    rows = rows[valid_on(rows, deadline_end)].drop(columns=["valid_from", "valid_to"])
+    return rows.reset_index(drop=True)
+
+
+def series_key(rows: pd.DataFrame) -> pd.Series:
+    """The series a target is judged on: the indicator itself, or a derived series."""
+    key = rows["indicator_id"].astype(str)
+    cumulative = rows["kind"] == "cumulative"
+    start = rows["period_start"].astype("Int64").astype(str)
+    key = key.mask(cumulative, key + "|sum_from_" + start)
+    return key.mask(rows["kind"] == "milestone", key + "|done")
+
+
+def measure_series(actuals: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """(series_key, region_code, period, value): raw series plus running sums and done flags."""
+    raw = actuals.rename(columns={"indicator_id": "series_key"})[
+        ["series_key", "region_code", "period", "value"]]
+    parts = [raw]
+    cumulative = targets.loc[targets["kind"] == "cumulative", ["indicator_id", "period_start"]]
+    for indicator_id, start in cumulative.drop_duplicates().itertuples(index=False):
+        parts.append(_running_sum(actuals, indicator_id, int(start)))
+    for indicator_id in targets.loc[targets["kind"] == "milestone", "indicator_id"].unique():
+        parts.append(_done_by(actuals, indicator_id))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _running_sum(actuals: pd.DataFrame, indicator_id: str, start: int) -> pd.DataFrame:
+    """Sum from `start` to each year; undefined after a missing year, which would hide a gap."""
+    values = actuals[(actuals["indicator_id"] == indicator_id) & (actuals["period"] >= start)]
+    values = values.sort_values(["region_code", "period"])
+    by_region = values.groupby("region_code", sort=False)
+    unbroken = (values["period"] - start) == by_region.cumcount()
+    total = by_region["value"].cumsum().where(unbroken)
+    return pd.DataFrame({"series_key": f"{indicator_id}|sum_from_{start}",
+                         "region_code": values["region_code"], "period": values["period"],
+                         "value": total}).dropna(subset=["value"])
+
+
+def _done_by(actuals: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """1 from the first year reported done onwards: a milestone once reached stays reached."""
+    values = actuals[actuals["indicator_id"] == indicator_id].sort_values(["region_code", "period"])
+    done = (values["value"] >= 1).astype(float).groupby(values["region_code"]).cummax()
+    return pd.DataFrame({"series_key": f"{indicator_id}|done", "region_code": values["region_code"],
+                         "period": values["period"], "value": done})
+
+
+def trend(series: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per (series_key, region): latest value and period up to `year`, weighted trend line."""
+    known = series[series["period"] <= year]
+    keys = ["series_key", "region_code"]
+    grouped = known.groupby(keys, sort=False)
+    t = known["period"].astype(float)
+    w = t - grouped["period"].transform("min") + 1.0
+    v = known["value"]
+    sums = pd.DataFrame({"w": w, "wt": w * t, "wv": w * v, "wtt": w * t * t, "wtv": w * t * v,
+                         "n": 1.0}).groupby([known["series_key"], known["region_code"]],
+                                            sort=False).sum()
+    t_mean = sums["wt"] / sums["w"]
+    v_mean = sums["wv"] / sums["w"]
+    spread = sums["wtt"] - sums["w"] * t_mean**2
+    slope = (sums["wtv"] - sums["w"] * t_mean * v_mean) / spread.where(spread > TOLERANCE)
+    latest = known.loc[grouped["period"].idxmax(), [*keys, "period", "value"]].set_index(keys)
+    return pd.DataFrame({
+        "latest_period": latest["period"], "latest_value": latest["value"],
+        "slope": slope.where(sums["n"] >= 2), "intercept": v_mean - slope * t_mean,
+        "observations": sums["n"],
+    })
+
+
+def _lookup(series: pd.DataFrame, keys: pd.Series, regions: pd.Series,
+            periods: pd.Series) -> np.ndarray:
+    """The series value at (key, region, period) for each row; NaN where not reported."""
+    indexed = series.set_index(["series_key", "region_code", "period"])["value"]
+    wanted = pd.MultiIndex.from_arrays([keys.to_numpy(), regions.to_numpy(),
+                                        pd.to_numeric(periods).astype("Int64").to_numpy()])
+    return indexed.reindex(wanted).to_numpy(dtype=float)
+
+
+def _anticipate(rows: pd.DataFrame, at_year: pd.Series) -> pd.Series:
+    return rows["intercept"] + rows["slope"] * at_year
+
+
+def _add_bounds(rows: pd.DataFrame, series: pd.DataFrame, year: int) -> pd.DataFrame:
+    """lower / upper bounds (NaN where open) that the value at the deadline must respect."""
+    kind = rows["kind"]
+    value = rows["target_value"].astype(float)
+    value_high = rows["target_value_high"].astype(float)
+    lower = pd.Series(np.where(kind.isin(LOWER_BOUND_KINDS), value, np.nan), index=rows.index)
+    lower = lower.mask(kind == "milestone", 1.0)
+    upper = pd.Series(np.where(kind.isin(UPPER_BOUND_KINDS), value, np.nan), index=rows.index)
+    upper = upper.mask(kind.isin(["range", "count_range"]), value_high).mask(kind == "zero", 0.0)
+
+    previous = _previous_value(rows, series, year)
+    lower = lower.mask(kind == "higher_than_previous", previous)
+    upper = upper.mask(kind == "lower_than_previous", previous)
+
+    baseline = _lookup(series, rows["indicator_id"], rows["region_code"], rows["baseline_year"])
+    years = rows["deadline_year"] - rows["baseline_year"]
+    raw_value = rows["value"].astype(float)
+    step_higher = (kind == "annual_step") & (rows["direction"] == "higher")
+    step_lower = (kind == "annual_step") & (rows["direction"] == "lower")
+    lower = lower.mask(step_higher, baseline + raw_value * years)
+    upper = upper.mask(step_lower, baseline - raw_value * years)
+    upper = upper.mask(kind == "reduction_vs_baseline", baseline * (1 - raw_value / 100))
+
+    rows["lower"], rows["upper"] = lower, upper
+    rows["strict"] = kind.isin(PREVIOUS_KINDS)
+    rows["baseline"] = np.select([kind.isin(BASELINE_KINDS), kind.isin(PREVIOUS_KINDS)],
+                                 [baseline, previous], default=np.nan)
+    return rows
+
+
+def _previous_value(rows: pd.DataFrame, series: pd.DataFrame, year: int) -> pd.Series:
+    """The value of the year before the deadline: reported if known by `year`, else anticipated."""
+    before = rows["deadline_year"] - 1
+    reported = pd.Series(_lookup(series, rows["indicator_id"], rows["region_code"], before),
+                         index=rows.index).where(before <= year)
+    return reported.fillna(_anticipate(rows, before).where(before > year))
+
+
+def _meets(x: pd.Series, rows: pd.DataFrame) -> pd.Series:
+    lower, upper, strict = rows["lower"], rows["upper"], rows["strict"]
+    slack_low = TOLERANCE * np.maximum(1.0, lower.abs())
+    slack_high = TOLERANCE * np.maximum(1.0, upper.abs())
+    above = np.where(strict, x > lower + slack_low, x >= lower - slack_low)
+    below = np.where(strict, x < upper - slack_high, x <= upper + slack_high)
+    return (lower.isna() | above) & (upper.isna() | below) & x.notna()
+
+
+def _bound_for(x: pd.Series, rows: pd.DataFrame) -> pd.Series:
+    """The bound a value is measured against: the one it breaks, else the binding one."""
+    lower, upper = rows["lower"], rows["upper"]
+    breaks_upper = upper.notna() & (x > upper)
+    return upper.where(breaks_upper | lower.isna(), lower)
+
+
+def _judge(rows: pd.DataFrame, year: int) -> pd.DataFrame:
+    due = rows["deadline_year"] <= year
+    has_bounds = rows["lower"].notna() | rows["upper"].notna()
+    actual = rows["actual_due"].where(due, rows["latest_value"])
+    actual_period = rows["deadline_year"].where(due, rows["latest_period"]).where(actual.notna())
+    anticipated = _anticipate(rows, rows["deadline_year"]).where(~due)
+    bound = _bound_for(actual, rows)
+    inside_range = rows["lower"].notna() & rows["upper"].notna() & _meets(actual, rows)
+    gap = (actual - bound).mask(inside_range, 0.0)
+
+    meets_now = _meets(actual, rows)
+    meets_later = _meets(anticipated, rows)
+    progress_bound = _bound_for(anticipated, rows)
+    share = (anticipated - actual) / (progress_bound - actual)
+    status = np.select(
+        [~has_bounds | actual.isna(),
+         due & meets_now, due,
+         meets_later, anticipated.notna() & meets_now,
+         anticipated.notna() & (share >= ON_TRACK_SHARE),
+         anticipated.notna(),
+         meets_now],
+        ["no_data", "met", "missed", "on_track", "at_risk", "at_risk", "off_track", "on_track"],
+        default="at_risk")
+    remaining_years = (rows["deadline_year"] - rows["latest_period"]).where(~due)
+    required = (bound - rows["latest_value"]) / remaining_years.where(remaining_years > 0)
+    return pd.DataFrame({
+        "region_code": rows["region_code"], "target_id": rows["target_id"],
+        "indicator_id": rows["indicator_id"], "region_class": rows["region_class"],
+        "document": rows["document"], "clause": rows["clause"], "kind": rows["kind"],
+        "deadline": rows["deadline"], "deadline_year": rows["deadline_year"],
+        "unit": rows["indicator_unit"], "direction": rows["direction"],
+        "target_value": bound.where(has_bounds),
+        "target_lower": rows["lower"], "target_upper": rows["upper"],
+        "baseline": rows["baseline"], "actual": actual, "actual_period": actual_period,
+        "gap": gap, "gap_pct": 100 * gap / bound.abs().where(bound.abs() > TOLERANCE),
+        "anticipated": anticipated, "required_yearly_change": required.where(~meets_now),
+        "due": due, "status": status, "as_of_year": year,
+    })

@@ -1,0 +1,84 @@
+"""The region register: Jilin's divisions, their GB/T 2260 codes and region classes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.catalogue import RegionClass
+from indicators.paths import regions_file
+
+LEVELS = ("province", "prefecture", "county")
+KINDS = ("province", "prefecture_city", "autonomous_prefecture", "district", "county_city",
+         "county", "autonomous_county")
+
+
+class RegisterError(ValueError):
+    """The region register is malformed."""
+
+
+@dataclass(frozen=True)
+class RegionRegister:
+    """One row per code; a code that changed (公主岭 220381 -> 220184) has two rows."""
+
+    regions: pd.DataFrame
+
+    @cached_property
+    def memberships(self) -> pd.DataFrame:
+        """One row per (region code, region class), with the code's validity."""
+        exploded = self.regions.assign(region_class=self.regions["classes"].str.split()).explode(
+            "region_class")
+        return exploded[["code", "region_class", "valid_from", "valid_to"]].rename(
+            columns={"code": "region_code"}).reset_index(drop=True)
+
+    def members(self, region_class: str, on: dt.date | None = None) -> list[str]:
+        """Codes in `region_class`, valid on the date `on` if given."""
+        rows = self.memberships[self.memberships["region_class"] == region_class]
+        if on is not None:
+            rows = rows[valid_on(rows, pd.Timestamp(on))]
+        return rows["region_code"].tolist()
+
+    def name(self, code: str, language: str = "zh") -> str:
+        column = "name_zh" if language == "zh" else "name_en"
+        return str(self.regions.set_index("code").at[code, column])
+
+
+def valid_on(rows: pd.DataFrame, moment: pd.Timestamp | pd.Series) -> pd.Series:
+    """Whether each row's code held at `moment` (valid_from inclusive, valid_to exclusive)."""
+    starts_ok = rows["valid_from"].isna() | (rows["valid_from"] <= moment)
+    ends_ok = rows["valid_to"].isna() | (rows["valid_to"] > moment)
+    return starts_ok & ends_ok
+
+
+def load_regions(path: Path | None = None) -> RegionRegister:
+    path = path or regions_file()
+    regions = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for column in ("valid_from", "valid_to"):
+        regions[column] = pd.to_datetime(regions[column].replace("", None), format="%Y-%m-%d")
+    _check(regions, path.name)
+    return RegionRegister(regions)
+
+
+def _check(regions: pd.DataFrame, name: str) -> None:
+    problems: list[str] = []
+    bad_codes = regions.loc[~regions["code"].str.fullmatch(r"[0-9]{6}"), "code"]
+    problems += [f"code {code!r} is not six digits" for code in bad_codes]
+    problems += [f"code {code} appears twice" for code in
+                 regions.loc[regions["code"].duplicated(), "code"]]
+    known = set(regions["code"])
+    problems += [f"{row.code}: parent {row.parent_code} is not in the register"
+                 for row in regions.itertuples()
+                 if row.parent_code and row.parent_code not in known]
+    problems += [f"{row.code}: unknown level {row.level!r}" for row in regions.itertuples()
+                 if row.level not in LEVELS]
+    problems += [f"{row.code}: unknown kind {row.kind!r}" for row in regions.itertuples()
+                 if row.kind not in KINDS]
+    classes = {c.value for c in RegionClass}
+    problems += [f"{row.code}: unknown region class {cls!r}" for row in regions.itertuples()
+                 for cls in row.classes.split() if cls not in classes]
+    if problems:
+        raise RegisterError(f"{name}: " + "; ".join(problems))

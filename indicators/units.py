@@ -1,0 +1,80 @@
+"""The one pint registry of the program, read from `units.txt`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pint
+
+from indicators.paths import UNITS_FILE
+
+ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg.load_definitions(str(UNITS_FILE))
+Quantity = ureg.Quantity
+
+
+class UnitError(ValueError):
+    """A unit is unknown, or cannot be converted to the one required."""
+
+
+@lru_cache(maxsize=1024)
+def parse_unit(text: str) -> pint.Unit:
+    """Parse a unit expression such as "平方米/人" or "percent"; UnitError if unknown."""
+    try:
+        return ureg.parse_units(text.strip())
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
+            TypeError, ValueError, AssertionError) as error:
+        raise UnitError(f"unknown unit {text!r}") from error
+
+
+def is_convertible(source: str, target: str) -> bool:
+    try:
+        return parse_unit(source).is_compatible_with(parse_unit(target))
+    except UnitError:
+        return False
+
+
+@lru_cache(maxsize=1024)
+def conversion_factor(source: str, target: str) -> float:
+    """The factor f with value[target] = f * value[source]: every unit here is multiplicative."""
+    if not is_convertible(source, target):
+        raise UnitError(f"cannot convert {source!r} to {target!r}")
+    return float(Quantity(1.0, parse_unit(source)).to(parse_unit(target)).magnitude)
+
+
+def convert(values: np.ndarray | float, source: str, target: str) -> np.ndarray | float:
+    """Convert magnitudes from `source` to `target` units."""
+    return np.asarray(values, dtype=float) * conversion_factor(source, target) if not np.isscalar(
+        values) else float(values) * conversion_factor(source, target)
+
+
+def unit_label(unit: str, language: str = "zh") -> str:
+    """A short label for axes and tables: 平方米/人, %, 公顷 ..."""
+    labels = UNIT_LABELS.get(str(parse_unit(unit)))
+    if labels is None:
+        return f"{parse_unit(unit):~P}"
+    return labels[0] if language == "zh" else labels[1]
+
+
+UNIT_LABELS: dict[str, tuple[str, str]] = {
+    "percent": ("%", "%"),
+    "percentage_point": ("百分点", "percentage points"),
+    "hectare": ("公顷", "ha"),
+    "mu": ("亩", "mu"),
+    "square_meter": ("平方米", "m²"),
+    "square_kilometer": ("平方公里", "km²"),
+    "kilometer": ("公里", "km"),
+    "square_meter / person": ("平方米/人", "m²/person"),
+    "kilometer / square_kilometer": ("公里/平方公里", "km/km²"),
+    "yuan": ("元", "yuan"),
+    "wan_yuan": ("万元", "10k yuan"),
+    "yi_yuan": ("亿元", "100m yuan"),
+    "yuan / person": ("元/人", "yuan/person"),
+    "yuan_per_hundred_yuan": ("元/百元", "yuan per 100 yuan"),
+    "person": ("人", "persons"),
+    "item": ("个", "items"),
+    "working_day": ("工作日", "working days"),
+    "day": ("天", "days"),
+    "done": ("完成(1/0)", "done (1/0)"),
+}
