@@ -260,31 +260,39 @@ def normalised_text(text: str) -> str:
 def load_catalogue(directory: Path | None = None, gazette: Path | None = None) -> Catalogue:
     """Load every `*.yaml` in `directory`; CatalogueError naming file, entry and problem."""
     directory = directory or CATALOGUE_DIR
-    gazette_text = normalised_text((gazette or gazette_file()).read_text(encoding="utf-8"))
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
         raise CatalogueError(f"{directory}: no catalogue files (*.yaml)")
-    builder = _CatalogueBuilder(gazette_text)
-    for path in paths:
-        builder.add(path, _parse_file(path))
+    gazette_text = (gazette or gazette_file()).read_text(encoding="utf-8")
+    return build_catalogue({path.name: _read_yaml(path) for path in paths}, gazette_text)
+
+
+def build_catalogue(files: dict[str, Any], gazette_text: str) -> Catalogue:
+    """Validate parsed catalogue files (name -> content) against the gazette text."""
+    builder = _CatalogueBuilder(normalised_text(gazette_text))
+    for name, raw in files.items():
+        builder.add(name, _validate_file(name, raw))
     return builder.build()
 
 
-def _parse_file(path: Path) -> CatalogueFile:
+def _read_yaml(path: Path) -> Any:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise CatalogueError(f"{path.name}: not valid YAML: {error}") from error
+
+
+def _validate_file(name: str, raw: Any) -> CatalogueFile:
     if not isinstance(raw, dict):
-        raise CatalogueError(f"{path.name}: expected a mapping with document, themes, "
+        raise CatalogueError(f"{name}: expected a mapping with document, themes, "
                              "indicators and targets")
     try:
         return CatalogueFile.model_validate(raw)
     except ValidationError as error:
-        raise CatalogueError(_describe(path, raw, error)) from error
+        raise CatalogueError(_describe(name, raw, error)) from error
 
 
-def _describe(path: Path, raw: dict[str, Any], error: ValidationError) -> str:
+def _describe(name: str, raw: dict[str, Any], error: ValidationError) -> str:
     problems = []
     for item in error.errors():
         location = item["loc"]
@@ -292,7 +300,7 @@ def _describe(path: Path, raw: dict[str, Any], error: ValidationError) -> str:
         field_path = ".".join(str(part) for part in location[2:] if not str(part).startswith(
             ("function-", "str-", "float-", "int-")))
         problem = item["msg"].removeprefix("Value error, ")
-        problems.append(f"{path.name}: {entry}: {field_path + ': ' if field_path else ''}{problem}")
+        problems.append(f"{name}: {entry}: {field_path + ': ' if field_path else ''}{problem}")
     return "\n".join(problems)
 
 
@@ -319,8 +327,7 @@ class _CatalogueBuilder:
         self.document_of: dict[str, str] = {}
         self.origin: dict[str, str] = {}
 
-    def add(self, path: Path, content: CatalogueFile) -> None:
-        name = path.name
+    def add(self, name: str, content: CatalogueFile) -> None:
         number = content.document.number
         if number in self.documents:
             raise CatalogueError(f"{name}: document {number} is already in {self.origin[number]}")
