@@ -110,6 +110,7 @@ class Indicator(_Entry):
     theme: str
     unit: str
     direction: Literal["higher", "lower"]
+    value_range: tuple[float | None, float | None] | None = None
     note: str | None = None
 
     @field_validator("unit")
@@ -117,6 +118,15 @@ class Indicator(_Entry):
     def _unit_is_known(cls, unit: str) -> str:
         parse_unit(unit)
         return unit
+
+    @property
+    def plausible_range(self) -> tuple[float | None, float | None]:
+        """The values a report can take: declared, else a share is 0-100 %, a milestone 0 or 1,
+        and anything else (areas, counts, money, days) is not negative."""
+        if self.value_range is not None:
+            return self.value_range
+        unit = str(parse_unit(self.unit))
+        return {"percent": (0.0, 100.0), "done": (0.0, 1.0)}.get(unit, (0.0, None))
 
 
 class Target(_Entry):
@@ -217,6 +227,8 @@ class Catalogue:
                 "indicator_en": indicator.name_en, "theme": indicator.theme,
                 "theme_zh": theme.zh, "theme_en": theme.en, "unit": indicator.unit,
                 "direction": indicator.direction, "note": indicator.note,
+                "min_value": indicator.plausible_range[0],
+                "max_value": indicator.plausible_range[1],
             })
         return pd.DataFrame(rows)
 
