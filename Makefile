@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint
+.PHONY: setup system-packages run test lint
 
 # The virtual environment, rebuilt when the dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -20,5 +20,9 @@ run: setup
 lint: setup
 	$(BIN)/ruff check .
 
-test: lint
+# PostgreSQL for the store tests, installed with apt when missing.
+system-packages:
+	./scripts/system-packages.sh
+
+test: lint system-packages
 	$(BIN)/pytest

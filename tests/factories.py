@@ -54,3 +54,12 @@ def make_memberships(**classes: list[str]) -> pd.DataFrame:
     frame["valid_from"] = pd.NaT
     frame["valid_to"] = pd.NaT
     return frame
+
+
+def make_rows(*rows: tuple[str, str, int, float], **columns: Any) -> pd.DataFrame:
+    """Validated rows ready for Store.load, from (region, indicator, period, value) tuples."""
+    frame = make_actuals(*rows)
+    frame["source_row"] = range(2, len(frame) + 2)
+    for name, values in columns.items():
+        frame[name] = values
+    return frame

@@ -1,0 +1,319 @@
+"""The store: every revision of every actual value, in SQLite (default) or any SQLAlchemy URL.
+
+Nothing is overwritten. A load is one transaction that adds a `load` row (who, when, from
+which source) and one `revision` per value that is new or changed (with its source row and
+the value it replaces), and keeps `actual`, the latest revision of each key, in step.
+Values equal to the current ones are skipped, so loading the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from etl.schema import REVISION_COLUMNS, actual, load, revision
+from indicators.paths import data_dir
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+KEY = ["region_code", "indicator_id", "period"]
+CHUNK_ROWS = 50_000
+# Serialises writers on PostgreSQL; SQLite has a single writer already.
+WRITE_LOCK_ID = 20181115
+Progress = Callable[[int, int], None]
+
+
+def database_url(url: str | None = None) -> str:
+    """The given URL, else TARGETS_DATABASE_URL, else the embedded SQLite file in data/."""
+    return url or os.environ.get("TARGETS_DATABASE_URL") or (
+        f"sqlite:///{data_dir() / 'targets.sqlite'}")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    load_id: int | None
+    new: int
+    changed: int
+    unchanged: int
+
+    @property
+    def written(self) -> int:
+        return self.new + self.changed
+
+
+class ConflictError(RuntimeError):
+    """Someone else changed values since the writer read them; nothing was written."""
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        super().__init__(f"{len(rows)} value(s) changed by someone else")
+        self.rows = rows
+
+
+class Store:
+    """The one way to read and write stored values."""
+
+    def __init__(self, url: str | None = None, *, upgrade: bool = True) -> None:
+        self.url = database_url(url)
+        self.engine = _engine(self.url)
+        if upgrade:
+            self.upgrade()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # --- schema --------------------------------------------------------------------------
+
+    def upgrade(self, to: str = "head") -> None:
+        """Bring the schema up to date in place; the data stays."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, to)
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    @staticmethod
+    def head_revision() -> str:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        return str(ScriptDirectory.from_config(config).get_current_head())
+
+    # --- writing -------------------------------------------------------------------------
+
+    def load(self, rows: pd.DataFrame, *, by: str, source: str, kind: str = "file",
+             source_sha256: str | None = None, is_demo: bool = False,
+             progress: Progress | None = None) -> LoadResult:
+        """Store validated rows (region_code, indicator_id, period, value and optionally
+        value_entered, unit_entered, note, source_row, expected_revision_id) in one
+        transaction: all or nothing. Raises ConflictError when an expected_revision_id is stale."""
+        rows = _prepare(rows)
+        with self.engine.connect() as connection, connection.begin() as transaction:
+            self._lock(connection)
+            load_id = connection.execute(load.insert().values(
+                loaded_at=dt.datetime.now(dt.UTC), loaded_by=by, source=source,
+                source_sha256=source_sha256, kind=kind, is_demo=is_demo, revision_count=0,
+            )).inserted_primary_key[0]
+            current = self._current_for(connection, rows)
+            changes, unchanged = _diff(rows, current)
+            if changes.empty:
+                transaction.rollback()  # a load that changes nothing leaves no trace
+                return LoadResult(None, 0, 0, unchanged)
+            changes["load_id"] = load_id
+            self._insert_revisions(connection, changes, progress)
+            self._refresh_actual(connection, load_id, is_demo)
+            connection.execute(load.update().where(load.c.id == load_id).values(
+                revision_count=len(changes)))
+        new = int(changes["previous_revision_id"].isna().sum())
+        return LoadResult(int(load_id), new, len(changes) - new, unchanged)
+
+    def _lock(self, connection: sa.Connection) -> None:
+        if self.dialect == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})
+
+    def _current_for(self, connection: sa.Connection, rows: pd.DataFrame) -> pd.DataFrame:
+        query = sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
+                          actual.c.value, actual.c.revision_id)
+        indicators = rows["indicator_id"].unique().tolist()
+        if len(indicators) <= 500:
+            query = query.where(actual.c.indicator_id.in_(indicators))
+        return _frame(connection, query,
+                      {"period": "int64", "value": "float64", "revision_id": "Int64"})
+
+    def _insert_revisions(self, connection: sa.Connection, changes: pd.DataFrame,
+                          progress: Progress | None) -> None:
+        frame = changes[REVISION_COLUMNS]
+        total = len(frame)
+        for start in range(0, total, CHUNK_ROWS):
+            chunk = frame.iloc[start:start + CHUNK_ROWS]
+            if self.dialect == "postgresql":
+                _copy(connection, "revision", chunk)
+            else:
+                connection.execute(revision.insert(), _records(chunk))
+            if progress:
+                progress(min(start + CHUNK_ROWS, total), total)
+
+    @staticmethod
+    def _refresh_actual(connection: sa.Connection, load_id: int, is_demo: bool) -> None:
+        connection.execute(sa.text("""
+            INSERT INTO actual (region_code, indicator_id, period, value, revision_id, is_demo)
+            SELECT region_code, indicator_id, period, value, id, :is_demo
+            FROM revision WHERE load_id = :load_id
+            ON CONFLICT (region_code, indicator_id, period) DO UPDATE
+            SET value = excluded.value, revision_id = excluded.revision_id,
+                is_demo = excluded.is_demo
+        """), {"load_id": load_id, "is_demo": is_demo})
+
+    # --- reading -------------------------------------------------------------------------
+
+    def current(self, *, as_of: dt.datetime | None = None,
+                indicators: Iterable[str] | None = None, regions: Iterable[str] | None = None,
+                first_period: int | None = None, last_period: int | None = None,
+                ) -> pd.DataFrame:
+        """The current value of each key, or the value it had at `as_of`, with provenance."""
+        latest = self._latest_revisions(as_of)
+        query = (sa.select(revision.c.id.label("revision_id"), revision.c.region_code,
+                           revision.c.indicator_id, revision.c.period, revision.c.value,
+                           revision.c.value_entered, revision.c.unit_entered, revision.c.note,
+                           revision.c.source_row, load.c.is_demo, load.c.loaded_at,
+                           load.c.loaded_by, load.c.source, load.c.kind.label("source_kind"))
+                 .join(load, load.c.id == revision.c.load_id)
+                 .where(revision.c.id.in_(latest)))
+        if indicators is not None:
+            query = query.where(revision.c.indicator_id.in_(list(indicators)))
+        if regions is not None:
+            query = query.where(revision.c.region_code.in_(list(regions)))
+        if first_period is not None:
+            query = query.where(revision.c.period >= first_period)
+        if last_period is not None:
+            query = query.where(revision.c.period <= last_period)
+        query = query.order_by(revision.c.indicator_id, revision.c.region_code, revision.c.period)
+        with self.engine.connect() as connection:
+            return _frame(connection, query, {"period": "int64", "source_row": "Int64"})
+
+    def _latest_revisions(self, as_of: dt.datetime | None) -> sa.Select:
+        if as_of is None:
+            return sa.select(actual.c.revision_id)
+        return (sa.select(sa.func.max(revision.c.id))
+                .join(load, load.c.id == revision.c.load_id)
+                .where(load.c.loaded_at <= _utc(as_of))
+                .group_by(revision.c.region_code, revision.c.indicator_id, revision.c.period))
+
+    def values(self) -> pd.DataFrame:
+        """Current values only (region_code, indicator_id, period, value): what evaluation needs."""
+        query = sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
+                          actual.c.value)
+        with self.engine.connect() as connection:
+            return _frame(connection, query, {"period": "int64"})
+
+    def history(self, region_code: str | None = None, indicator_id: str | None = None,
+                period: int | None = None) -> pd.DataFrame:
+        """Every revision, newest first, with who, when and from which source and row."""
+        query = (sa.select(revision, load.c.loaded_at, load.c.loaded_by, load.c.source,
+                           load.c.kind.label("source_kind"), load.c.is_demo)
+                 .join(load, load.c.id == revision.c.load_id))
+        for column, wanted in ((revision.c.region_code, region_code),
+                               (revision.c.indicator_id, indicator_id),
+                               (revision.c.period, period)):
+            if wanted is not None:
+                query = query.where(column == wanted)
+        with self.engine.connect() as connection:
+            return _frame(connection, query.order_by(revision.c.id.desc()),
+                          {"previous_revision_id": "Int64", "source_row": "Int64"})
+
+    def loads(self) -> pd.DataFrame:
+        with self.engine.connect() as connection:
+            return _frame(connection, sa.select(load).order_by(load.c.id), {})
+
+    def data_version(self) -> int:
+        """Grows with every write: a cache keyed by it sees a new entry at once."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(sa.select(sa.func.coalesce(
+                sa.func.max(revision.c.id), 0))).scalar_one())
+
+    def demo_in_use(self) -> bool:
+        """Whether any current value comes from demo data: then every view must say so."""
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(actual.c.revision_id).where(actual.c.is_demo).limit(1)
+            ).first() is not None
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            return {table.name: int(connection.execute(
+                sa.select(sa.func.count()).select_from(table)).scalar_one())
+                for table in (load, revision, actual)}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL: readers never block the writer nor see half a load.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
+    prepared = rows.copy()
+    for column in ("value_entered", "unit_entered", "note"):
+        if column not in prepared:
+            prepared[column] = None
+    for column in ("source_row", "expected_revision_id"):
+        if column not in prepared:
+            prepared[column] = pd.NA
+    prepared["period"] = prepared["period"].astype("int64")
+    prepared["value"] = prepared["value"].astype(float)
+    return prepared
+
+
+def _diff(rows: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The rows that are new or change a value, each with the revision it replaces."""
+    merged = rows.merge(current.rename(columns={"value": "previous_value",
+                                                "revision_id": "previous_revision_id"}),
+                        on=KEY, how="left")
+    stale = merged["expected_revision_id"].notna() & (
+        merged["expected_revision_id"].astype("Int64").fillna(0)
+        != merged["previous_revision_id"].fillna(0))
+    if stale.any():
+        raise ConflictError(merged.loc[stale, [*KEY, "previous_value", "previous_revision_id"]])
+    same = merged["previous_value"].notna() & np.isclose(
+        merged["value"].to_numpy(float), merged["previous_value"].to_numpy(float), rtol=1e-12,
+        atol=0)
+    return merged.loc[~same].reset_index(drop=True), int(same.sum())
+
+
+def _records(chunk: pd.DataFrame) -> list[dict[str, Any]]:
+    clean = chunk.astype(object).where(chunk.notna(), None)
+    return clean.to_dict(orient="records")
+
+
+def _copy(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:
+    """PostgreSQL bulk insert through COPY: a thousand times faster than multi-row INSERT."""
+    buffer = io.StringIO()
+    # Unquoted empty fields are NULL in COPY's CSV format; an empty text becomes NULL too.
+    chunk.to_csv(buffer, index=False, header=False, na_rep="")
+    columns = ", ".join(chunk.columns)
+    dbapi = connection.connection.dbapi_connection
+    with dbapi.cursor() as cursor, cursor.copy(
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+        copy.write(buffer.getvalue())
+
+
+def _frame(connection: sa.Connection, query: sa.Select, dtypes: dict[str, str]) -> pd.DataFrame:
+    result = connection.execute(query)
+    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    frame = frame.astype({k: v for k, v in dtypes.items() if k in frame.columns})
+    text = [c for c in ("value_entered", "unit_entered", "note") if c in frame.columns]
+    frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
+    return frame
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)

@@ -1,0 +1,179 @@
+"""The store, on SQLite and on a real PostgreSQL server: revisions, all-or-nothing, as-of."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from etl.store import ConflictError, Store, database_url
+from tests.factories import make_rows
+
+SHARE = "transit_modal_share"
+ROWS = make_rows(("220100", SHARE, 2018, 26.0), ("220200", SHARE, 2018, 27.5),
+                 ("220300", SHARE, 2018, 16.0))
+
+
+def test_a_new_store_is_at_the_latest_schema(store):
+    assert store.schema_revision() == Store.head_revision()
+    assert store.counts() == {"load": 0, "revision": 0, "actual": 0}
+    assert store.data_version() == 0
+
+
+def test_load_records_who_when_where_and_row(store):
+    before = dt.datetime.now(dt.UTC)
+    result = store.load(ROWS, by="planner1", source="cc.csv", source_sha256="ab" * 32)
+    assert (result.new, result.changed, result.unchanged) == (3, 0, 0)
+    current = store.current()
+    assert current["value"].tolist() == [26.0, 27.5, 16.0]
+    assert set(current["loaded_by"]) == {"planner1"} and set(current["source"]) == {"cc.csv"}
+    assert current["source_row"].tolist() == [2, 3, 4]
+    loaded_at = pd.Timestamp(current["loaded_at"].iloc[0])
+    loaded_at = loaded_at.tz_localize("UTC") if loaded_at.tzinfo is None else loaded_at
+    assert loaded_at >= pd.Timestamp(before) - pd.Timedelta(seconds=1)
+
+
+def test_loading_the_same_rows_twice_changes_nothing(store):
+    store.load(ROWS, by="a", source="x.csv")
+    counts, version = store.counts(), store.data_version()
+    again = store.load(ROWS, by="a", source="x.csv")
+    assert (again.load_id, again.written, again.unchanged) == (None, 0, 3)
+    assert store.counts() == counts and store.data_version() == version
+
+
+def test_a_change_is_a_new_revision_keeping_the_previous_value(store):
+    store.load(ROWS, by="a", source="first.csv")
+    changed = ROWS.copy()
+    changed.loc[0, "value"] = 28.0
+    result = store.load(changed, by="b", source="second.csv")
+    assert (result.new, result.changed, result.unchanged) == (0, 1, 2)
+    history = store.history("220100", SHARE, 2018)
+    assert history["value"].tolist() == [28.0, 26.0]
+    assert history["previous_value"].iloc[0] == 26.0
+    assert history["previous_revision_id"].iloc[0] == history["id"].iloc[1]
+    assert history["loaded_by"].tolist() == ["b", "a"]
+    assert store.counts()["revision"] == 4 and store.counts()["actual"] == 3
+
+
+def test_extract_as_of_a_past_moment(store):
+    store.load(ROWS, by="a", source="first.csv")
+    time.sleep(0.02)
+    between = dt.datetime.now(dt.UTC)
+    time.sleep(0.02)
+    changed = ROWS.copy()
+    changed["value"] = changed["value"] + 1
+    store.load(changed, by="b", source="second.csv")
+    assert store.current(as_of=between)["value"].tolist() == [26.0, 27.5, 16.0]
+    assert store.current()["value"].tolist() == [27.0, 28.5, 17.0]
+    assert store.current(as_of=dt.datetime(2000, 1, 1)).empty
+
+
+def test_filters(store):
+    store.load(ROWS, by="a", source="x.csv")
+    assert store.current(regions=["220200"])["value"].tolist() == [27.5]
+    assert store.current(first_period=2019).empty
+    assert len(store.current(indicators=[SHARE], last_period=2018)) == 3
+
+
+def test_stale_expected_revision_is_refused_and_nothing_written(store):
+    store.load(ROWS, by="a", source="x.csv")
+    seen = int(store.current(regions=["220100"])["revision_id"].iloc[0])
+    other = make_rows(("220100", SHARE, 2018, 30.0))
+    store.load(other, by="other planner", source="form")
+    counts = store.counts()
+    mine = make_rows(("220100", SHARE, 2018, 29.0), expected_revision_id=[seen])
+    with pytest.raises(ConflictError) as refused:
+        store.load(mine, by="me", source="form")
+    assert refused.value.rows["previous_value"].tolist() == [30.0]
+    assert store.counts() == counts
+    assert store.current(regions=["220100"])["value"].tolist() == [30.0]
+
+
+def test_a_failing_load_writes_nothing(store):
+    store.load(ROWS, by="a", source="x.csv")
+    counts = store.counts()
+    broken = make_rows(("220100", SHARE, 2018, 1.0), ("220400", SHARE, 2018, 2.0))
+    broken.loc[1, "region_code"] = "2204000"  # longer than the column allows on PostgreSQL
+    broken.loc[1, "indicator_id"] = None  # NOT NULL everywhere
+    with pytest.raises(sa.exc.IntegrityError if store.dialect == "sqlite" else Exception):
+        store.load(broken, by="b", source="broken.csv")
+    assert store.counts() == counts
+    assert store.current()["value"].tolist() == [26.0, 27.5, 16.0]
+
+
+def test_demo_data_is_marked(store):
+    store.load(ROWS, by="demo", source="etl/demo.py", kind="demo", is_demo=True)
+    assert store.demo_in_use()
+    assert store.current()["is_demo"].all()
+    real = ROWS.copy()
+    real["value"] = real["value"] + 1
+    store.load(real, by="planner", source="real.csv")
+    assert not store.demo_in_use()
+
+
+def test_large_load_reports_progress_in_chunks(store):
+    rows = make_rows(*[(str(800_000 + n % 60_000), SHARE, 2017 + n // 60_000, float(n))
+                       for n in range(120_000)])
+    seen: list[tuple[int, int]] = []
+    store.load(rows, by="a", source="big.csv", progress=lambda done, total: seen.append(
+        (done, total)))
+    assert seen[-1] == (120_000, 120_000) and len(seen) >= 3
+    assert store.counts()["actual"] == 120_000
+
+
+def test_existing_store_upgrades_in_place_keeping_its_data(store_url):
+    old = Store(store_url, upgrade=False)
+    old.upgrade("0001")
+    assert old.schema_revision() == "0001"
+    with old.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO load (id, loaded_at, loaded_by, source, kind, is_demo, revision_count)"
+            " VALUES (1, :at, 'old', 'old.csv', 'file', :demo, 2)"),
+            {"at": dt.datetime(2019, 1, 1), "demo": False})
+        connection.execute(sa.text(
+            "INSERT INTO revision (id, load_id, region_code, indicator_id, period, value)"
+            " VALUES (1, 1, '220100', :ind, 2018, 20.0), (2, 1, '220100', :ind, 2018, 21.0)"),
+            {"ind": SHARE})
+    upgraded = Store(store_url)
+    assert upgraded.schema_revision() == Store.head_revision()
+    assert upgraded.current()["value"].tolist() == [21.0]
+    assert upgraded.counts() == {"load": 1, "revision": 2, "actual": 1}
+
+
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from etl.store import Store
+    from tests.factories import make_rows
+    rows = make_rows(*[(str(800_000 + n % 60_000), "transit_modal_share", 2017 + n // 60_000, 1.0)
+                       for n in range(120_000)])
+    def die(done, total):
+        os.kill(os.getpid(), signal.SIGKILL)  # killed midway, after the first chunk
+    Store(sys.argv[1]).load(rows, by="doomed", source="big.csv", progress=die)
+""")
+
+
+def test_a_load_killed_midway_leaves_the_store_as_it_was(store_url):
+    store = Store(store_url)
+    store.load(ROWS, by="a", source="x.csv")
+    counts = store.counts()
+    store.engine.dispose()
+    done = subprocess.run([sys.executable, "-c", KILLER, store_url], capture_output=True,
+                          cwd=os.getcwd(), timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+    after = Store(store_url)
+    assert after.counts() == counts
+    assert after.current()["value"].tolist() == [26.0, 27.5, 16.0]
+
+
+def test_database_url_prefers_the_option_then_the_environment(monkeypatch):
+    monkeypatch.setenv("TARGETS_DATABASE_URL", "postgresql+psycopg://x@127.0.0.1/y")
+    assert database_url() == "postgresql+psycopg://x@127.0.0.1/y"
+    assert database_url("sqlite:///z.sqlite") == "sqlite:///z.sqlite"
+    monkeypatch.delenv("TARGETS_DATABASE_URL")
+    assert database_url().startswith("sqlite:///") and database_url().endswith("targets.sqlite")
