@@ -34,6 +34,8 @@ required progress that the trend delivers, r = (v_D - v_now) / (bound - v_now):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -50,11 +52,14 @@ BASELINE_KINDS = ("annual_step", "reduction_vs_baseline")
 
 
 def evaluate(actuals: pd.DataFrame, targets: pd.DataFrame, memberships: pd.DataFrame,
-             year: int | None = None) -> pd.DataFrame:
+             year: int | None = None, successors: Mapping[str, str] | None = None,
+             ) -> pd.DataFrame:
     """Evaluate `targets` (Catalogue.targets_frame) for the regions of `memberships`
     (RegionRegister.memberships) on `actuals` (schemas.Actuals), as of `year`
-    (default: the latest period in `actuals`)."""
-    actuals = Actuals.validate(actuals)
+    (default: the latest period in `actuals`). `successors` maps a region code that was
+    replaced to the code that replaced it (RegionRegister.successors), so the new code's
+    series continues the old one's history."""
+    actuals = _with_predecessors(Actuals.validate(actuals), successors or {})
     year = int(year if year is not None else _latest_period(actuals))
     rows = applicable(targets, memberships, year)
     series = measure_series(actuals, targets)
@@ -64,6 +69,16 @@ def evaluate(actuals: pd.DataFrame, targets: pd.DataFrame, memberships: pd.DataF
     rows["actual_due"] = _lookup(series, rows["series_key"], rows["region_code"],
                                  rows["deadline_year"])
     return _judge(rows, year)
+
+
+def _with_predecessors(actuals: pd.DataFrame, successors: Mapping[str, str]) -> pd.DataFrame:
+    """Add each replaced code's values under its successor, where the successor has none."""
+    inherited = actuals[actuals["region_code"].isin(list(successors))]
+    if inherited.empty:
+        return actuals
+    inherited = inherited.assign(region_code=inherited["region_code"].map(successors))
+    combined = pd.concat([actuals, inherited], ignore_index=True)
+    return combined.drop_duplicates(["region_code", "indicator_id", "period"], keep="first")
 
 
 def _latest_period(actuals: pd.DataFrame) -> int:
@@ -175,7 +190,7 @@ def _add_bounds(rows: pd.DataFrame, series: pd.DataFrame, year: int) -> pd.DataF
     upper = upper.mask(kind == "lower_than_previous", previous)
 
     baseline = _lookup(series, rows["indicator_id"], rows["region_code"], rows["baseline_year"])
-    years = rows["deadline_year"] - rows["baseline_year"]
+    years = (rows["deadline_year"] - rows["baseline_year"]).astype(float)
     raw_value = rows["value"].astype(float)
     step_higher = (kind == "annual_step") & (rows["direction"] == "higher")
     step_lower = (kind == "annual_step") & (rows["direction"] == "lower")
@@ -214,6 +229,11 @@ def _bound_for(x: pd.Series, rows: pd.DataFrame) -> pd.Series:
     return upper.where(breaks_upper | lower.isna(), lower)
 
 
+def _flags(*conditions: pd.Series) -> list[np.ndarray]:
+    """Plain booleans for np.select: a missing comparison (NA) counts as false."""
+    return [pd.Series(c).astype("boolean").fillna(False).to_numpy(dtype=bool) for c in conditions]
+
+
 def _judge(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     due = rows["deadline_year"] <= year
     has_bounds = rows["lower"].notna() | rows["upper"].notna()
@@ -229,12 +249,12 @@ def _judge(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     progress_bound = _bound_for(anticipated, rows)
     share = (anticipated - actual) / (progress_bound - actual)
     status = np.select(
-        [~has_bounds | actual.isna(),
-         due & meets_now, due,
-         meets_later, anticipated.notna() & meets_now,
-         anticipated.notna() & (share >= ON_TRACK_SHARE),
-         anticipated.notna(),
-         meets_now],
+        _flags(~has_bounds | actual.isna(),
+               due & meets_now, due,
+               meets_later, anticipated.notna() & meets_now,
+               anticipated.notna() & (share >= ON_TRACK_SHARE),
+               anticipated.notna(),
+               meets_now),
         ["no_data", "met", "missed", "on_track", "at_risk", "at_risk", "off_track", "on_track"],
         default="at_risk")
     remaining_years = (rows["deadline_year"] - rows["latest_period"]).where(~due)

@@ -35,6 +35,16 @@ class RegionRegister:
         return exploded[["code", "region_class", "valid_from", "valid_to"]].rename(
             columns={"code": "region_code"}).reset_index(drop=True)
 
+    @cached_property
+    def successors(self) -> dict[str, str]:
+        """Replaced code -> the code that replaced it (公主岭 220381 -> 220184): a row whose
+        validity ends on the day another row of the same name begins."""
+        ended = self.regions.dropna(subset=["valid_to"])
+        started = self.regions.dropna(subset=["valid_from"])
+        pairs = ended.merge(started, left_on=["name_zh", "valid_to"],
+                            right_on=["name_zh", "valid_from"], suffixes=("_old", "_new"))
+        return dict(zip(pairs["code_old"], pairs["code_new"], strict=True))
+
     def members(self, region_class: str, on: dt.date | None = None) -> list[str]:
         """Codes in `region_class`, valid on the date `on` if given."""
         rows = self.memberships[self.memberships["region_class"] == region_class]

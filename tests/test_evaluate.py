@@ -249,3 +249,32 @@ def test_whole_catalogue_evaluates_with_every_status_valid():
     result = evaluate(actuals, catalogue.targets_frame, register.memberships, 2018)
     Evaluation.validate(result)
     assert set(result["target_id"]) == {t.id for t in catalogue.targets}
+
+
+def test_flat_series_exactly_on_its_bound_before_the_deadline():
+    # A step target in the same frame makes the bounds nullable floats; 0/0 must not crash.
+    catalogue = load_catalogue()
+    register = load_regions()
+    actuals = make_actuals(("220100", "park_500m_coverage", 2018, 100.0),
+                           ("220100", "park_500m_coverage", 2019, 100.0))
+    result = evaluate(actuals, catalogue.targets_frame, register.memberships, 2019)
+    row = result[(result["region_code"] == "220100")
+                 & (result["indicator_id"] == "park_500m_coverage")]
+    assert row["status"].tolist() == ["on_track"]
+
+
+def test_new_code_continues_the_replaced_codes_history():
+    catalogue = load_catalogue()
+    register = load_regions()
+    frame = catalogue.targets_frame
+    step = frame[frame["kind"] == "annual_step"]
+    actuals = make_actuals(("220381", "built_up_green_space_ratio", 2017, 30.0),
+                           ("220381", "built_up_green_space_ratio", 2019, 30.8),
+                           ("220184", "built_up_green_space_ratio", 2020, 31.2))
+    without = evaluate(actuals, step, register.memberships, 2020).set_index("region_code")
+    assert without.loc["220184", "status"] == "no_data"
+    joined = evaluate(actuals, step, register.memberships, 2020,
+                      successors=register.successors).set_index("region_code")
+    assert joined.loc["220184", "status"] == "met"
+    assert joined.loc["220184", "baseline"] == 30.0
+    assert register.successors == {"220381": "220184"}
