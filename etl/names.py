@@ -1,0 +1,290 @@
+"""Recognise the names people type: header roles, indicators and regions, with suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from indicators.catalogue import Catalogue
+from indicators.regions import RegionRegister, valid_on
+
+ROLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "region": ("region", "region_code", "code", "地区", "地区代码", "区划代码", "行政区划代码",
+               "地区名称", "市县", "城市"),
+    "indicator": ("indicator", "indicator_id", "指标", "指标名称", "指标代码"),
+    "period": ("period", "year", "年份", "期间", "年度", "年"),
+    "value": ("value", "数值", "值", "实际值"),
+    "unit": ("unit", "单位"),
+    "note": ("note", "备注", "说明"),
+}
+# A region column holding codes is preferred over one holding names when a file has both.
+REGION_CODE_HEADERS = ("region_code", "code", "地区代码", "区划代码", "行政区划代码")
+ROLE_NAMES: dict[str, tuple[str, str]] = {
+    "region": ("地区", "region"), "indicator": ("指标", "indicator"),
+    "period": ("年份", "period"), "value": ("数值", "value"), "unit": ("单位", "unit"),
+    "note": ("备注", "note"),
+}
+
+# A unit in brackets at the end of a header: "新增城市绿地面积（亩）", "分担率(%)", "面积【公顷】".
+# NFKC has already turned full-width （） into ().
+BRACKETED_UNIT = re.compile(r"^(?P<base>.+?)[(\[【〔](?P<unit>[^()\[\]【】〔〕]+)[)\]】〕]$")
+
+PROVINCE_CODE = "220000"
+PROVINCE_ALIASES = ("全省",)
+# Longest first, so that 自治县 is stripped whole rather than as 县.
+REGION_SUFFIXES = ("自治州", "自治县", "市", "县", "区", "省", "province", "city", "county",
+                   "district")
+ETHNIC_PARTS = ("朝鲜族", "蒙古族", "满族")
+SUGGESTION_CUTOFF = 0.5
+MAX_CODE_DIGITS_WRONG = 2
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and brackets to ASCII), case-folded, without any whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+ROLE_OF: dict[str, str] = {normalise(alias): role for role, aliases in ROLE_ALIASES.items()
+                           for alias in aliases}
+
+
+def split_bracketed_unit(header: str) -> tuple[str, str | None]:
+    """("新增城市绿地面积", "亩") from "新增城市绿地面积（亩）"; (header, None) without brackets."""
+    match = BRACKETED_UNIT.match(unicodedata.normalize("NFKC", header).strip())
+    if match is None:
+        return header, None
+    return match["base"].strip(), match["unit"].strip()
+
+
+def role_of(header: str) -> str | None:
+    """The role ("region", "period" ...) of a header, or None for anything else."""
+    role = ROLE_OF.get(normalise(header))
+    if role is None:
+        base, unit = split_bracketed_unit(header)
+        role = ROLE_OF.get(normalise(base)) if unit is not None else None
+    return role
+
+
+def closest(text: str, choices: dict[str, str],
+            rank: Callable[[str], Any] = lambda value: 0) -> str | None:
+    """The value of the choice whose key is most like `text`, if any is like enough; ties (common
+    in short Chinese names) go to the value ranked first."""
+    scores = {key: difflib.SequenceMatcher(None, text, key).ratio() for key in choices}
+    best = max(scores.values(), default=0.0)
+    if best < SUGGESTION_CUTOFF:
+        return None
+    return min((choices[key] for key, score in scores.items() if score == best), key=rank)
+
+
+@dataclass(frozen=True)
+class IndicatorNames:
+    """Indicator ids and Chinese names, as people type them."""
+
+    catalogue: Catalogue
+
+    @cached_property
+    def by_form(self) -> dict[str, str]:
+        forms: dict[str, str] = {}
+        for indicator in self.catalogue.indicators.values():
+            forms[normalise(indicator.id)] = indicator.id
+            forms[normalise(indicator.name_zh)] = indicator.id
+        return forms
+
+    @cached_property
+    def _suggestions(self) -> dict[str, str]:
+        return {normalise(i.name_zh): i.id for i in self.catalogue.indicators.values()} | {
+            i.id: i.id for i in self.catalogue.indicators.values()}
+
+    def find(self, text: str) -> str | None:
+        return self.by_form.get(normalise(text))
+
+    def suggest(self, text: str) -> str | None:
+        return closest(normalise(text), self._suggestions)
+
+
+@dataclass(frozen=True)
+class RegionMatch:
+    """What a region text resolves to for one year: a code, or a problem in both languages."""
+
+    code: str | None = None
+    problem_zh: str | None = None
+    problem_en: str | None = None
+    severity: str = "error"
+
+
+class RegionNames:
+    """Region codes and names (with or without 市/县/区 suffix) of the register."""
+
+    def __init__(self, register: RegionRegister) -> None:
+        regions = register.regions
+        self.regions = regions
+        self.name_of: dict[str, str] = dict(zip(regions["code"], regions["name_zh"], strict=True))
+        self.codes_of: dict[str, list[str]] = {}
+        for code, name in sorted(self.name_of.items()):
+            self.codes_of.setdefault(name, []).append(code)
+        self.validity = {code: (start, end) for code, start, end in zip(
+            regions["code"], regions["valid_from"], regions["valid_to"], strict=True)}
+        self.full_names = {normalise(name): name for name in self.codes_of}
+        self.by_form = _region_forms(regions)
+        # Short forms too: "长村" is nearer 长春 than 长春市.
+        self._suggestions = {form: min(names, key=self._rank)
+                             for form, names in self.by_form.items()}
+        self._held: dict[int, frozenset[str]] = {}
+        self._unknowns: dict[str, RegionMatch] = {}  # difflib is slow; a file repeats its typos
+
+    def _rank(self, name: str) -> tuple[int, str]:
+        """Province, then prefectures, then counties; by code within a level."""
+        code = self.codes_of[name][0]
+        level = 0 if code == PROVINCE_CODE else 1 if code.endswith("00") else 2
+        return level, code
+
+    def held(self, year: int) -> frozenset[str]:
+        """The codes that held at the end of `year`."""
+        if year not in self._held:
+            rows = self.regions[valid_on(self.regions, _year_end(year))]
+            self._held[year] = frozenset(rows["code"])
+        return self._held[year]
+
+    def code_of(self, name: str, year: int) -> str | None:
+        """The code `name` held at the end of `year`."""
+        return next((code for code in self.codes_of[name] if code in self.held(year)), None)
+
+    def resolve(self, text: str, year: int | None) -> RegionMatch:
+        """The code `text` stands for at the end of `year` (today when None)."""
+        form = normalise(text)
+        year = year or dt.date.today().year
+        if re.fullmatch(r"[0-9]{6}", form):
+            return self._resolve_code(text, form, year)
+        names = self._names_for(form)
+        if not names:
+            return self._unknown(text)
+        if len(names) > 1:
+            return self._ambiguous(text, sorted(names, key=lambda n: self.codes_of[n][0]), year)
+        code = self.code_of(names[0], year)
+        if code is None:
+            return RegionMatch(None, f"地区“{text}”在{year}年不存在",
+                               f"region '{text}' did not exist in {year}")
+        return RegionMatch(code)
+
+    def _names_for(self, form: str) -> list[str]:
+        if form in self.full_names:
+            return [self.full_names[form]]
+        return sorted(self.by_form.get(form, set()))
+
+    def _resolve_code(self, text: str, code: str, year: int) -> RegionMatch:
+        if code not in self.name_of:
+            return self._unknown(text)
+        if code in self.held(year):
+            return RegionMatch(code)
+        name = self.name_of[code]
+        current = self.code_of(name, year)
+        start, end = self.validity[code]
+        if _existed_during(start, end, year) and current is not None:
+            # The code changed during the year: record under the code that held at its end,
+            # as names are, so one region has one key per year.
+            retired = end.date().isoformat()
+            return RegionMatch(
+                current,
+                f"地区代码“{text}”已于{retired}停用，{year}年的数值记入新代码{current}（{name}）",
+                f"region code '{text}' was retired on {retired}; the {year} value is recorded "
+                f"under the new code {current} ({name})",
+                severity="warning")
+        held_zh = f"，当年{name}的代码是{current}" if current else ""
+        held_en = f"; {name} was {current} then" if current else ""
+        return RegionMatch(None, f"地区代码“{text}”在{year}年不存在{held_zh}",
+                           f"region code '{text}' did not exist in {year}{held_en}")
+
+    def _unknown(self, text: str) -> RegionMatch:
+        if text not in self._unknowns:
+            self._unknowns[text] = self._suggest(text)
+        return self._unknowns[text]
+
+    def _suggest(self, text: str) -> RegionMatch:
+        form = normalise(text)
+        if re.fullmatch(r"[0-9]+", form):
+            name = self._closest_code(form)
+        else:
+            name = closest(form, self._suggestions, rank=self._rank)
+        if name is None:
+            return RegionMatch(None, f"未知地区“{text}”", f"unknown region '{text}'")
+        code = self.code_of(name, dt.date.today().year) or self.codes_of[name][0]
+        return RegionMatch(None, f"未知地区“{text}”，是否为“{name}”({code})？",
+                           f"unknown region '{text}'; did you mean {name} ({code})?")
+
+    def _closest_code(self, form: str) -> str | None:
+        """The region whose code differs in the fewest digits (at most two), the longest
+        shared prefix first: difflib's ratio knows nothing of digit positions."""
+        if len(form) > 6:
+            return None
+        code = min(self.name_of, key=lambda code: _code_distance(form, code))
+        wrong, _ = _code_distance(form, code)
+        return self.name_of[code] if wrong <= MAX_CODE_DIGITS_WRONG else None
+
+    def _ambiguous(self, text: str, names: list[str], year: int) -> RegionMatch:
+        codes = [self.code_of(name, year) or self.codes_of[name][0] for name in names]
+        labels_zh = "或".join(f"{name}({code})" for name, code in zip(names, codes, strict=True))
+        labels_en = " or ".join(f"{name} ({code})" for name, code in zip(names, codes,
+                                                                         strict=True))
+        return RegionMatch(
+            None, f"地区“{text}”不明确，可能是{labels_zh}；请写全称或代码",
+            f"ambiguous region '{text}': {labels_en}; write the full name or the code")
+
+
+def _region_forms(regions: pd.DataFrame) -> dict[str, set[str]]:
+    """Normalised form -> the Chinese names it may stand for (a name may have two codes)."""
+    forms: dict[str, set[str]] = {}
+    for name, name_en in zip(regions["name_zh"], regions["name_en"], strict=True):
+        english = normalise(name_en)
+        for form in {*short_forms(name), english, strip_suffix(english)}:
+            forms.setdefault(form, set()).add(name)
+    province = regions.loc[regions["code"] == PROVINCE_CODE, "name_zh"].iloc[0]
+    for alias in PROVINCE_ALIASES:
+        forms[normalise(alias)] = {province}
+    return forms
+
+
+def short_forms(name: str) -> set[str]:
+    """长春市 -> {长春市, 长春}; 长白朝鲜族自治县 -> {长白朝鲜族自治县, 长白朝鲜族, 长白};
+    延边朝鲜族自治州 -> also 延边州, as everyone calls it. A wrong suffix (白山县) matches
+    nothing: better to ask than to guess."""
+    full = normalise(name)
+    short = strip_suffix(full)
+    forms = {full, short}
+    for part in ETHNIC_PARTS:
+        if short.endswith(part) and len(short) > len(part):
+            forms.add(short.removesuffix(part))
+            if full.endswith("自治州"):
+                forms.add(short.removesuffix(part) + "州")
+    return forms
+
+
+def strip_suffix(form: str) -> str:
+    for suffix in REGION_SUFFIXES:
+        if form.endswith(suffix) and len(form) > len(suffix) + 1:
+            return form.removesuffix(suffix)
+    return form
+
+
+def _code_distance(form: str, code: str) -> tuple[int, int]:
+    """(digits that differ, minus the length of the shared prefix) of two codes."""
+    differs = [a != b for a, b in zip(form.ljust(6), code, strict=True)]
+    prefix = differs.index(True) if True in differs else len(differs)
+    return sum(differs), -prefix
+
+
+def _year_end(year: int) -> pd.Timestamp:
+    return pd.Timestamp(year=year, month=12, day=31)
+
+
+def _existed_during(start: pd.Timestamp, end: pd.Timestamp, year: int) -> bool:
+    starts_ok = pd.isna(start) or start <= _year_end(year)
+    ends_ok = pd.isna(end) or end > pd.Timestamp(year=year, month=1, day=1)
+    return bool(starts_ok and ends_ok)

@@ -1,0 +1,764 @@
+"""Validate reported values: resolve region, indicator, period and unit, then check each row.
+
+Resolution (names, codes, numbers as typed, units) is done once per distinct value. The checks
+on resolved rows are two pandera models whose named checks collect every failure lazily; each
+check's name picks its bilingual message and its severity (CHECKS).
+
+The jump warning (`no_jump_from_previous`) compares a value with the previous value of the same
+region and indicator, from `history` or earlier in the same file. With at least three earlier
+values it warns when |change| > max(3 x the median absolute yearly change of the earlier
+values x the years elapsed, 50 % of |previous|); with fewer, when |change| > 50 % of
+|previous|. A series whose previous value is 0 with fewer than three earlier values, and
+milestones (a step 0 -> 1 is their point), are not judged.
+
+The target warning (`not_exactly_on_target`) flags a value equal to the target of an at_least,
+at_most or range target of that region's classes, indicator and deadline year: a sign the
+target was typed in place of the actual. Not for counts (item, person, working day, done),
+which hit whole-number targets honestly, nor for equal targets (the value is prescribed),
+cumulative targets (a sum over years) or steps and reductions (not in the indicator's unit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from etl.layout import HEADERS_ATTR, PROBLEM_COLUMNS, PROBLEMS_ATTR, problems_frame, to_long
+from etl.names import IndicatorNames, RegionNames
+from etl.read import FileRejected, read_table
+from etl.values import clean, factor_to, is_unit, parse_value, same_unit
+from indicators.catalogue import Catalogue
+from indicators.regions import RegionRegister
+from indicators.units import UnitError, parse_unit, unit_label
+
+ROW_COLUMNS = ["row", "region_code", "indicator_id", "period", "value", "value_entered",
+               "unit_entered", "note"]
+KEY = ["region_code", "indicator_id", "period"]
+FIRST_YEAR = 2000
+JUMP_MIN_HISTORY = 3
+JUMP_MEDIAN_FACTOR = 3.0
+JUMP_RELATIVE = 0.5
+TARGET_HIT_KINDS = ("at_least", "at_most", "range")
+COUNT_UNITS = ("item", "person", "working_day", "day", "done")
+# Values equal to this many significant digits are the same value ("26" and "26%").
+SAME_VALUE_DIGITS = 9
+# "2018", "2018年", "2018年度", "2018.0" (a year Excel stored as a number)
+PERIOD = re.compile(r"^(?P<year>[0-9]{4})(?:\.0+)?(?:年度|年)?$")
+
+
+@dataclass
+class Validation:
+    """The rows that may be stored, and every problem found (errors and warnings)."""
+
+    rows: pd.DataFrame
+    problems: pd.DataFrame
+    strict: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """No errors; with strict, no warnings either."""
+        blocking = ("error", "warning") if self.strict else ("error",)
+        return not self.problems["severity"].isin(blocking).any()
+
+    def store_rows(self) -> pd.DataFrame:
+        """The rows as Store.load takes them: the user's row number is the source row."""
+        return self.rows.rename(columns={"row": "source_row"})
+
+
+@dataclass
+class _Context:
+    catalogue: Catalogue
+    register: RegionRegister
+    today: dt.date
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.indicator_names = IndicatorNames(self.catalogue)
+        self.region_names = RegionNames(self.register)
+        self.info = _indicator_info(self.catalogue)
+        self.milestones = frozenset(self.info.index[self.info["is_milestone"]])
+
+    def header(self, role: str) -> str:
+        return self.headers.get(role, role)
+
+
+def validate(long: pd.DataFrame, catalogue: Catalogue, register: RegionRegister, *,
+             history: pd.DataFrame | None = None, strict: bool = False,
+             today: dt.date | None = None) -> Validation:
+    """Resolve and check the values of `long` (layout.to_long). `history` holds the stored
+    values (region_code, indicator_id, period, value) that the jump warning compares with."""
+    context = _Context(catalogue, register, today or dt.date.today(),
+                       dict(long.attrs.get(HEADERS_ATTR, {})))
+    frame = long.reset_index(drop=True)
+    frame.attrs = {}  # pandas deep-copies attrs on every operation: read once, then drop
+    frame.index.name = "uid"  # a wide row gives several values: the row number is not a key
+    resolved, found = _resolve(frame, context)
+    checked = _checked(resolved, context)
+    problems = _combine([long.attrs.get(PROBLEMS_ATTR), *found,
+                         _failures(checked, Reported, context)])
+    kept = _kept(checked, problems)
+    problems = _combine([problems, _failures(_plausible(kept, history, context), Plausible,
+                                             context)])
+    return Validation(_rows(kept, problems, strict), _finished(problems), strict)
+
+
+def validate_file(path: Path, catalogue: Catalogue, register: RegionRegister,
+                  **options: Any) -> Validation:
+    """Read, lay out and validate a file; a rejected file becomes one problem (row None)."""
+    try:
+        long = to_long(read_table(path), catalogue)
+    except FileRejected as rejected:
+        problems = problems_frame([{
+            "row": None, "column": None, "value": path.name, "severity": "error",
+            "problem_zh": rejected.problem_zh, "problem_en": rejected.problem_en}])
+        return Validation(_empty_rows(), problems, bool(options.get("strict", False)))
+    return validate(long, catalogue, register, **options)
+
+
+# --- resolution, once per distinct value ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one distinct input resolves to, or the problem with it."""
+
+    result: Any = None
+    problem_zh: str | None = None
+    problem_en: str | None = None
+    severity: str = "error"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# A resolution step gives: the resolved column, extra columns, and the problems found.
+Resolved = tuple[pd.Series, dict[str, pd.Series], pd.DataFrame]
+RESOLVED_AS = {"period": "period_year", "indicator": "indicator_id", "region": "region_code",
+               "value": "value_number"}
+
+
+def _resolve(frame: pd.DataFrame, context: _Context) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The frame with period, indicator_id, region_code and value resolved (None where not)."""
+    resolved = frame.copy()
+    problems: dict[str, pd.DataFrame] = {}
+    # Period before region: a region's code depends on the year.
+    for role, step in (("period", _period), ("indicator", _indicator), ("region", _region),
+                       ("value", _value)):
+        results, extra, problems[role] = step(resolved, context)
+        resolved[RESOLVED_AS[role]] = results
+        for name, values in extra.items():
+            resolved[name] = values
+    # Within a row, problems in the order of the columns: region, indicator, period, value.
+    return resolved, [problems[role] for role in ("region", "indicator", "period", "value")]
+
+
+def _per_distinct(keys: pd.DataFrame, resolve: Callable[..., _Outcome]) -> list[_Outcome]:
+    """`resolve` once per distinct key row, spread back over every row."""
+    if keys.empty:
+        return []
+    groups = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
+    distinct = keys.drop_duplicates()
+    outcomes = [resolve(*(None if pd.isna(v) else v for v in key))
+                for key in distinct.itertuples(index=False)]
+    return [outcomes[group] for group in groups]
+
+
+def _spread(frame: pd.DataFrame, outcomes: list[_Outcome], column: str,
+            text: pd.Series) -> Resolved:
+    """Results as a column, extras as columns, and the problems on their rows."""
+    results = pd.Series([o.result for o in outcomes], index=frame.index, dtype=object)
+    names = {name for o in outcomes for name in o.extra}
+    extras = {name: pd.Series([o.extra.get(name) for o in outcomes], index=frame.index,
+                              dtype=object) for name in names}
+    failed = [o.problem_zh is not None for o in outcomes]
+    found = [o for o in outcomes if o.problem_zh is not None]
+    problems = problems_frame([{
+        "row": row, "column": column, "value": value, "severity": o.severity,
+        "problem_zh": o.problem_zh, "problem_en": o.problem_en}
+        for row, value, o in zip(frame["row"][failed], text[failed], found, strict=True)])
+    return results, extras, _with_uid(problems, list(frame.index[failed]))
+
+
+def _with_uid(problems: pd.DataFrame, uids: list[int]) -> pd.DataFrame:
+    problems["uid"] = pd.Series(uids, index=problems.index, dtype="Int64")
+    return problems
+
+
+def _period(frame: pd.DataFrame, context: _Context) -> Resolved:
+    outcomes = _per_distinct(frame[["period"]], _parse_period)
+    return _spread(frame, outcomes, context.header("period"), frame["period"])
+
+
+def _parse_period(text: str | None) -> _Outcome:
+    if text is None:
+        return _Outcome(None, "缺少年份", "missing period")
+    match = PERIOD.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    if match is None:
+        return _Outcome(None, f"年份“{text}”不合理：应为四位年份，如2018",
+                        f"not a plausible period '{text}': expected a year such as 2018")
+    return _Outcome(int(match["year"]))
+
+
+def _indicator(frame: pd.DataFrame, context: _Context) -> Resolved:
+    names = context.indicator_names
+
+    def resolve(text: str | None) -> _Outcome:
+        if text is None:
+            return _Outcome(None, "缺少指标", "missing indicator")
+        found = names.find(text)
+        if found is not None:
+            return _Outcome(found)
+        suggestion = names.suggest(text)
+        if suggestion is None:
+            return _Outcome(None, f"未知指标“{text}”", f"unknown indicator '{text}'")
+        name = context.catalogue.indicators[suggestion].name_zh
+        return _Outcome(None, f"未知指标“{text}”，是否为“{name}”({suggestion})？",
+                        f"unknown indicator '{text}'; did you mean {name} ({suggestion})?")
+
+    outcomes = _per_distinct(frame[["indicator"]], resolve)
+    return _spread(frame, outcomes, context.header("indicator"), frame["indicator"])
+
+
+def _region(frame: pd.DataFrame, context: _Context) -> Resolved:
+    def resolve(text: str | None, year: int | None) -> _Outcome:
+        if text is None:
+            return _Outcome(None, "缺少地区", "missing region")
+        match = context.region_names.resolve(text, year)
+        return _Outcome(match.code, match.problem_zh, match.problem_en, match.severity)
+
+    keys = pd.DataFrame({"region": frame["region"], "year": frame["period_year"]})
+    outcomes = _per_distinct(keys, resolve)
+    return _spread(frame, outcomes, context.header("region"), frame["region"])
+
+
+def _value(frame: pd.DataFrame, context: _Context) -> Resolved:
+    def resolve(text: str | None, unit: str | None, indicator_id: str | None) -> _Outcome:
+        if text is None:
+            return _Outcome(None, "缺少数值", "missing value")
+        if indicator_id is None:
+            return _Outcome(None)  # the indicator's own problem says it all
+        return _parse_entry(text, unit, context.catalogue.indicators[indicator_id].unit,
+                            indicator_id in context.milestones)
+
+    keys = frame[["value", "unit", "indicator_id"]]
+    outcomes = _per_distinct(keys, resolve)
+    results, extras, problems = _spread(frame, outcomes, "", frame["value"])
+    problems["column"] = frame.loc[problems["uid"].astype(int), "column"].to_numpy()
+    return results, extras, problems
+
+
+def _parse_entry(text: str, unit_text: str | None, indicator_unit: str,
+                 milestone: bool) -> _Outcome:
+    """A value as typed, in the indicator's unit; the unit from the cell, else the unit column
+    (or header), else the indicator's own."""
+    parsed = parse_value(text, milestone)
+    if parsed.problem == "not_a_number":
+        return _not_a_number(text, milestone)
+    if parsed.problem == "unknown_unit":
+        return _Outcome(None, f"“{text}”中的单位“{parsed.bad_unit}”无法识别",
+                        f"unknown unit '{parsed.bad_unit}' in '{text}'")
+    column_unit = clean(unit_text) if unit_text else None
+    if column_unit and not is_unit(column_unit):
+        return _Outcome(None, f"单位“{unit_text}”无法识别", f"unknown unit '{unit_text}'")
+    if parsed.unit and column_unit and not same_unit(parsed.unit, column_unit):
+        return _Outcome(None, f"数值“{text}”的单位“{parsed.unit}”与单位列的“{unit_text}”不一致",
+                        f"the unit '{parsed.unit}' of '{text}' disagrees with the unit column "
+                        f"'{unit_text}'")
+    entered = parsed.unit or column_unit
+    try:
+        factor = factor_to(entered or indicator_unit, indicator_unit)
+    except UnitError:
+        label_zh, label_en = unit_label(indicator_unit, "zh"), unit_label(indicator_unit, "en")
+        return _Outcome(None, f"单位“{entered}”不能换算为本指标的单位“{label_zh}”",
+                        f"the unit '{entered}' cannot be converted to '{label_en}', the "
+                        "indicator's unit")
+    number = float(parsed.number or 0.0) * factor
+    return _Outcome(number, extra={"unit_entered": entered})
+
+
+def _not_a_number(text: str, milestone: bool) -> _Outcome:
+    if milestone:
+        return _Outcome(None, f"“{text}”不是数字；完成情况请填写 是/否 或 1/0",
+                        f"'{text}' is not a number; for a milestone write yes/no or 1/0")
+    return _Outcome(None, f"“{text}”不是数字（未报告的请留空）",
+                    f"'{text}' is not a number (leave the cell empty if not reported)")
+
+
+# --- checks on resolved rows ----------------------------------------------------------------
+
+
+class Reported(pa.DataFrameModel):
+    """Resolved rows and what their checks need; each check's name picks its message."""
+
+    row: Series[int]
+    region_code: Series[str]
+    indicator_id: Series[str]
+    period: Series[int]
+    value: Series[float]
+    min_value: Series[float] = pa.Field(nullable=True)
+    max_value: Series[float] = pa.Field(nullable=True)
+    last_year: Series[int]
+    is_percent: Series[bool]
+    is_milestone: Series[bool]
+    unit_given: Series[bool]
+
+    @pa.dataframe_check
+    def value_not_below_minimum(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
+        return df["is_milestone"] | df["min_value"].isna() | (df["value"] >= df["min_value"])
+
+    @pa.dataframe_check
+    def value_not_above_maximum(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
+        return df["is_milestone"] | df["max_value"].isna() | (df["value"] <= df["max_value"])
+
+    @pa.dataframe_check
+    def milestone_done_or_not(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
+        return ~df["is_milestone"] | df["value"].isin([0.0, 1.0])
+
+    @pa.dataframe_check
+    def rate_not_a_fraction(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
+        # 0.26 with no unit anywhere for a percent indicator: 26% typed as a fraction.
+        return ~(df["is_percent"] & ~df["unit_given"] & (df["value"] > 0) & (df["value"] <= 1))
+
+    @pa.dataframe_check
+    def period_plausible(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
+        return (df["period"] >= FIRST_YEAR) & (df["period"] <= df["last_year"])
+
+    @pa.dataframe_check
+    def one_value_per_key(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
+        return ~_conflicting(df)
+
+    @pa.dataframe_check
+    def not_repeated(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
+        return ~(_same_value(df).duplicated(keep="first") & ~_conflicting(df))
+
+
+class Plausible(pa.DataFrameModel):
+    """Valid rows beside their previous value and any target they sit exactly on."""
+
+    value: Series[float]
+    previous_value: Series[float] = pa.Field(nullable=True)
+    jump_limit: Series[float] = pa.Field(nullable=True)
+    target_value: Series[float] = pa.Field(nullable=True)
+
+    @pa.dataframe_check
+    def no_jump_from_previous(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
+        change = (df["value"] - df["previous_value"]).abs()
+        return df["jump_limit"].isna() | ~(change > df["jump_limit"])
+
+    @pa.dataframe_check
+    def not_exactly_on_target(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
+        return df["target_value"].isna() | ~np.isclose(df["value"], df["target_value"],
+                                                       rtol=1e-9, atol=1e-12)
+
+
+def _same_value(df: pd.DataFrame) -> pd.DataFrame:
+    """The key and the value to SAME_VALUE_DIGITS significant digits: float noise is not a
+    different value."""
+    values = df["value"].to_numpy(dtype=float)
+    magnitude = np.floor(np.log10(np.abs(values), out=np.zeros_like(values),
+                                  where=values != 0))
+    scale = 10.0 ** (SAME_VALUE_DIGITS - 1 - magnitude)
+    return df[KEY].assign(value=np.round(values * scale) / scale)
+
+
+def _conflicting(df: pd.DataFrame) -> pd.Series:
+    """Rows whose region, indicator and period have more than one value in the file."""
+    same = _same_value(df)
+    return same.groupby(KEY)["value"].transform("nunique") > 1
+
+
+def _indicator_info(catalogue: Catalogue) -> pd.DataFrame:
+    rows = []
+    for indicator in catalogue.indicators.values():
+        unit = str(parse_unit(indicator.unit))
+        low, high = indicator.plausible_range
+        rows.append({"indicator_id": indicator.id, "min_value": low, "max_value": high,
+                     "is_percent": unit == "percent", "is_milestone": unit == "done",
+                     "is_count": unit in COUNT_UNITS,
+                     "unit_zh": unit_label(indicator.unit, "zh"),
+                     "unit_en": unit_label(indicator.unit, "en")})
+    frame = pd.DataFrame(rows).set_index("indicator_id")
+    return frame.astype({"min_value": float, "max_value": float})
+
+
+def _checked(resolved: pd.DataFrame, context: _Context) -> pd.DataFrame:
+    """The fully resolved rows with the columns Reported checks."""
+    done = resolved[list(RESOLVED_AS.values())].notna().all(axis=1)
+    rows = resolved[done]
+    info = context.info.loc[rows["indicator_id"]].set_axis(rows.index)
+    return pd.DataFrame({
+        "row": rows["row"].astype(int), "column": rows["column"],
+        "region_code": rows["region_code"].astype(str),
+        "indicator_id": rows["indicator_id"].astype(str),
+        "period": rows["period_year"].astype(int), "period_entered": rows["period"],
+        "value": rows["value_number"].astype(float), "value_entered": rows["value"],
+        "unit_entered": _column_or_none(rows, "unit_entered"), "note": rows["note"],
+        "min_value": info["min_value"], "max_value": info["max_value"],
+        "last_year": context.today.year, "is_percent": info["is_percent"].astype(bool),
+        "is_milestone": info["is_milestone"].astype(bool),
+        "unit_given": _column_or_none(rows, "unit_entered").notna(),
+    }, index=rows.index)
+
+
+def _column_or_none(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column in frame:
+        return frame[column]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _failures(frame: pd.DataFrame, model: type[pa.DataFrameModel],
+              context: _Context) -> pd.DataFrame:
+    """Every failed check of `model` on `frame`, as problems with their messages."""
+    try:
+        model.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        if not cases["check"].isin(list(CHECKS)).all() or cases["index"].isna().any():
+            raise  # a wrong column or dtype is a bug here, not a problem in the file
+        failed = cases[["check", "index"]].drop_duplicates()
+        return _combine([_messages(frame, check, failed.loc[failed["check"] == check, "index"],
+                                   context) for check in failed["check"].unique()])
+    return problems_frame([])
+
+
+def _messages(frame: pd.DataFrame, check: str, uids: pd.Series,
+              context: _Context) -> pd.DataFrame:
+    severity, message = CHECKS[check]
+    failed = frame.loc[uids.astype(int).to_numpy()].join(
+        context.info[["unit_zh", "unit_en"]], on="indicator_id")
+    peers = _peers(frame, failed) if check in PEER_CHECKS else {}
+    texts = [message(row, peers) for row in failed.itertuples()]
+    column = failed["column"]
+    if check == "period_plausible":
+        column = pd.Series(context.header("period"), index=failed.index)
+    problems = problems_frame([{
+        "row": row.row, "column": col, "value": _offending(check, row), "severity": severity,
+        "problem_zh": zh, "problem_en": en}
+        for row, col, (zh, en) in zip(failed.itertuples(), column, texts, strict=True)])
+    return _with_uid(problems, list(failed.index))
+
+
+def _peers(frame: pd.DataFrame, failed: pd.DataFrame) -> dict[tuple[Any, ...], list[Any]]:
+    """The rows sharing each failed row's region, indicator and period, in file order."""
+    keys = failed[KEY].drop_duplicates()
+    same = frame.reset_index().merge(keys, on=KEY).sort_values("uid")
+    return {key: list(group.itertuples(index=False)) for key, group in same.groupby(KEY)}
+
+
+def _offending(check: str, row: Any) -> str:
+    return str(row.period_entered if check == "period_plausible" else row.value_entered)
+
+
+# --- messages, by check name ----------------------------------------------------------------
+
+Peers = dict[tuple[Any, ...], list[Any]]
+PEER_CHECKS = ("one_value_per_key", "not_repeated")
+
+
+def _number(number: float) -> str:
+    """At most six significant digits, never in scientific notation."""
+    return np.format_float_positional(float(f"{number:.6g}"), trim="-")
+
+
+def _amount(number: float, unit: str) -> str:
+    """26%, 2公顷, 2 ha: Chinese and % take no space before the unit."""
+    space = "" if unit in ("%", "") or not unit.isascii() else " "
+    return f"{_number(number)}{space}{unit}"
+
+
+def _is_whole_rate(row: Any) -> bool:
+    return bool(row.is_percent and row.min_value == 0 and row.max_value == 100)
+
+
+def _below(row: Any, peers: Peers) -> tuple[str, str]:
+    value = row.value_entered
+    if _is_whole_rate(row):
+        return _rate_outside(value)
+    if row.min_value == 0:
+        return f"数值“{value}”不能为负数", f"value '{value}' cannot be negative"
+    return (f"数值“{value}”低于可能的最小值{_amount(row.min_value, row.unit_zh)}",
+            f"value '{value}' is below the plausible minimum {_amount(row.min_value, row.unit_en)}")
+
+
+def _above(row: Any, peers: Peers) -> tuple[str, str]:
+    value = row.value_entered
+    if _is_whole_rate(row):
+        return _rate_outside(value)
+    return (f"数值“{value}”高于可能的最大值{_amount(row.max_value, row.unit_zh)}",
+            f"value '{value}' is above the plausible maximum {_amount(row.max_value, row.unit_en)}")
+
+
+def _rate_outside(value: str) -> tuple[str, str]:
+    return f"比率“{value}”超出0–100%的范围", f"a rate of '{value}' is outside 0-100%"
+
+
+def _milestone(row: Any, peers: Peers) -> tuple[str, str]:
+    return (f"完成情况应为1（完成）或0（未完成），不能是“{row.value_entered}”",
+            f"a milestone is 1 (done) or 0 (not done), not '{row.value_entered}'")
+
+
+def _fraction(row: Any, peers: Peers) -> tuple[str, str]:
+    percent, typed = _number(row.value * 100), _number(row.value)
+    return (f"“{row.value_entered}”像是小数形式的比率；请填写{percent}或{percent}%"
+            f"（若确为{typed}%，请写“{typed}%”）",
+            f"'{row.value_entered}' looks like a fraction; write {percent} or {percent}% "
+            f"(if you mean {typed} percent, write '{typed}%')")
+
+
+def _period_message(row: Any, peers: Peers) -> tuple[str, str]:
+    text = row.period_entered
+    if row.period > row.last_year:
+        return (f"年份“{text}”不合理：是未来的年份",
+                f"not a plausible period '{text}': it is in the future")
+    return (f"年份“{text}”不合理：应为{FIRST_YEAR}年至{row.last_year}年",
+            f"not a plausible period '{text}': expected a year from {FIRST_YEAR} to "
+            f"{row.last_year}")
+
+
+def _conflict(row: Any, peers: Peers) -> tuple[str, str]:
+    others = [peer for peer in peers[_key(row)] if peer.uid != row.Index]
+    zh = "、".join(f"{_where_zh(other, row)}为“{other.value_entered}”" for other in others)
+    en = ", ".join(f"'{other.value_entered}' in {_where_en(other, row)}" for other in others)
+    return (f"同一地区、指标和年份有不同的数值：本行为“{row.value_entered}”，{zh}",
+            f"different values for the same region, indicator and period: "
+            f"'{row.value_entered}' here, {en}")
+
+
+def _key(row: Any) -> tuple[Any, ...]:
+    return (row.region_code, row.indicator_id, row.period)
+
+
+def _where_zh(other: Any, row: Any) -> str:
+    return f"本行“{other.column}”列" if other.row == row.row else f"第{other.row}行"
+
+
+def _where_en(other: Any, row: Any) -> str:
+    return f"column '{other.column}' of this row" if other.row == row.row else f"row {other.row}"
+
+
+def _repeat(row: Any, peers: Peers) -> tuple[str, str]:
+    first = peers[_key(row)][0]
+    return (f"与{_where_zh(first, row)}重复（数值相同），只保留一次",
+            f"repeats {_where_en(first, row)} (same value); kept once")
+
+
+def _jump(row: Any, peers: Peers) -> tuple[str, str]:
+    previous_zh = _amount(row.previous_value, row.unit_zh)
+    previous_en = _amount(row.previous_value, row.unit_en)
+    source_zh = "已存数据" if pd.isna(row.previous_row) else f"第{int(row.previous_row)}行"
+    source_en = "stored value" if pd.isna(row.previous_row) else f"row {int(row.previous_row)}"
+    change = row.value - row.previous_value
+    sign = "+" if change > 0 else ""
+    return (f"数值“{row.value_entered}”与{int(row.previous_period)}年的{previous_zh}（{source_zh}）"
+            f"相比变化{sign}{_number(change)}，远超通常的变化幅度（{_number(row.jump_limit)}）；"
+            "请核实",
+            f"value '{row.value_entered}' jumps by {sign}{_number(change)} from {previous_en} in "
+            f"{int(row.previous_period)} ({source_en}), far beyond the usual change "
+            f"({_number(row.jump_limit)}); please check")
+
+
+def _on_target(row: Any, peers: Peers) -> tuple[str, str]:
+    return (f"数值“{row.value_entered}”恰好等于{row.period}年的目标值"
+            f"{_amount(row.target_value, row.unit_zh)}（{row.target_id}）；"
+            "请确认填写的是实际值而不是目标值",
+            f"value '{row.value_entered}' equals the {row.period} target "
+            f"{_amount(row.target_value, row.unit_en)} ({row.target_id}) exactly; make sure it "
+            "is the actual value, not the target")
+
+
+Message = Callable[[Any, "Peers"], tuple[str, str]]
+CHECKS: dict[str, tuple[str, Message]] = {
+    "value_not_below_minimum": ("error", _below),
+    "value_not_above_maximum": ("error", _above),
+    "milestone_done_or_not": ("error", _milestone),
+    "rate_not_a_fraction": ("error", _fraction),
+    "period_plausible": ("error", _period_message),
+    "one_value_per_key": ("error", _conflict),
+    "not_repeated": ("warning", _repeat),
+    "no_jump_from_previous": ("warning", _jump),
+    "not_exactly_on_target": ("warning", _on_target),
+}
+
+
+# --- warnings on the valid rows -------------------------------------------------------------
+
+
+def _kept(checked: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+    """Rows without errors, each repeated row kept once."""
+    errors = problems.loc[problems["severity"] == "error", "uid"].dropna().astype(int)
+    kept = checked[~checked.index.isin(set(errors))]
+    return kept[~_same_value(kept).duplicated(keep="first")]
+
+
+def _plausible(kept: pd.DataFrame, history: pd.DataFrame | None,
+               context: _Context) -> pd.DataFrame:
+    """The kept rows with the columns Plausible checks."""
+    return kept.join(_jumps(kept, history)).join(_targets_hit(kept, context))
+
+
+def _jumps(kept: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
+    """previous_value, previous_period, previous_row and jump_limit for each kept row."""
+    columns = ["previous_value", "previous_period", "previous_row", "jump_limit"]
+    current = kept.loc[~kept["is_milestone"], ["region_code", "indicator_id", "period", "value",
+                                               "row"]].assign(uid=lambda f: f.index)
+    series = _series(current, history)
+    if series.empty:
+        return pd.DataFrame(columns=columns, index=kept.index, dtype=float)
+    groups = series.groupby(["region_code", "indicator_id"], sort=False)
+    series["previous_value"] = groups["value"].shift()
+    series["previous_period"] = groups["period"].shift()
+    series["previous_row"] = groups["row"].shift()
+    series["earlier"] = groups.cumcount()
+    series["yearly_change"] = ((series["value"] - series["previous_value"]).abs()
+                               / (series["period"] - series["previous_period"]))
+    series["usual"] = _usual_change(series)
+    series["jump_limit"] = _jump_limit(series)
+    mine = series[series["uid"].notna()].set_index("uid")
+    mine.index = mine.index.astype(int)
+    return mine[columns].astype(float).reindex(kept.index)
+
+
+def _series(current: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
+    """The file's values and the stored ones of the same series; the file's win."""
+    if history is None or history.empty:
+        stored = current.iloc[:0]
+    else:
+        stored = history[["region_code", "indicator_id", "period", "value"]].astype(
+            {"region_code": str, "indicator_id": str, "period": int, "value": float})
+        stored = stored.merge(current[["region_code", "indicator_id"]].drop_duplicates())
+        stored = stored.merge(current[KEY], how="left", indicator=True)
+        stored = stored[stored["_merge"] == "left_only"].drop(columns="_merge")
+        stored = stored.drop_duplicates(KEY, keep="last").assign(row=np.nan, uid=np.nan)
+    series = pd.concat([stored, current], ignore_index=True)
+    series["row"] = series["row"].astype(float)
+    series["uid"] = series["uid"].astype(float)
+    return series.sort_values(["region_code", "indicator_id", "period"], ignore_index=True)
+
+
+def _usual_change(series: pd.DataFrame) -> pd.Series:
+    """For each file value, the median absolute yearly change among the values before it."""
+    changes = series.loc[series["yearly_change"].notna(),
+                         ["region_code", "indicator_id", "period", "yearly_change"]]
+    points = series.loc[series["uid"].notna(), ["region_code", "indicator_id", "period"]]
+    pairs = points.reset_index().merge(changes, on=["region_code", "indicator_id"],
+                                       suffixes=("", "_earlier"))
+    pairs = pairs[pairs["period_earlier"] < pairs["period"]]
+    return pairs.groupby("index")["yearly_change"].median().reindex(series.index)
+
+
+def _jump_limit(series: pd.DataFrame) -> pd.Series:
+    relative = JUMP_RELATIVE * series["previous_value"].abs()
+    years = series["period"] - series["previous_period"]
+    robust = np.maximum(JUMP_MEDIAN_FACTOR * series["usual"] * years, relative)
+    limit = relative.where(series["earlier"] < JUMP_MIN_HISTORY, robust)
+    # From 0, a relative change means nothing; with a history the median still judges it.
+    unjudged = (series["earlier"] < JUMP_MIN_HISTORY) & (series["previous_value"] == 0)
+    return limit.mask(unjudged)
+
+
+def _targets_hit(kept: pd.DataFrame, context: _Context) -> pd.DataFrame:
+    """target_value and target_id of a target each kept row sits exactly on, if any."""
+    columns = ["target_value", "target_id"]
+    targets = context.catalogue.targets_frame
+    targets = targets[targets["kind"].isin(TARGET_HIT_KINDS)]
+    bounds = pd.concat([
+        targets[["target_id", "indicator_id", "region_class", "deadline_year", column]].rename(
+            columns={column: "target_value"}) for column in ("target_value", "target_value_high")])
+    bounds = bounds.dropna(subset=["target_value", "deadline_year"]).astype(
+        {"target_value": float})
+    bounds = bounds.merge(context.register.memberships[["region_code", "region_class"]])
+    bounds["period"] = bounds["deadline_year"].astype(int)
+    rows = kept.join(context.info[["is_count"]], on="indicator_id")
+    rows = rows.loc[~rows["is_count"], [*KEY, "value"]].reset_index()
+    hits = rows.merge(bounds[KEY + columns], on=KEY)
+    hits = hits[np.isclose(hits["value"], hits["target_value"], rtol=1e-9, atol=1e-12)]
+    hits = hits.drop_duplicates("uid").set_index("uid")
+    return hits[columns].reindex(kept.index)
+
+
+# --- assembling the result ------------------------------------------------------------------
+
+
+def _combine(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
+    frames = [part for part in parts if part is not None and not part.empty]
+    if not frames:
+        empty = problems_frame([])
+        empty["uid"] = pd.Series(dtype="Int64")
+        return empty
+    combined = pd.concat(frames, ignore_index=True)
+    if "uid" not in combined:
+        combined["uid"] = pd.NA
+    combined["uid"] = combined["uid"].astype("Int64")
+    combined["row"] = combined["row"].astype("Int64")
+    return combined
+
+
+def _rows(kept: pd.DataFrame, problems: pd.DataFrame, strict: bool) -> pd.DataFrame:
+    if strict:
+        warned = problems.loc[problems["severity"] == "warning", "uid"].dropna().astype(int)
+        kept = kept[~kept.index.isin(set(warned))]
+    rows = kept.reset_index(drop=True)[ROW_COLUMNS].copy()
+    return rows.astype({"row": int, "period": int, "value": float})
+
+
+def _empty_rows() -> pd.DataFrame:
+    return pd.DataFrame({"row": pd.Series(dtype=int), "region_code": pd.Series(dtype=object),
+                         "indicator_id": pd.Series(dtype=object),
+                         "period": pd.Series(dtype=int), "value": pd.Series(dtype=float),
+                         "value_entered": pd.Series(dtype=object),
+                         "unit_entered": pd.Series(dtype=object),
+                         "note": pd.Series(dtype=object)})
+
+
+def _finished(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems sorted by row (whole-file ones first), in PROBLEM_COLUMNS."""
+    ordered = problems.assign(_order=problems["row"].fillna(0)).sort_values(
+        "_order", kind="stable")
+    return ordered[PROBLEM_COLUMNS].reset_index(drop=True)
+
+
+# --- for the terminal -----------------------------------------------------------------------
+
+
+def format_problems(problems: pd.DataFrame, language: str = "zh") -> str:
+    """A plain-text table (row, column, value, severity, message) sorted by row."""
+    zh = language == "zh"
+    if problems.empty:
+        return "没有发现问题。" if zh else "No problems found."
+    header = ["行", "列", "值", "级别", "问题"] if zh else ["row", "column", "value", "severity",
+                                                      "problem"]
+    severity = {"error": "错误", "warning": "警告"} if zh else {"error": "error",
+                                                           "warning": "warning"}
+    lines = [[("" if pd.isna(row.row) else str(row.row)), _cell(row.column), _cell(row.value),
+              severity.get(row.severity, row.severity),
+              row.problem_zh if zh else row.problem_en]
+             for row in _finished(problems).itertuples()]
+    widths = [max(_width(line[i]) for line in [header, *lines]) for i in range(4)]
+    return "\n".join(_line(line, widths) for line in [header, *lines])
+
+
+def _cell(text: Any, limit: int = 24) -> str:
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    text = str(text).replace("\n", " ")
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _line(cells: list[str], widths: list[int]) -> str:
+    padded = [cell + " " * (width - _width(cell)) for cell, width in zip(cells, widths,
+                                                                         strict=False)]
+    return "  ".join([*padded, cells[-1]]).rstrip()
+

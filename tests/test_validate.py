@@ -1,0 +1,459 @@
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from etl.validate import Validation, format_problems, validate, validate_file
+from indicators.catalogue import load_catalogue
+from indicators.regions import load_regions
+from tests.factories import INDICATOR, make_actuals, make_catalogue
+
+FILES = Path(__file__).parent / "files"
+TODAY = dt.date(2025, 6, 1)
+HEADER = "地区,指标,年份,数值,单位,备注"
+GREEN = "new_urban_green_area"  # hectare, at least 0
+RATE = "road_area_ratio"  # percent, 0-100, no target for 2019
+SUBSIDY = "resident_medical_insurance_government_subsidy_per_person"  # yuan / person
+MILESTONE = "relics_training_course_held"  # done
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def register():
+    return load_regions()
+
+
+@pytest.fixture
+def check(tmp_path, catalogue, register):
+    """Validate CSV lines (after the header HEADER) as an uploaded file."""
+    def run(*lines: str, header: str = HEADER, **options) -> Validation:
+        path = tmp_path / "upload.csv"
+        path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+        return validate_file(path, catalogue, register, today=TODAY, **options)
+    return run
+
+
+def only_row(validation: Validation) -> dict:
+    assert len(validation.rows) == 1, validation.problems
+    return validation.rows.iloc[0].to_dict()
+
+
+def problems(validation: Validation) -> list[tuple]:
+    return [(p.row, p.column, p.value, p.severity, p.problem_zh, p.problem_en)
+            for p in validation.problems.itertuples()]
+
+
+# --- messy but valid values ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("indicator", "typed", "unit", "expected", "unit_entered"), [
+    (GREEN, "2亩", "", 2 / 15, "亩"),
+    (GREEN, "2", "亩", 2 / 15, "亩"),
+    (GREEN, "3万", "", 30_000, None),
+    (GREEN, "2万亩", "", 20_000 / 15, "亩"),
+    (GREEN, "1,200", "", 1200, None),
+    (GREEN, "1.5 平方公里", "", 150, "平方公里"),
+    (SUBSIDY, "1.5万元", "", 15_000, "万元"),
+    (SUBSIDY, "0.049万元", "", 490, "万元"),
+    (SUBSIDY, "490元", "", 490, "元"),
+    (SUBSIDY, "490", "元/人", 490, "元/人"),
+    (RATE, "26%", "", 26, "%"),
+    (RATE, "26 %", "", 26, "%"),
+    (RATE, "26％", "", 26, "%"),
+    (RATE, "１２", "", 12, None),
+    (RATE, "12.50", "%", 12.5, "%"),
+    ("public_hospital_medical_expense_growth", "-3.5", "", -3.5, None),
+    ("public_hospital_medical_expense_growth", "−3.5%", "", -3.5, "%"),
+    ("general_practitioners_trained", "1,200人", "", 1200, "人"),
+])
+def test_messy_values_are_converted_to_the_canonical_unit(check, indicator, typed, unit,
+                                                          expected, unit_entered):
+    validation = check(f'长春市,{indicator},2019,"{typed}",{unit},')
+    row = only_row(validation)
+    assert row["value"] == pytest.approx(expected, rel=1e-12)
+    assert row["value_entered"] == typed
+    assert row["unit_entered"] == unit_entered
+    assert validation.ok
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("是", 1), ("否", 0), ("完成", 1), ("已完成", 1), ("未完成", 0), ("yes", 1), ("No", 0),
+    ("done", 1), ("TRUE", 1), ("false", 0), ("1", 1), ("0", 0),
+])
+def test_milestone_words(check, typed, expected):
+    assert only_row(check(f"长春市,{MILESTONE},2019,{typed},,"))["value"] == expected
+
+
+def test_a_yuan_indicator_takes_wan_yuan(tmp_path, register):
+    money = {**INDICATOR, "id": "money", "name_zh": "资金", "unit": "yuan"}
+    catalogue = make_catalogue({"indicator": "money", "unit": "yuan"}, indicators=[money])
+    path = tmp_path / "m.csv"
+    path.write_text(f"{HEADER}\n长春市,资金,2019,1.5万元,,\n", encoding="utf-8")
+    assert only_row(validate_file(path, catalogue, register, today=TODAY))["value"] == 15_000
+
+
+@pytest.mark.parametrize(("typed", "period", "code"), [
+    ("长春", "2019", "220100"), ("长春市", "2019", "220100"), ("220100", "2019", "220100"),
+    ("２２０１００", "2019", "220100"), (" 长春市 ", "2019", "220100"),
+    ("Changchun", "2019", "220100"),
+    ("全省", "2019", "220000"), ("吉林省", "2019", "220000"), ("吉林市", "2019", "220200"),
+    ("通化县", "2019", "220521"), ("延边", "2019", "222400"), ("延边州", "2019", "222400"),
+    ("长白", "2019", "220623"), ("伊通", "2019", "220323"), ("Jilin City", "2019", "220200"),
+    ("公主岭", "2018", "220381"), ("公主岭市", "2021", "220184"), ("公主岭", "2020", "220184"),
+    ("220381", "2019", "220381"), ("220184", "2021", "220184"),
+])
+def test_region_by_code_or_name(check, typed, period, code):
+    assert only_row(check(f"{typed},{RATE},{period},15,,"))["region_code"] == code
+
+
+@pytest.mark.parametrize(("typed", "year"), [
+    ("2019", 2019), ("2019年", 2019), ("2019.0", 2019), ("２０１９", 2019), ("2019年度", 2019),
+])
+def test_period_forms(check, typed, year):
+    assert only_row(check(f"长春市,{RATE},{typed},15,,"))["period"] == year
+
+
+def test_indicator_by_name_ignores_width_and_spaces(check):
+    row = only_row(check("长春市,药占比（不含中药饮片、国家谈判药品）,2019,25,,"))
+    assert row["indicator_id"] == "drug_share_of_public_hospital_revenue"
+
+
+def test_rows_frame_shape(check):
+    validation = check(f"长春市,{RATE},2019,15,,初报")
+    assert list(validation.rows.columns) == ["row", "region_code", "indicator_id", "period",
+                                             "value", "value_entered", "unit_entered", "note"]
+    assert only_row(validation) == {
+        "row": 2, "region_code": "220100", "indicator_id": RATE, "period": 2019, "value": 15.0,
+        "value_entered": "15", "unit_entered": None, "note": "初报"}
+    assert list(validation.problems.columns) == ["row", "column", "value", "severity",
+                                                 "problem_zh", "problem_en"]
+
+
+def test_shipped_long_example(catalogue, register):
+    validation = validate_file(FILES / "long_messy.csv", catalogue, register, today=TODAY)
+    assert validation.rows[["row", "region_code", "indicator_id", "period"]].values.tolist() == [
+        [2, "220100", "transit_modal_share", 2018], [3, "220100", "transit_modal_share", 2019],
+        [4, "220200", GREEN, 2018], [5, "220381", GREEN, 2018], [6, "220184", GREEN, 2021],
+        [7, "220000", SUBSIDY, 2018], [8, "222400", MILESTONE, 2018]]
+    assert validation.rows["value"].tolist() == pytest.approx([26, 27.5, 80, 2 / 15, 3, 490, 1])
+    assert validation.ok
+
+
+def test_xlsx_percent_cell_is_a_percentage_and_a_plain_fraction_is_caught(tmp_path, catalogue,
+                                                                         register):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["地区", "年份", "道路面积率", "新增城市绿地面积（亩）"])
+    sheet.append(["长春市", dt.datetime(2019, 1, 1), 0.26, 30.0])
+    sheet["C2"].number_format = "0%"
+    sheet.append(["吉林市", 2019, 0.26, None])
+    path = tmp_path / "w.xlsx"
+    workbook.save(path)
+    validation = validate_file(path, catalogue, register, today=TODAY)
+    assert validation.rows.to_dict("records") == [
+        {"row": 2, "region_code": "220100", "indicator_id": RATE, "period": 2019, "value": 26.0,
+         "value_entered": "26%", "unit_entered": "%", "note": None},
+        {"row": 2, "region_code": "220100", "indicator_id": GREEN, "period": 2019, "value": 2.0,
+         "value_entered": "30", "unit_entered": "亩", "note": None}]
+    assert [(p[0], p[1], p[2], p[3]) for p in problems(validation)] == [
+        (3, "道路面积率", "0.26", "error")]
+
+
+def test_gbk_csv_validates(tmp_path, catalogue, register):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(f"{HEADER}\r\n公主岭市,新增城市绿地面积,2018,15亩,,\r\n".encode("gb18030"))
+    assert only_row(validate_file(path, catalogue, register, today=TODAY)) == {
+        "row": 2, "region_code": "220381", "indicator_id": GREEN, "period": 2018, "value": 1.0,
+        "value_entered": "15亩", "unit_entered": "亩", "note": None}
+
+
+def test_shipped_wide_example(catalogue, register):
+    validation = validate_file(FILES / "wide.csv", catalogue, register, today=TODAY)
+    assert validation.rows[["row", "indicator_id", "value"]].values.tolist() == [
+        [2, "transit_modal_share", 27.0], [2, GREEN, 2.0], [2, "park_green_space_per_capita", 12.5],
+        [3, GREEN, 2.0], [4, "transit_modal_share", 18.5], [4, "park_green_space_per_capita", 11.0]]
+    assert problems(validation) == []
+
+
+# --- errors: one per kind of bad input, with row, column, value and both messages -----------
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("长村市,road_area_ratio,2019,15,,",
+     ("地区", "长村市", "未知地区“长村市”，是否为“长春市”(220100)？",
+      "unknown region '长村市'; did you mean 长春市 (220100)?")),
+    ("火星,road_area_ratio,2019,15,,",
+     ("地区", "火星", "未知地区“火星”", "unknown region '火星'")),
+    ("220101,road_area_ratio,2019,15,,",
+     ("地区", "220101", "未知地区“220101”，是否为“长春市”(220100)？",
+      "unknown region '220101'; did you mean 长春市 (220100)?")),
+    ("229999,road_area_ratio,2019,15,,",
+     ("地区", "229999", "未知地区“229999”", "unknown region '229999'")),
+    ("通化,road_area_ratio,2019,15,,",
+     ("地区", "通化", "地区“通化”不明确，可能是通化市(220500)或通化县(220521)；请写全称或代码",
+      "ambiguous region '通化': 通化市 (220500) or 通化县 (220521); write the full name or the "
+      "code")),
+    ("吉林,road_area_ratio,2019,15,,",
+     ("地区", "吉林", "地区“吉林”不明确，可能是吉林省(220000)或吉林市(220200)；请写全称或代码",
+      "ambiguous region '吉林': 吉林省 (220000) or 吉林市 (220200); write the full name or the "
+      "code")),
+    ("220184,road_area_ratio,2018,15,,",
+     ("地区", "220184", "地区代码“220184”在2018年不存在，当年公主岭市的代码是220381",
+      "region code '220184' did not exist in 2018; 公主岭市 was 220381 then")),
+    ("220381,road_area_ratio,2021,15,,",
+     ("地区", "220381", "地区代码“220381”在2021年不存在，当年公主岭市的代码是220184",
+      "region code '220381' did not exist in 2021; 公主岭市 was 220184 then")),
+    (",road_area_ratio,2019,15,,", ("地区", None, "缺少地区", "missing region")),
+    ("长春市,道路面积,2019,15,,",
+     ("指标", "道路面积", "未知指标“道路面积”，是否为“道路面积率”(road_area_ratio)？",
+      "unknown indicator '道路面积'; did you mean 道路面积率 (road_area_ratio)?")),
+    ("长春市,,2019,15,,", ("指标", None, "缺少指标", "missing indicator")),
+    ("长春市,road_area_ratio,明年,15,,",
+     ("年份", "明年", "年份“明年”不合理：应为四位年份，如2018",
+      "not a plausible period '明年': expected a year such as 2018")),
+    ("长春市,road_area_ratio,2035,15,,",
+     ("年份", "2035", "年份“2035”不合理：是未来的年份",
+      "not a plausible period '2035': it is in the future")),
+    ("长春市,road_area_ratio,1999,15,,",
+     ("年份", "1999", "年份“1999”不合理：应为2000年至2025年",
+      "not a plausible period '1999': expected a year from 2000 to 2025")),
+    ("长春市,road_area_ratio,,15,,", ("年份", None, "缺少年份", "missing period")),
+    ("长春市,road_area_ratio,2019,,,", ("数值", None, "缺少数值", "missing value")),
+    ("长春市,road_area_ratio,2019,约15,,",
+     ("数值", "约15", "“约15”不是数字（未报告的请留空）",
+      "'约15' is not a number (leave the cell empty if not reported)")),
+    ("长春市,road_area_ratio,2019,—,,",
+     ("数值", "—", "“—”不是数字（未报告的请留空）",
+      "'—' is not a number (leave the cell empty if not reported)")),
+    ("长春市,road_area_ratio,2019,\"1,5\",,",
+     ("数值", "1,5", "“1,5”不是数字（未报告的请留空）",
+      "'1,5' is not a number (leave the cell empty if not reported)")),
+    (f"长春市,{MILESTONE},2019,差不多,,",
+     ("数值", "差不多", "“差不多”不是数字；完成情况请填写 是/否 或 1/0",
+      "'差不多' is not a number; for a milestone write yes/no or 1/0")),
+    ("长春市,road_area_ratio,2019,15公倾,,",
+     ("数值", "15公倾", "“15公倾”中的单位“公倾”无法识别", "unknown unit '公倾' in '15公倾'")),
+    ("长春市,road_area_ratio,2019,15,成,",
+     ("数值", "15", "单位“成”无法识别", "unknown unit '成'")),
+    (f"长春市,{GREEN},2019,2亩,公顷,",
+     ("数值", "2亩", "数值“2亩”的单位“亩”与单位列的“公顷”不一致",
+      "the unit '亩' of '2亩' disagrees with the unit column '公顷'")),
+    ("长春市,road_area_ratio,2019,15元,,",
+     ("数值", "15元", "单位“元”不能换算为本指标的单位“%”",
+      "the unit '元' cannot be converted to '%', the indicator's unit")),
+    (f"长春市,{GREEN},2019,15%,,",
+     ("数值", "15%", "单位“%”不能换算为本指标的单位“公顷”",
+      "the unit '%' cannot be converted to 'ha', the indicator's unit")),
+    ("长春市,road_area_ratio,2019,0.4,百分点,",
+     ("数值", "0.4", "单位“百分点”不能换算为本指标的单位“%”",
+      "the unit '百分点' cannot be converted to '%', the indicator's unit")),
+    (f"长春市,{GREEN},2019,-3.5,,",
+     ("数值", "-3.5", "数值“-3.5”不能为负数", "value '-3.5' cannot be negative")),
+    ("长春市,road_area_ratio,2019,150%,,",
+     ("数值", "150%", "比率“150%”超出0–100%的范围", "a rate of '150%' is outside 0-100%")),
+    ("长春市,road_area_ratio,2019,-1,,",
+     ("数值", "-1", "比率“-1”超出0–100%的范围", "a rate of '-1' is outside 0-100%")),
+    ("长春市,public_hospital_medical_expense_growth,2019,-150%,,",
+     ("数值", "-150%", "数值“-150%”低于可能的最小值-100%",
+      "value '-150%' is below the plausible minimum -100%")),
+    ("长春市,road_area_ratio,2019,0.26,,",
+     ("数值", "0.26", "“0.26”像是小数形式的比率；请填写26或26%（若确为0.26%，请写“0.26%”）",
+      "'0.26' looks like a fraction; write 26 or 26% (if you mean 0.26 percent, write "
+      "'0.26%')")),
+    (f"长春市,{MILESTONE},2019,0.5,,",
+     ("数值", "0.5", "完成情况应为1（完成）或0（未完成），不能是“0.5”",
+      "a milestone is 1 (done) or 0 (not done), not '0.5'")),
+])
+def test_each_bad_input_is_an_error_on_its_row(check, line, expected):
+    validation = check(f"吉林市,{RATE},2019,15,,", line)
+    assert problems(validation) == [(3, *expected[:2], "error", *expected[2:])]
+    assert validation.rows["row"].tolist() == [2]
+    assert not validation.ok
+
+
+def test_a_fraction_with_a_unit_is_not_suspect(check):
+    assert only_row(check("长春市,road_area_ratio,2019,0.26%,,"))["value"] == pytest.approx(0.26)
+
+
+def test_all_problems_of_a_row_are_reported(check):
+    validation = check("长村市,road_area_ratio,明年,15,,", f"长春市,{GREEN},2019,-1,,",
+                       f"长春市,{RATE},2019,150,,")
+    assert [(p[0], p[1]) for p in problems(validation)] == [
+        (2, "地区"), (2, "年份"), (3, "数值"), (4, "数值")]
+
+
+def test_two_different_values_for_one_key_are_errors_on_every_row(check):
+    validation = check(f"长春市,{RATE},2019,15,,", f"220100,{RATE},2019,16%,,",
+                       f"长春,{RATE},2019,17,,")
+    assert problems(validation) == [
+        (2, "数值", "15", "error",
+         "同一地区、指标和年份有不同的数值：本行为“15”，第3行为“16%”、第4行为“17”",
+         "different values for the same region, indicator and period: '15' here, '16%' in "
+         "row 3, '17' in row 4"),
+        (3, "数值", "16%", "error",
+         "同一地区、指标和年份有不同的数值：本行为“16%”，第2行为“15”、第4行为“17”",
+         "different values for the same region, indicator and period: '16%' here, '15' in "
+         "row 2, '17' in row 4"),
+        (4, "数值", "17", "error",
+         "同一地区、指标和年份有不同的数值：本行为“17”，第2行为“15”、第3行为“16%”",
+         "different values for the same region, indicator and period: '17' here, '15' in "
+         "row 2, '16%' in row 3"),
+    ]
+    assert validation.rows.empty
+
+
+def test_identical_duplicates_are_a_warning_and_kept_once(check):
+    validation = check(f"长春市,{GREEN},2019,15,,", f"220100,{GREEN},2019,225亩,,")
+    assert problems(validation) == [
+        (3, "数值", "225亩", "warning", "与第2行重复（数值相同），只保留一次",
+         "repeats row 2 (same value); kept once")]
+    assert validation.rows["row"].tolist() == [2]
+    assert validation.ok
+
+
+def test_a_code_retired_during_the_year_is_recorded_under_the_new_one(check):
+    validation = check(f"220381,{RATE},2020,14,,")
+    assert only_row(validation)["region_code"] == "220184"
+    assert problems(validation) == [(
+        2, "地区", "220381", "warning",
+        "地区代码“220381”已于2020-06-19停用，2020年的数值记入新代码220184（公主岭市）",
+        "region code '220381' was retired on 2020-06-19; the 2020 value is recorded under the "
+        "new code 220184 (公主岭市)")]
+
+
+# --- warnings --------------------------------------------------------------------------------
+
+def history(*values: float, start: int = 2014) -> pd.DataFrame:
+    return make_actuals(*[("220100", GREEN, start + i, v) for i, v in enumerate(values)])
+
+
+def test_jump_beyond_the_usual_change_is_a_warning(check):
+    # earlier yearly changes 2, 2, 2, 2: the limit is max(3 x 2, 50% of 108) = 54
+    steady = history(100, 102, 104, 106, 108)
+    assert check(f"长春市,{GREEN},2019,162,,", history=steady).problems.empty
+    validation = check(f"长春市,{GREEN},2019,163,,", history=steady)
+    assert problems(validation) == [(
+        2, "数值", "163", "warning",
+        "数值“163”与2018年的108公顷（已存数据）相比变化+55，远超通常的变化幅度（54）；请核实",
+        "value '163' jumps by +55 from 108 ha in 2018 (stored value), far beyond the usual "
+        "change (54); please check")]
+    assert validation.rows["value"].tolist() == [163.0]
+
+
+def test_jump_limit_with_a_volatile_history(check):
+    # yearly changes 40, 40, 40: 3 x 40 = 120 beats 50% of 220 = 110
+    volatile = history(100, 140, 180, 220, start=2015)
+    assert check(f"长春市,{GREEN},2019,335,,", history=volatile).problems.empty
+    validation = check(f"长春市,{GREEN},2019,345,,", history=volatile)
+    assert problems(validation) == [(
+        2, "数值", "345", "warning",
+        "数值“345”与2018年的220公顷（已存数据）相比变化+125，远超通常的变化幅度（120）；请核实",
+        "value '345' jumps by +125 from 220 ha in 2018 (stored value), far beyond the usual "
+        "change (120); please check")]
+    assert validation.ok
+    assert not check(f"长春市,{GREEN},2019,345,,", history=volatile, strict=True).ok
+
+
+def test_jump_with_a_short_history_is_judged_relatively(check):
+    short = history(100, start=2018)
+    assert check(f"长春市,{GREEN},2019,149,,", history=short).problems.empty
+    assert problems(check(f"长春市,{GREEN},2019,40,,", history=short))[0][5] == (
+        "value '40' jumps by -60 from 100 ha in 2018 (stored value), far beyond the usual "
+        "change (50); please check")
+
+
+def test_jump_from_an_earlier_row_of_the_same_file(check):
+    validation = check(f"长春市,{GREEN},2018,100,,", f"长春市,{GREEN},2019,300,,")
+    assert problems(validation) == [(
+        3, "数值", "300", "warning",
+        "数值“300”与2018年的100公顷（第2行）相比变化+200，远超通常的变化幅度（50）；请核实",
+        "value '300' jumps by +200 from 100 ha in 2018 (row 2), far beyond the usual change "
+        "(50); please check")]
+    assert validation.rows["row"].tolist() == [2, 3]
+
+
+def test_the_file_supersedes_the_history_for_the_same_period(check):
+    stored = history(100, start=2018)
+    assert check(f"长春市,{GREEN},2018,300,,", f"长春市,{GREEN},2019,310,,",
+                 history=stored).problems.empty
+
+
+def test_no_jump_is_judged_from_zero_or_for_milestones(check):
+    assert check(f"长春市,{GREEN},2019,300,,", history=history(0, start=2018)).problems.empty
+    assert check(f"长春市,{MILESTONE},2018,0,,", f"长春市,{MILESTONE},2019,1,,").problems.empty
+
+
+def test_a_value_exactly_on_its_target_is_a_warning(check):
+    validation = check("长春市,transit_modal_share,2018,26%,,")
+    assert problems(validation) == [(
+        2, "数值", "26%", "warning",
+        "数值“26%”恰好等于2018年的目标值26%（jzbf17-04）；请确认填写的是实际值而不是目标值",
+        "value '26%' equals the 2018 target 26% (jzbf17-04) exactly; make sure it is the actual "
+        "value, not the target")]
+    assert validation.ok
+    strict = check("长春市,transit_modal_share,2018,26%,,", strict=True)
+    assert not strict.ok
+    assert strict.rows.empty
+
+
+def test_a_target_of_another_class_or_year_is_no_warning(check):
+    # 26% is the 2018 target of 长春市、吉林市, not of 四平市, nor of 2019
+    assert check("四平市,transit_modal_share,2018,26,,",
+                 "长春市,transit_modal_share,2019,26,,").problems.empty
+
+
+def test_a_count_on_its_target_is_no_warning(check):
+    assert check("吉林省,general_practitioners_trained,2018,550,,").problems.empty
+
+
+# --- file level and formatting ---------------------------------------------------------------
+
+def test_a_rejected_file_is_one_problem_without_a_row(tmp_path, catalogue, register):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    validation = validate_file(path, catalogue, register)
+    assert problems(validation) == [
+        (pd.NA, None, "empty.csv", "error", "文件是空的", "the file is empty")]
+    assert validation.rows.empty
+    assert list(validation.rows.columns) == ["row", "region_code", "indicator_id", "period",
+                                             "value", "value_entered", "unit_entered", "note"]
+    assert not validation.ok
+
+
+def test_layout_problems_reach_the_validation(tmp_path, catalogue, register):
+    path = tmp_path / "wide.csv"
+    path.write_text("地区,年份,道路面积,道路面积率\n长春市,2019,15,16\n", encoding="utf-8")
+    validation = validate_file(path, catalogue, register, today=TODAY)
+    assert problems(validation)[0][:4] == (1, "道路面积", "道路面积", "error")
+    assert validation.rows["value"].tolist() == [16.0]
+    assert not validation.ok
+
+
+def test_validate_takes_a_plain_long_frame(catalogue, register):
+    long = pd.DataFrame([{"row": 5, "column": "v", "region": "长春", "indicator": RATE,
+                          "period": "2019", "value": "abc", "unit": None, "note": None}])
+    validation = validate(long, catalogue, register, today=TODAY)
+    assert problems(validation) == [(5, "v", "abc", "error", "“abc”不是数字（未报告的请留空）",
+                                     "'abc' is not a number (leave the cell empty if not "
+                                     "reported)")]
+
+
+def test_format_problems_is_a_table_sorted_by_row(check):
+    validation = check(f"长春市,{RATE},2019,150,,", "长村市,road_area_ratio,2019,15,,")
+    assert format_problems(validation.problems).splitlines() == [
+        "行  列    值      级别  问题",
+        "2   数值  150     错误  比率“150”超出0–100%的范围",
+        "3   地区  长村市  错误  未知地区“长村市”，是否为“长春市”(220100)？",
+    ]
+    assert format_problems(validation.problems, "en").splitlines()[1] == (
+        "2    数值    150     error     a rate of '150' is outside 0-100%")
+
+
+def test_format_problems_puts_file_problems_first_and_says_when_there_are_none(check):
+    assert format_problems(check(f"长春市,{RATE},2019,15,,").problems) == "没有发现问题。"
+    assert format_problems(check(f"长春市,{RATE},2019,15,,").problems, "en") == (
+        "No problems found.")
