@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
-from etl.extract import WRITERS, write_extract
-from indicators.catalogue import CatalogueError, load_catalogue
-from indicators.regions import RegisterError, load_regions
+from etl.export import Reference, export_table, status_table
+from etl.extract import BINARY_FORMATS, write_extract
+from etl.store import ConflictError, Store, database_url
+from etl.validate import Validation, format_problems, validate_file
+from indicators.catalogue import CatalogueError
+from indicators.regions import RegisterError
 
 CATALOGUE_COLUMNS = [
     "target_id", "document", "clause", "indicator_id", "indicator_zh", "indicator_en", "theme",
@@ -21,10 +29,39 @@ CATALOGUE_COLUMNS = [
 ]
 REGION_COLUMNS = ["code", "name_zh", "name_en", "level", "kind", "parent_code", "valid_from",
                   "valid_to", "classes"]
+DEMO_USER = "demo"
 
+
+class UserError(Exception):
+    """A problem the user can fix; printed in Chinese and English, exit status 2."""
+
+
+def say(zh: str, en: str) -> None:
+    print(f"{zh} / {en}", file=sys.stderr)
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback drawing a bar on standard error."""
+    bar: tqdm | None = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=description, unit="行", file=sys.stderr, leave=False,
+                       disable=None)
+        bar.n = done
+        bar.refresh()
+
+    yield update
+    if bar is not None:
+        bar.close()
+
+
+# --- reference data ------------------------------------------------------------------------
 
 def _catalogue(args: argparse.Namespace) -> int:
-    frame = load_catalogue().targets_frame[CATALOGUE_COLUMNS].copy()
+    frame = Reference.load().catalogue.targets_frame[CATALOGUE_COLUMNS].copy()
     if args.format == "csv":
         for column in ("value", "value_high"):
             frame[column] = frame[column].map(_plain_number)
@@ -38,32 +75,181 @@ def _plain_number(number: float | None) -> str:
 
 
 def _regions(args: argparse.Namespace) -> int:
-    frame = load_regions().regions[REGION_COLUMNS].copy()
+    frame = Reference.load().register.regions[REGION_COLUMNS].copy()
     for column in ("valid_from", "valid_to"):
         frame[column] = frame[column].dt.strftime("%Y-%m-%d")
     write_extract(frame, args.format, args.output)
     return 0
 
 
+# --- actual values -------------------------------------------------------------------------
+
+def _history_for_checks(url: str) -> pd.DataFrame | None:
+    """Stored values for the jump warning, read without creating or upgrading anything."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    store = Store(url, upgrade=False)
+    return store.values() if store.schema_revision() == Store.head_revision() else None
+
+
+def _validate(args: argparse.Namespace, history: pd.DataFrame | None) -> Validation:
+
+    reference = Reference.load()
+    if not args.file.exists():
+        raise UserError(f"找不到文件 {args.file} / file not found: {args.file}")
+    validation = validate_file(args.file, reference.catalogue, reference.register,
+                               history=history, strict=args.strict)
+    if not validation.problems.empty:
+        print(format_problems(validation.problems, args.lang))
+    return validation
+
+
+def _check(args: argparse.Namespace) -> int:
+    validation = _validate(args, _history_for_checks(database_url(args.database)))
+    if not validation.ok:
+        say("文件有错误，未写入任何数据", "the file has errors; nothing was written")
+        return 1
+    say(f"检查通过：{len(validation.rows)} 个数值可以装入",
+        f"check passed: {len(validation.rows)} values can be loaded")
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    store = Store(args.database)
+    validation = _validate(args, store.values())
+    if not validation.ok:
+        say("文件有错误，未写入任何数据", "the file has errors; nothing was written")
+        return 1
+    digest = hashlib.sha256(args.file.read_bytes()).hexdigest()
+    with progress_bar("写入 writing") as progress:
+        result = store.load(validation.store_rows(), by=args.by, source=args.file.name,
+                            source_sha256=digest, progress=progress)
+    say(f"已装入：新增 {result.new}，修改 {result.changed}，未变 {result.unchanged}",
+        f"loaded: {result.new} new, {result.changed} changed, {result.unchanged} unchanged")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    if args.format in BINARY_FORMATS and args.output is None:
+        raise UserError(f"{args.format} 格式需要 -o 文件名 / {args.format} needs -o FILE")
+    store = Store(args.database)
+    table = export_table(store, Reference.load(), indicators=args.indicator or None,
+                         regions=args.region or None, first_period=args.first,
+                         last_period=args.last, as_of=args.as_of)
+    if table["is_demo"].any():
+        say("注意：导出内容含演示数据，并非真实统计",
+            "note: the extract holds demo data, not statistics")
+    with progress_bar("导出 exporting") as progress:
+        write_extract(table, args.format, args.output, progress=progress)
+    if args.output is not None:
+        say(f"已导出 {len(table)} 行到 {args.output}",
+            f"exported {len(table)} rows to {args.output}")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    store = Store(args.database)
+    table = status_table(store.values(), Reference.load(), args.year)
+    if store.demo_in_use():
+        say("注意：以下为演示数据，并非真实统计", "note: this is demo data, not statistics")
+    if args.format == "table":
+        counts = table["status"].value_counts()
+        print("  ".join(f"{status}={counts.get(status, 0)}" for status in
+                        ("met", "missed", "on_track", "at_risk", "off_track", "no_data")))
+        print(table[["region_zh", "target_id", "indicator_zh", "target_value", "actual",
+                     "status", "gap"]].to_string(index=False))
+        return 0
+    write_extract(table, args.format, args.output)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from etl.demo import generate_demo
+
+    store = Store(args.database)
+    loads = store.loads()
+    if not loads.empty and not loads["is_demo"].all():
+        raise UserError("此数据库已有真实数据，演示数据请装入单独的数据库（--database）"
+                        " / this store holds real data; load demo data into a store of its own"
+                        " (--database)")
+    reference = Reference.load()
+    rows = generate_demo(reference.catalogue, reference.register, seed=args.seed)
+    with progress_bar("写入演示数据 writing demo data") as progress:
+        result = store.load(rows, by=DEMO_USER, source=f"etl/demo.py seed={args.seed}",
+                            kind="demo", is_demo=True, progress=progress)
+    say(f"已装入演示数据（非真实统计）：新增 {result.new}，修改 {result.changed}",
+        f"loaded demo data (not statistics): {result.new} new, {result.changed} changed")
+    return 0
+
+
+# --- parser --------------------------------------------------------------------------------
+
+def _year(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"不是年份 not a year: {text!r}")
+    return int(text)
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"不是时间 not a time (use 2019-06-30 or 2019-06-30T12:00): {text!r}") from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="targets",
-        description="Monitor the targets of the Jilin gazette 2018 No. 11 "
-                    "(吉林省人民政府公报2018年第11期目标监测).")
+        description="吉林省人民政府公报2018年第11期目标监测 / Monitor the targets of the Jilin "
+                    "gazette 2018 No. 11.")
+    parser.add_argument("--database", default=None, help="SQLAlchemy URL (default: "
+                        "TARGETS_DATABASE_URL, else data/targets.sqlite)")
+    parser.add_argument("--lang", choices=["zh", "en"],
+                        default=os.environ.get("TARGETS_LANG", "zh"),
+                        help="language of messages and tables (default zh)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    catalogue = commands.add_parser("catalogue", help="print the target table, one row per target")
-    _add_extract_options(catalogue)
+    catalogue = commands.add_parser("catalogue", help="the target table, one row per target")
+    _add_output(catalogue, ["csv", "json"])
     catalogue.set_defaults(run=_catalogue)
 
-    regions = commands.add_parser("regions", help="print the region register")
-    _add_extract_options(regions)
+    regions = commands.add_parser("regions", help="the region register")
+    _add_output(regions, ["csv", "json"])
     regions.set_defaults(run=_regions)
+
+    for name, run, helptext in (("check", _check, "validate a file only; write nothing"),
+                                ("load", _load, "validate and load a file, all or nothing")):
+        command = commands.add_parser(name, help=helptext)
+        command.add_argument("file", type=Path)
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        if name == "load":
+            command.add_argument("--by", required=True, help="who is loading (recorded)")
+        command.set_defaults(run=run)
+
+    export = commands.add_parser("export", help="a tidy long extract of stored values")
+    _add_output(export, ["csv", "xlsx", "parquet", "json"])
+    export.add_argument("--indicator", action="append", help="indicator id (repeatable)")
+    export.add_argument("--region", action="append", help="GB/T 2260 code (repeatable)")
+    export.add_argument("--from", dest="first", type=_year, help="first year")
+    export.add_argument("--to", dest="last", type=_year, help="last year")
+    export.add_argument("--as-of", type=_moment, help="the values as they stood at this time")
+    export.set_defaults(run=_export)
+
+    status = commands.add_parser("status", help="every target for every region, evaluated")
+    status.add_argument("--year", type=_year, help="evaluation year (default: latest data)")
+    _add_output(status, ["table", "csv", "json"])
+    status.set_defaults(run=_status)
+
+    demo = commands.add_parser("demo", help="load seeded demo data (marked as demo)")
+    demo.add_argument("--seed", type=int, default=2018)
+    demo.set_defaults(run=_demo)
     return parser
 
 
-def _add_extract_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", choices=sorted(WRITERS), default="csv")
+def _add_output(command: argparse.ArgumentParser, formats: list[str]) -> None:
+    command.add_argument("--format", choices=formats, default=formats[0])
     command.add_argument("-o", "--output", type=Path, help="write to FILE instead of the screen")
 
 
@@ -71,9 +257,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (CatalogueError, RegisterError) as error:
+    except BrokenPipeError:
+        # `targets status | head`: the reader has gone; nothing is wrong.
+        sys.stderr.close()
+        return 0
+    except (CatalogueError, RegisterError, UserError) as error:
         print(f"错误 error: {error}", file=sys.stderr)
         return 2
+    except ConflictError as error:
+        print(f"冲突 conflict: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,100 @@
+"""Tidy long extracts for statisticians, and the status table, from the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from etl.store import Store
+from indicators.catalogue import REGION_CLASS_NAMES, Catalogue, RegionClass, load_catalogue
+from indicators.evaluate import evaluate
+from indicators.regions import RegionRegister, load_regions
+
+EXPORT_COLUMNS = [
+    "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
+    "period", "value", "unit", "value_entered", "unit_entered", "note",
+    "target_id", "target_kind", "target_value", "target_value_high", "target_deadline",
+    "region_class", "status", "gap", "gap_pct", "document", "clause",
+    "is_demo", "revision_id", "loaded_at", "loaded_by", "source",
+]
+STATUS_COLUMNS = [
+    "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
+    "target_id", "kind", "region_class", "region_class_zh", "deadline", "target_value",
+    "target_lower", "target_upper", "unit", "actual", "actual_period", "status", "gap",
+    "gap_pct", "anticipated", "required_yearly_change", "baseline", "document", "clause",
+    "as_of_year",
+]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The catalogue and the region register, loaded once."""
+
+    catalogue: Catalogue
+    register: RegionRegister
+
+    @classmethod
+    def load(cls) -> Reference:
+        return cls(load_catalogue(), load_regions())
+
+    @cached_property
+    def region_names(self) -> pd.DataFrame:
+        names = self.register.regions[["code", "name_zh", "name_en"]].drop_duplicates("code")
+        return names.rename(columns={"code": "region_code", "name_zh": "region_zh",
+                                     "name_en": "region_en"})
+
+    @cached_property
+    def indicator_names(self) -> pd.DataFrame:
+        return self.catalogue.indicators_frame[["indicator_id", "indicator_zh", "indicator_en",
+                                                "unit", "theme"]]
+
+
+def status_table(values: pd.DataFrame, reference: Reference, year: int | None = None,
+                 ) -> pd.DataFrame:
+    """Every target for every region it applies to, evaluated as of `year`, with names."""
+    result = evaluate(values, reference.catalogue.targets_frame,
+                      reference.register.memberships, year, reference.register.successors)
+    result = result.merge(reference.region_names, on="region_code", how="left")
+    names = reference.catalogue.targets_frame[["target_id", "indicator_zh", "indicator_en"]]
+    result = result.merge(names, on="target_id", how="left")
+    result["region_class_zh"] = result["region_class"].map(
+        {cls.value: zh for cls, (zh, _en) in REGION_CLASS_NAMES.items()})
+    return result[STATUS_COLUMNS]
+
+
+def export_table(store: Store, reference: Reference, *, indicators: Iterable[str] | None = None,
+                 regions: Iterable[str] | None = None, first_period: int | None = None,
+                 last_period: int | None = None, as_of: dt.datetime | None = None,
+                 ) -> pd.DataFrame:
+    """One row per stored value (and per target due that year): names, unit, the target
+    that applies, its status and gap, provenance and the revision it comes from."""
+    values = store.current(as_of=as_of, indicators=indicators, regions=regions,
+                           first_period=first_period, last_period=last_period)
+    if values.empty:
+        return pd.DataFrame(columns=EXPORT_COLUMNS)
+    # Status needs each series whole (previous years, baselines), not only the extract.
+    series = store.current(as_of=as_of, indicators=indicators, regions=regions)
+    evaluation = evaluate(series[["region_code", "indicator_id", "period", "value"]],
+                          reference.catalogue.targets_frame, reference.register.memberships,
+                          int(series["period"].max()), reference.register.successors)
+    due = evaluation[evaluation["due"]].rename(columns={
+        "deadline_year": "period", "kind": "target_kind", "deadline": "target_deadline"})
+    targets = reference.catalogue.targets_frame[["target_id", "target_value_high"]]
+    due = due.merge(targets, on="target_id")
+    due = due[["region_code", "indicator_id", "period", "target_id", "target_kind",
+               "target_value", "target_value_high", "target_deadline", "region_class",
+               "status", "gap", "gap_pct", "document", "clause"]]
+    table = values.merge(due, on=["region_code", "indicator_id", "period"], how="left")
+    table = table.merge(reference.region_names, on="region_code", how="left")
+    table = table.merge(reference.indicator_names, on="indicator_id", how="left")
+    table = table.sort_values(["indicator_id", "region_code", "period", "target_id"])
+    return table[EXPORT_COLUMNS].reset_index(drop=True)
+
+
+def region_class_label(region_class: str, language: str = "zh") -> str:
+    zh, en = REGION_CLASS_NAMES[RegionClass(region_class)]
+    return zh if language == "zh" else en

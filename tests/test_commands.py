@@ -1,0 +1,210 @@
+"""`targets check / load / export / status / demo` end to end, on SQLite and PostgreSQL."""
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from etl.cli import main
+from etl.store import Store
+
+FILES = Path(__file__).parent / "files"
+HEADER = "地区,指标,年份,数值,单位,备注\n"
+
+
+def run(url: str, *args: str) -> int:
+    return main(["--database", url, *args])
+
+
+def exported(url: str, tmp_path: Path, *args: str) -> pd.DataFrame:
+    output = tmp_path / "extract.csv"
+    assert run(url, "export", "-o", str(output), *args) == 0
+    return pd.read_csv(output, encoding="utf-8-sig", dtype={"region_code": str})
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_load_export_load_again_is_the_identity(store_url, tmp_path):
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "planner") == 0
+    first = exported(store_url, tmp_path)
+    counts = Store(store_url).counts()
+    again = tmp_path / "again.csv"
+    (tmp_path / "extract.csv").rename(again)
+    assert run(store_url, "load", str(again), "--by", "planner") == 0
+    assert Store(store_url).counts() == counts
+    pd.testing.assert_frame_equal(exported(store_url, tmp_path), first)
+
+
+def test_messy_values_arrive_in_canonical_units(store_url, tmp_path):
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "planner") == 0
+    values = Store(store_url).current().set_index(["region_code", "indicator_id", "period"])
+    assert values.loc[("220100", "transit_modal_share", 2018), "value"] == 26.0
+    assert values.loc[("220100", "transit_modal_share", 2019), "value"] == 27.5
+    green = values.loc[("220200", "new_urban_green_area", 2018)]
+    assert green["value"] == pytest.approx(80.0)  # 1,200 亩 = 80 公顷
+    assert (green["value_entered"], green["unit_entered"]) == ("1,200", "亩")
+    assert values.loc[("220381", "new_urban_green_area", 2018), "value"] == pytest.approx(2 / 15)
+
+
+def test_gbk_csv_loads(store_url, tmp_path):
+    row = "四平市,公共交通机动化出行分担率,2019,17.5,%,国标编码\n"
+    path = write(tmp_path, "gbk.csv", HEADER + row, encoding="gb18030")
+    assert run(store_url, "load", str(path), "--by", "p") == 0
+    current = Store(store_url).current()
+    assert current[["region_code", "value", "note"]].values.tolist() == [["220300", 17.5,
+                                                                          "国标编码"]]
+
+
+def test_xlsx_with_percent_formatted_cells_loads(store_url, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["地区", "年份", "公共交通机动化出行分担率", "城市人均公园绿地面积(平方米/人)"])
+    sheet.append(["长春市", 2019, 0.28, 12.5])
+    sheet["C2"].number_format = "0%"  # Excel keeps 28% as 0.28
+    path = tmp_path / "entry.xlsx"
+    book.save(path)
+    assert run(store_url, "load", str(path), "--by", "p") == 0
+    values = Store(store_url).current().set_index("indicator_id")["value"]
+    assert values["transit_modal_share"] == pytest.approx(28.0)
+    assert values["park_green_space_per_capita"] == 12.5
+
+
+def test_wide_layout_loads(store_url):
+    assert run(store_url, "load", str(FILES / "wide.csv"), "--by", "p") == 0
+    current = Store(store_url).current()
+    assert len(current) == 6
+    jilin = current[current["region_code"] == "220200"]
+    assert jilin[["indicator_id", "value"]].values.tolist() == [["new_urban_green_area", 2.0]]
+
+
+BAD_FILES = {
+    "unknown_region.csv": HEADER + "长村市,transit_modal_share,2019,20,,\n",
+    "not_a_number.csv": HEADER + "长春市,transit_modal_share,2019,很多,,\n",
+    "missing_value.csv": HEADER + "长春市,transit_modal_share,2019,,,\n",
+    "negative.csv": HEADER + "长春市,new_urban_green_area,2019,-5,公顷,\n",
+    "rate_over_100.csv": HEADER + "长春市,transit_modal_share,2019,126,%,\n",
+    "fraction.csv": HEADER + "长春市,transit_modal_share,2019,0.26,,\n",
+    "wrong_unit.csv": HEADER + "长春市,new_urban_green_area,2019,5,元,\n",
+    "future_period.csv": HEADER + "长春市,transit_modal_share,2099,20,,\n",
+    "conflict.csv": HEADER + "长春市,transit_modal_share,2019,20,,\n"
+                             "长春,transit_modal_share,2019,21,,\n",
+    "empty.csv": "",
+    "header_only.csv": HEADER,
+    "zip_named.csv": "PK\x03\x04 this is not a csv",
+    "text_named.xlsx": HEADER + "长春市,transit_modal_share,2019,20,,\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_is_refused_and_the_store_unchanged(store_url, tmp_path, capsys, name):
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
+    before = Store(store_url).counts()
+    path = write(tmp_path, name, BAD_FILES[name])
+    assert run(store_url, "load", str(path), "--by", "p") == 1
+    output = capsys.readouterr()
+    assert "错误" in output.out and "nothing was written" in output.err
+    assert Store(store_url).counts() == before
+
+
+def test_a_file_with_one_bad_row_loads_nothing(store_url, tmp_path):
+    path = write(tmp_path, "mixed.csv", HEADER + "长春市,transit_modal_share,2019,20,,\n"
+                 "长村市,transit_modal_share,2019,20,,\n")
+    assert run(store_url, "load", str(path), "--by", "p") == 1
+    assert Store(store_url).counts()["revision"] == 0
+
+
+def test_check_writes_nothing_not_even_a_database(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'never.sqlite'}"
+    assert run(url, "check", str(FILES / "long_messy.csv")) == 0
+    assert not (tmp_path / "never.sqlite").exists()
+    path = write(tmp_path, "bad.csv", BAD_FILES["unknown_region.csv"])
+    assert run(url, "--lang", "en", "check", str(path)) == 1
+    assert "unknown region '长村市'; did you mean 长春市 (220100)?" in capsys.readouterr().out
+    assert not (tmp_path / "never.sqlite").exists()
+
+
+def test_strict_turns_warnings_into_errors(store_url, tmp_path):
+    # 26 is exactly Changchun's 2018 target: plausible, but worth a second look.
+    path = write(tmp_path, "on_target.csv", HEADER + "长春市,transit_modal_share,2018,26,,\n")
+    assert run(store_url, "check", str(path)) == 0
+    assert run(store_url, "check", "--strict", str(path)) == 1
+    assert run(store_url, "load", "--strict", str(path), "--by", "p") == 1
+    assert Store(store_url).counts()["revision"] == 0
+
+
+def test_export_filters_status_and_provenance(store_url, tmp_path):
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
+    table = exported(store_url, tmp_path, "--indicator", "transit_modal_share", "--region",
+                     "220100", "--from", "2018", "--to", "2018")
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert (row["region_zh"], row["indicator_zh"], row["value"], row["unit"]) == (
+        "长春市", "公共交通机动化出行分担率", 26.0, "percent")
+    assert (row["target_id"], row["target_value"], row["status"], row["gap"]) == (
+        "jzbf17-04", 26.0, "met", 0.0)
+    assert (row["document"], row["clause"]) == ("吉政办发〔2018〕17号", "三(一)2")
+
+
+def test_export_as_of_a_past_moment(store_url, tmp_path):
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
+    moment = Store(store_url).loads()["loaded_at"].iloc[0]
+    path = write(tmp_path, "later.csv", HEADER + "长春市,transit_modal_share,2018,29,,\n")
+    assert run(store_url, "load", str(path), "--by", "p") == 0
+    now = exported(store_url, tmp_path, "--region", "220100", "--to", "2018")
+    assert now.loc[now["indicator_id"] == "transit_modal_share", "value"].tolist() == [29.0]
+    then = exported(store_url, tmp_path, "--region", "220100", "--to", "2018", "--as-of",
+                    pd.Timestamp(moment).isoformat())
+    assert then.loc[then["indicator_id"] == "transit_modal_share", "value"].tolist() == [26.0]
+
+
+def test_export_formats(store_url, tmp_path):
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
+    assert run(store_url, "export", "--format", "xlsx") == 2  # a binary format needs -o
+    assert run(store_url, "export", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx")) == 0
+    assert run(store_url, "export", "--format", "parquet", "-o", str(tmp_path / "x.parquet")) == 0
+    csv_table = exported(store_url, tmp_path)
+    xlsx = pd.read_excel(tmp_path / "x.xlsx", dtype={"region_code": str})
+    parquet = pd.read_parquet(tmp_path / "x.parquet")
+    assert len(xlsx) == len(parquet) == len(csv_table)
+    assert parquet["value"].tolist() == csv_table["value"].tolist()
+    assert xlsx["value"].tolist() == pytest.approx(parquet["value"].tolist(), rel=1e-14)
+
+
+def test_formula_in_a_note_is_neutralised_in_the_extract(store_url, tmp_path):
+    path = write(tmp_path, "formula.csv", HEADER + '长春市,transit_modal_share,2019,27,,"=1+1"\n')
+    assert run(store_url, "load", str(path), "--by", "p") == 0
+    raw = (tmp_path / "x.csv")
+    assert run(store_url, "export", "-o", str(raw)) == 0
+    rows = list(csv.DictReader(io.StringIO(raw.read_text(encoding="utf-8-sig"))))
+    assert rows[0]["note"] == "'=1+1"
+
+
+def test_status_for_every_region_and_target(store_url, tmp_path):
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
+    output = tmp_path / "status.csv"
+    assert run(store_url, "status", "--year", "2019", "--format", "csv", "-o", str(output)) == 0
+    table = pd.read_csv(output, encoding="utf-8-sig", dtype={"region_code": str})
+    changchun = table[(table["region_code"] == "220100") & (table["target_id"] == "jzbf17-04")]
+    assert changchun[["status", "actual"]].values.tolist() == [["met", 26.0]]
+    assert set(table["status"]) <= {"met", "missed", "on_track", "at_risk", "off_track",
+                                    "no_data"}
+    assert table.groupby(["region_code", "target_id"]).size().max() == 1
+
+
+def test_demo_is_marked_and_refused_over_real_data(store_url, tmp_path, capsys):
+    assert run(store_url, "demo") == 0
+    store = Store(store_url)
+    assert store.demo_in_use() and store.loads()["is_demo"].all()
+    assert run(store_url, "status") == 0
+    assert "演示数据" in capsys.readouterr().err
+    real = f"sqlite:///{tmp_path / 'real.sqlite'}"
+    assert run(real, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
+    assert run(real, "demo") == 2
+    assert "real data" in capsys.readouterr().err
