@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system-packages run test lint
+.PHONY: setup system-packages run test lint screenshots
 
 # The virtual environment, rebuilt when the dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -14,8 +14,14 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+# The dashboard on the embedded default: SQLite with demo data (loading it again is a no-op).
+DEMO_DATABASE := sqlite:///$(CURDIR)/data/demo.sqlite
 run: setup
-	$(BIN)/targets catalogue
+	$(BIN)/targets --database $(DEMO_DATABASE) demo
+	$(BIN)/targets --database $(DEMO_DATABASE) serve
+
+screenshots: setup system-packages
+	$(BIN)/python scripts/screenshots.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -182,6 +182,15 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from dashboard.app import create_app
+
+    app = create_app(args.database)
+    say(f"仪表板：http://{args.host}:{args.port}/", f"dashboard: http://{args.host}:{args.port}/")
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
 # --- parser --------------------------------------------------------------------------------
 
 def _year(text: str) -> int:
@@ -245,6 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="load seeded demo data (marked as demo)")
     demo.add_argument("--seed", type=int, default=2018)
     demo.set_defaults(run=_demo)
+
+    serve = commands.add_parser("serve", help="run the dashboard for local use")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true", help="Dash's debug mode (reloads)")
+    serve.set_defaults(run=_serve)
     return parser
 
 

@@ -23,7 +23,8 @@ EXPORT_COLUMNS = [
 ]
 STATUS_COLUMNS = [
     "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
-    "target_id", "kind", "region_class", "region_class_zh", "deadline", "target_value",
+    "target_id", "kind", "theme", "direction", "region_class", "region_class_zh", "deadline",
+    "deadline_year", "target_value",
     "target_lower", "target_upper", "unit", "actual", "actual_period", "status", "gap",
     "gap_pct", "anticipated", "required_yearly_change", "baseline", "document", "clause",
     "as_of_year",
@@ -59,7 +60,8 @@ def status_table(values: pd.DataFrame, reference: Reference, year: int | None = 
     result = evaluate(values, reference.catalogue.targets_frame,
                       reference.register.memberships, year, reference.register.successors)
     result = result.merge(reference.region_names, on="region_code", how="left")
-    names = reference.catalogue.targets_frame[["target_id", "indicator_zh", "indicator_en"]]
+    names = reference.catalogue.targets_frame[["target_id", "indicator_zh", "indicator_en",
+                                                "theme"]]
     result = result.merge(names, on="target_id", how="left")
     result["region_class_zh"] = result["region_class"].map(
         {cls.value: zh for cls, (zh, _en) in REGION_CLASS_NAMES.items()})

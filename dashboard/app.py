@@ -1,0 +1,73 @@
+"""The Dash app factory: a shell built from the page registry, data read through one module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html
+from flask import Flask
+
+from dashboard import data
+from dashboard.i18n import t
+from etl.store import Store
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+
+def create_app(database_url: str | None = None) -> dash.Dash:
+    data.configure(data.DashboardData(Store(database_url)))
+    app = dash.Dash(
+        __name__, use_pages=True, pages_folder=str(PAGES), title="吉林省目标监测",
+        # Bootstrap's CSS is served from assets/: the machines it runs on may reach no CDN.
+        suppress_callback_exceptions=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = html.Div([
+        dcc.Location(id="url"),
+        html.Header(id="app-header"),
+        dbc.Container(dash.page_container, fluid=True, className="page"),
+    ])
+    _header_callback(app)
+    return app
+
+
+def _header_callback(app: dash.Dash) -> None:
+    from dashboard.components import demo_banner, href
+
+    @app.callback(Output("app-header", "children"), Input("url", "href"))
+    def header(location: str | None) -> list:  # type: ignore[type-arg]
+        from urllib.parse import parse_qs, urlparse
+
+        parsed = urlparse(location or "")
+        query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        language = "en" if query.get("lang") == "en" else "zh"
+        other = dict(query)
+        if language == "en":
+            other.pop("lang", None)
+        else:
+            other["lang"] = "en"
+        switch = f"{parsed.path or '/'}?" + "&".join(f"{k}={v}" for k, v in other.items())
+        navbar = dbc.Navbar(dbc.Container([
+            dbc.NavbarBrand([html.Span(t("app_title", language), className="brand-title"),
+                             html.Small(t("app_subtitle", language), className="brand-sub")],
+                            href=href("/", language)),
+            dbc.Nav([
+                dbc.NavLink(t("nav_overview", language), href=href("/", language),
+                            id="nav-overview"),
+                dbc.NavLink(t("nav_downloads", language), href=href("/downloads", language),
+                            id="nav-downloads"),
+                dbc.NavLink(t("language_switch", language), href=switch.rstrip("?"),
+                            id="language-switch", external_link=True),
+            ], className="ms-auto", navbar=True),
+        ], fluid=True), color="light", dark=False, className="mb-2 border-bottom app-navbar")
+        children = [navbar]
+        if data.get().demo_in_use():
+            children.append(dbc.Container(demo_banner(language), fluid=True))
+        return children
+
+
+def create_server(database_url: str | None = None) -> Flask:
+    """For gunicorn: `gunicorn "dashboard.app:create_server()"`."""
+    return create_app(database_url).server

@@ -1,0 +1,105 @@
+"""Small building blocks shared by the pages: links, banners, badges, the status grid."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.figures import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS
+from dashboard.i18n import t
+
+
+def href(path: str, language: str, **params: object) -> str:
+    """A link that keeps the language; empty parameters are left out."""
+    query = {key: value for key, value in params.items() if value not in (None, "", [])}
+    if language == "en":
+        query["lang"] = "en"
+    return f"{path}?{urlencode(query, doseq=True)}" if query else path
+
+
+def demo_banner(language: str) -> html.Div:
+    return dbc.Alert(t("demo_banner", language), color="warning", id="demo-banner",
+                     className="demo-banner mb-3")
+
+
+def empty_banner(language: str) -> html.Div:
+    return dbc.Alert(t("no_data_banner", language), color="info", id="no-data-banner")
+
+
+def status_badge(status: str, language: str) -> html.Span:
+    return html.Span(f"{STATUS_SYMBOLS[status]} {t(status, language)}",
+                     className=f"status-badge status-{status}",
+                     style={"backgroundColor": STATUS_COLOURS[status]})
+
+
+def status_counts(counts: dict[str, int], language: str) -> dbc.Row:
+    cards = [
+        dbc.Col(html.Div([
+            html.Div(f"{STATUS_SYMBOLS[status]} {t(status, language)}", className="count-label"),
+            html.Div(str(counts[status]), className="count-value",
+                     id=f"overview-count-{status}"),
+        ], className=f"count-card status-{status}"), xs=6, sm=4, lg=2)
+        for status in STATUS_ORDER
+    ]
+    return dbc.Row(cards, className="g-2 mb-3")
+
+
+def legend(language: str) -> html.Div:
+    return html.Div([status_badge(status, language) for status in STATUS_ORDER],
+                    className="status-legend mb-2")
+
+
+def status_grid(cells: pd.DataFrame, regions: list[tuple[str, str]],
+                indicators: list[tuple[str, str]], language: str) -> dag.AgGrid:
+    """Regions down, indicators across, each applicable cell coloured and marked by status;
+    a click on a cell opens that indicator for that region (see the overview page).
+
+    AG Grid draws only the visible cells: thousands of HTML cells would stall the browser."""
+    wide = cells.pivot(index="region_code", columns="indicator_id", values="status")
+    rows = [{"region_code": code, "region": name,
+             **{k: v for k, v in wide.loc[code].items() if isinstance(v, str)}}
+            for code, name in regions if code in wide.index]
+    status_rules = {f"status-{status}": f"params.value === '{status}'" for status in STATUS_ORDER}
+    labels = json.dumps({status: t(status, language) for status in STATUS_ORDER},
+                        ensure_ascii=False)
+    columns = [{"field": "region", "headerName": t("region", language), "pinned": "left",
+                "width": 150, "cellClass": "grid-region",
+                "headerClass": "grid-region-header"}] + [
+        {"field": indicator_id, "headerName": name, "headerTooltip": name, "width": 44,
+         "cellClass": "grid-cell", "cellClassRules": status_rules,
+         "valueFormatter": {"function": "statusSymbol(params.value)"},
+         "tooltipValueGetter": {"function": f"statusTooltip(params, {labels})"}}
+        for indicator_id, name in indicators]
+    return dag.AgGrid(
+        id="overview-grid-table", rowData=rows, columnDefs=columns,
+        getRowId="params.data.region_code",
+        defaultColDef={"sortable": False, "resizable": False, "suppressMovable": True},
+        dashGridOptions={"headerHeight": 150, "rowHeight": 28, "tooltipShowDelay": 200,
+                         "suppressCellFocus": False, "animateRows": False},
+        style={"height": f"{min(720, 160 + 29 * len(rows))}px", "width": "100%"},
+        className="ag-theme-alpine status-grid")
+
+
+def data_table(frame: pd.DataFrame, columns: dict[str, str], table_id: str,
+               height: int = 360) -> dag.AgGrid:
+    """A sortable, filterable table of `frame`'s `columns` (id -> header)."""
+    return dag.AgGrid(
+        id=table_id, rowData=frame[list(columns)].to_dict("records"),
+        columnDefs=[{"field": field, "headerName": header} for field, header in columns.items()],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        columnSize="autoSize", dashGridOptions={"domLayout": "normal"},
+        style={"height": f"{height}px", "width": "100%"}, className="ag-theme-alpine")
+
+
+def dropdown(component_id: str, options: list[tuple[object, str]], value: object,
+             label: str, clearable: bool = False, multi: bool = False) -> html.Div:
+    return html.Div([
+        html.Label(label, htmlFor=component_id, className="form-label"),
+        dcc.Dropdown(id=component_id, value=value, clearable=clearable, multi=multi,
+                     options=[{"label": text, "value": key} for key, text in options]),
+    ], className="filter")

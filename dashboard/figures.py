@@ -1,0 +1,144 @@
+"""Figure builders: pure functions from frames to plotly figures (no Dash, no store)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.i18n import t
+
+# Okabe-Ito colours, told apart by colour-blind readers too; each status also has a symbol.
+STATUS_COLOURS: dict[str, str] = {
+    "met": "#009E73", "on_track": "#56B4E9", "at_risk": "#E69F00",
+    "off_track": "#D55E00", "missed": "#882255", "no_data": "#BBBBBB",
+}
+STATUS_SYMBOLS: dict[str, str] = {
+    "met": "✓", "on_track": "↗", "at_risk": "!", "off_track": "↘", "missed": "✗",
+    "no_data": "·",
+}
+STATUS_ORDER = ["met", "on_track", "at_risk", "off_track", "missed", "no_data"]
+FONT = "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
+
+
+def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    figure.update_layout(
+        title={"text": title, "x": 0.01}, font={"family": FONT, "size": 13},
+        xaxis_title=x_title, yaxis_title=y_title, template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 50, "b": 50}, legend={"orientation": "h", "y": -0.2},
+        hoverlabel={"font_family": FONT},
+    )
+    return figure
+
+
+def trend_figure(series: pd.DataFrame, targets: pd.DataFrame, highlight: str | None,
+                 names: dict[str, str], language: str, unit: str) -> go.Figure:
+    """Each region's values over time (the highlighted one bold) against the highlighted
+    region's own targets: a step line, or a band for a range.
+
+    series: region_code, period, value. targets: deadline_year, target_lower, target_upper
+    for the highlighted region (from the status table)."""
+    figure = go.Figure()
+    for code, rows in series.groupby("region_code", sort=False):
+        bold = code == highlight
+        figure.add_trace(go.Scatter(
+            x=rows["period"], y=rows["value"], mode="lines+markers" if bold else "lines",
+            name=names.get(code, code), legendrank=1 if bold else 1000,
+            line={"width": 3 if bold else 1, "color": "#0072B2" if bold else "#C8C8C8"},
+            showlegend=bold, hovertemplate="%{fullData.name}: %{y}<extra>%{x}</extra>",
+        ))
+    _add_targets(figure, targets, language)
+    figure.update_xaxes(dtick=1)
+    return _layout(figure, t("trend_title", language), t("axis_year", language),
+                   f"{t('value', language)} ({unit})")
+
+
+def _add_targets(figure: go.Figure, targets: pd.DataFrame, language: str) -> None:
+    if targets.empty:
+        return
+    ordered = targets.sort_values("deadline_year")
+    lower, upper = ordered["target_lower"], ordered["target_upper"]
+    is_range = bool((lower.notna() & upper.notna() & (lower != upper)).any())
+    years = ordered["deadline_year"]
+    if is_range:
+        figure.add_trace(go.Scatter(x=years, y=upper, mode="lines", line_shape="hv",
+                                    line={"width": 0}, showlegend=False, hoverinfo="skip"))
+        figure.add_trace(go.Scatter(x=years, y=lower, mode="lines", line_shape="hv",
+                                    fill="tonexty", fillcolor="rgba(0,158,115,0.18)",
+                                    line={"color": "#009E73", "dash": "dash"},
+                                    name=t("target", language)))
+        return
+    bound = lower.fillna(upper)
+    figure.add_trace(go.Scatter(
+        x=years, y=bound, mode="lines+markers", line_shape="hv", name=t("target", language),
+        line={"color": "#009E73", "dash": "dash", "width": 2}, marker={"symbol": "diamond"}))
+
+
+def gap_figure(rows: pd.DataFrame, language: str, unit: str, year: int) -> go.Figure:
+    """The gap to each region's own target, sorted, coloured (and marked) by status.
+
+    rows: region name, gap, status."""
+    # Plotly draws the first bar at the bottom: the furthest behind ends up on top.
+    ordered = rows.dropna(subset=["gap"]).sort_values("gap", ascending=False)
+    figure = go.Figure(go.Bar(
+        x=ordered["gap"], y=ordered["region"], orientation="h",
+        marker={"color": [STATUS_COLOURS[s] for s in ordered["status"]]},
+        text=[f"{STATUS_SYMBOLS[s]} {t(s, language)}" for s in ordered["status"]],
+        textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>",
+    ))
+    figure.add_vline(x=0, line={"color": "#444", "width": 1})
+    height = max(300, 24 * len(ordered) + 100)
+    figure.update_layout(height=height, yaxis={"automargin": True})
+    return _layout(figure, t("gap_title", language, year=year),
+                   f"{t('gap', language)} ({unit})", t("region", language))
+
+
+def sparkline(values: pd.DataFrame, status: str) -> go.Figure:
+    """A small trend line without axes, in the status colour."""
+    figure = go.Figure(go.Scatter(
+        x=values["period"], y=values["value"], mode="lines+markers",
+        line={"color": STATUS_COLOURS.get(status, "#888"), "width": 2}, marker={"size": 4},
+        hovertemplate="%{x}: %{y}<extra></extra>"))
+    figure.update_layout(height=48, width=150, margin={"l": 2, "r": 2, "t": 2, "b": 2},
+                         xaxis={"visible": False}, yaxis={"visible": False},
+                         template="plotly_white", showlegend=False)
+    return figure
+
+
+def share_meeting(cells: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator: regions with data, and the share of them meeting or on track to meet
+    their own class's target (达标率)."""
+    reporting = cells[cells["status"] != "no_data"]
+    good = reporting["status"].isin(["met", "on_track"])
+    table = reporting.assign(good=good).groupby("indicator_id").agg(
+        reporting=("good", "size"), meeting=("good", "sum"))
+    table["rate"] = np.where(table["reporting"] > 0, 100 * table["meeting"] / table["reporting"],
+                             np.nan)
+    return table.reset_index()
+
+
+def furthest_behind(cells: pd.DataFrame, count: int = 3) -> pd.DataFrame:
+    """Per indicator, the regions whose gap is worst relative to their target."""
+    rows = cells.dropna(subset=["gap_pct"])
+    rows = rows[rows["status"].isin(["missed", "off_track", "at_risk"])]
+    worse = rows["gap_pct"].where(rows["direction"] == "higher", -rows["gap_pct"])
+    rows = rows.assign(shortfall=worse).sort_values("shortfall")
+    return rows.groupby("indicator_id").head(count)
+
+
+def grid_cells(status: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per (region, indicator): the target due in `year`, else the next one due,
+    else the last one that was due."""
+    if status.empty:
+        return status
+    upcoming = status["deadline_year"] >= year
+    distance = (status["deadline_year"] - year).abs()
+    ranked = status.assign(_later=~upcoming, _distance=distance).sort_values(
+        ["region_code", "indicator_id", "_later", "_distance", "target_id"])
+    cells = ranked.drop_duplicates(["region_code", "indicator_id"])
+    return cells.drop(columns=["_later", "_distance"])
+
+
+def status_counts(cells: pd.DataFrame) -> dict[str, int]:
+    counts = cells["status"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in STATUS_ORDER}

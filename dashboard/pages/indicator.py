@@ -1,0 +1,196 @@
+"""Indicator page: values against each region's own target, gaps, anticipation, provenance."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from dashboard import data
+from dashboard.components import data_table, dropdown, status_badge
+from dashboard.figures import gap_figure, trend_figure
+from dashboard.i18n import language_of, pick, t
+from dashboard.text import quote_in_context
+from etl.extract import to_csv_bytes
+from indicators.catalogue import REGION_CLASS_NAMES, RegionClass
+from indicators.units import unit_label
+
+dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="指标", order=1)
+
+TABLE_COLUMNS = ["region_code", "region", "period", "value", "unit", "target_id", "target_value",
+                 "status", "gap", "gap_pct", "document", "clause"]
+
+
+def layout(indicator_id: str = "", region: str | None = None, year: str | None = None,
+           lang: str | None = None, **_: object) -> html.Div:
+    language = language_of(lang)
+    source = data.get()
+    if indicator_id not in source.indicators.index:
+        return html.Div(html.P(t("indicator_not_found", language, id=indicator_id)),
+                        id="indicator-page")
+    indicator = source.indicators.loc[indicator_id]
+    years = source.years()
+    chosen_year = int(year) if year and year.isdigit() and int(year) in years else years[-1]
+    regions = _regions_of(indicator_id)
+    chosen_region = region if region in dict(regions) else (regions[0][0] if regions else None)
+    unit = unit_label(indicator["unit"], language)
+    names = [(code, pick(language, source.regions.at[code, "name_zh"],
+                         source.regions.at[code, "name_en"])) for code, _ in regions]
+    return html.Div([
+        html.H1(pick(language, indicator["indicator_zh"], indicator["indicator_en"]),
+                className="h3", id="indicator-title"),
+        html.P(f"{t('unit', language)}: {unit} · {t('theme', language)}: "
+               f"{pick(language, indicator['theme_zh'], indicator['theme_en'])}",
+               className="text-muted"),
+        dbc.Row([
+            dbc.Col(dropdown("indicator-region", names, chosen_region,
+                             t("selected_region", language)), xs=12, md=6),
+            dbc.Col(dropdown("indicator-year", [(y, str(y)) for y in years], chosen_year,
+                             t("year", language)), xs=6, md=3),
+        ], className="g-2 mb-3"),
+        dcc.Graph(id="indicator-trend", config={"displaylogo": False}),
+        html.Div(id="indicator-region-targets", className="mb-3"),
+        dcc.Graph(id="indicator-gap", config={"displaylogo": False}),
+        html.H2(t("anticipation_title", language), className="h5 mt-3"),
+        html.Div(id="indicator-anticipation"),
+        html.H2(t("provenance_title", language), className="h5 mt-4"),
+        _provenance(indicator_id, language),
+        html.H2(t("table_title", language), className="h5 mt-4"),
+        html.Button(t("download_shown", language), id="indicator-download-button",
+                    className="btn btn-outline-primary btn-sm mb-2"),
+        dcc.Download(id="indicator-download"),
+        html.Div(id="indicator-table"),
+        html.Div(indicator_id, id="indicator-id", hidden=True),
+        html.Div(language, id="indicator-language", hidden=True),
+    ], id="indicator-page")
+
+
+def _regions_of(indicator_id: str) -> list[tuple[str, str]]:
+    """Regions with a target of this indicator or a reported value, in register order."""
+    source = data.get()
+    status = source.status(source.default_year())
+    codes = set(status.loc[status["indicator_id"] == indicator_id, "region_code"])
+    codes |= set(source.series(indicator_id)["region_code"])
+    return [(code, code) for code in source.regions.index if code in codes]
+
+
+@callback(
+    Output("indicator-trend", "figure"), Output("indicator-region-targets", "children"),
+    Output("indicator-gap", "figure"), Output("indicator-anticipation", "children"),
+    Output("indicator-table", "children"),
+    Input("indicator-region", "value"), Input("indicator-year", "value"),
+    State("indicator-id", "children"), State("indicator-language", "children"),
+)
+def update(region: str | None, year: int, indicator_id: str, language: str) -> tuple:  # type: ignore[type-arg]
+    source = data.get()
+    year = int(year)
+    indicator = source.indicators.loc[indicator_id]
+    unit = unit_label(indicator["unit"], language)
+    status = source.status(year)
+    rows = status[status["indicator_id"] == indicator_id]
+    names = {code: pick(language, row.name_zh, row.name_en)
+             for code, row in source.regions.iterrows()}
+    own = rows[rows["region_code"] == region]
+    trend = trend_figure(source.series(indicator_id), own, region, names, language, unit)
+    gaps = rows[rows["deadline_year"] == year].assign(
+        region=lambda frame: frame["region_code"].map(names))
+    table = _table(indicator_id, language)
+    return (trend, _region_targets(own, language), gap_figure(gaps, language, unit, year),
+            _anticipation(rows, names, language), _shown_table(table, language))
+
+
+def _region_targets(own: pd.DataFrame, language: str) -> html.Div:
+    badges = [html.Span([f"{row.deadline} {row.target_id} ", status_badge(row.status, language)],
+                        className="me-3") for row in own.sort_values("deadline_year").itertuples()]
+    return html.Div(badges, className="small")
+
+
+def _anticipation(rows: pd.DataFrame, names: dict[str, str], language: str) -> object:
+    ahead = rows[~rows["status"].isin(["met", "missed"]) & rows["deadline_year"].gt(
+        rows["as_of_year"])]
+    if ahead.empty:
+        return html.P("—", className="text-muted")
+    frame = ahead.assign(region=ahead["region_code"].map(names),
+                         anticipated=ahead["anticipated"].round(2),
+                         required_yearly_change=ahead["required_yearly_change"].round(2),
+                         status_label=ahead["status"].map(lambda s: t(s, language)))
+    return data_table(frame, {
+        "region": t("region", language), "target_id": t("target", language),
+        "deadline": t("deadline", language), "target_value": t("target", language),
+        "actual": t("actual", language), "anticipated": t("anticipated", language),
+        "required_yearly_change": t("required_change", language),
+        "status_label": t("status", language)}, "indicator-anticipation-table", height=260)
+
+
+def _table(indicator_id: str, language: str) -> pd.DataFrame:
+    """The numbers behind the charts: every stored value with the target due that year."""
+    source = data.get()
+    table = source.export(data.ExportFilters(indicators=(indicator_id,)))
+    table["region"] = table["region_zh"] if language == "zh" else table["region_en"]
+    return table[TABLE_COLUMNS]
+
+
+def _shown_table(table: pd.DataFrame, language: str) -> object:
+    headers = {column: t(column, language) if column in {
+        "region", "period", "value", "unit", "status", "gap", "gap_pct", "clause", "document",
+    } else column for column in TABLE_COLUMNS}
+    return data_table(table, headers, "indicator-data-table")
+
+
+@callback(
+    Output("indicator-download", "data"), Input("indicator-download-button", "n_clicks"),
+    State("indicator-id", "children"), State("indicator-language", "children"),
+    prevent_initial_call=True,
+)
+def download(_clicks: int, indicator_id: str, language: str) -> dict:  # type: ignore[type-arg]
+    table = _table(indicator_id, language)
+    return dcc.send_bytes(to_csv_bytes(table), f"{indicator_id}.csv")
+
+
+def _provenance(indicator_id: str, language: str) -> html.Div:
+    source = data.get()
+    targets = source.targets[source.targets["indicator_id"] == indicator_id]
+    cards = []
+    for target in targets.itertuples():
+        zh, en = REGION_CLASS_NAMES[RegionClass(target.region_class)]
+        value = _target_text(target, language)
+        before, quote, after = quote_in_context(source.gazette_text, target.quote_zh)
+        cards.append(dbc.Card(dbc.CardBody([
+            html.H3(f"{target.document} {target.clause} · {target.target_id}", className="h6"),
+            html.P(f"{pick(language, zh, en)} · {t('deadline', language)} {target.deadline} · "
+                   f"{value}", className="mb-1"),
+            html.Blockquote(target.quote_zh, className="quote mb-1", lang="zh"),
+            html.P([html.Span(f"{t('context', language)}: ", className="text-muted"),
+                    before, html.Mark(quote), after], className="context small mb-1", lang="zh"),
+            html.P(f"{t('note', language)}: {target.note}", className="small text-muted mb-0")
+            if isinstance(target.note, str) else None,
+        ]), className="mb-2 provenance"))
+    return html.Div(cards, id="indicator-provenance")
+
+
+def _target_text(target: object, language: str) -> str:
+    kind = t(f"kind_{target.kind}", language)  # type: ignore[attr-defined]
+    value, high = target.value, target.value_high  # type: ignore[attr-defined]
+    unit = unit_label(target.unit, language)  # type: ignore[attr-defined]
+    if pd.isna(value):
+        return kind
+    amount = f"{value:g}–{high:g}" if not pd.isna(high) else f"{value:g}"
+    return f"{kind} {amount} {unit}"
+
+
+clientside_callback(
+    """
+    function(region, year, language) {
+        const params = new URLSearchParams();
+        if (region) params.set('region', region);
+        if (year) params.set('year', year);
+        if (language === 'en') params.set('lang', 'en');
+        window.history.replaceState(null, '', window.location.pathname + '?' + params.toString());
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("indicator-language", "title"),
+    Input("indicator-region", "value"), Input("indicator-year", "value"),
+    Input("indicator-language", "children"),
+)

@@ -1,0 +1,96 @@
+"""Region page: every target that applies to the region, and what it has not reported."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import data
+from dashboard.components import dropdown, href, status_badge
+from dashboard.figures import sparkline
+from dashboard.i18n import language_of, pick, t
+from indicators.units import unit_label
+
+dash.register_page(__name__, path_template="/region/<code>", name="地区", order=2)
+
+
+def layout(code: str = "", year: str | None = None, lang: str | None = None,
+           **_: object) -> html.Div:
+    language = language_of(lang)
+    source = data.get()
+    if code not in source.regions.index:
+        return html.Div(html.P(t("region_not_found", language, id=code)), id="region-page")
+    region = source.regions.loc[code]
+    name = pick(language, region["name_zh"], region["name_en"])
+    years = source.years()
+    chosen = int(year) if year and year.isdigit() and int(year) in years else years[-1]
+    status = source.status(chosen)
+    rows = status[status["region_code"] == code].sort_values(["deadline_year", "target_id"])
+    values = source.region_values(code)
+    reported = set(values["indicator_id"])
+    return html.Div([
+        html.H1(t("region_title", language, region=name), className="h3", id="region-title"),
+        html.P(f"{code} · {t('year', language)} {chosen}", className="text-muted"),
+        dcc.Location(id="region-url", refresh=True),
+        dbc.Row(dbc.Col(dropdown("region-year", [(y, str(y)) for y in years], chosen,
+                                 t("year", language)), xs=6, md=2), className="mb-3"),
+        html.H2(t("region_targets", language), className="h5"),
+        html.Div([_target_row(row, values, language, chosen) for row in rows.itertuples()],
+                 id="region-targets"),
+        html.H2(t("not_reported", language), className="h5 mt-4"),
+        _not_reported(rows, reported, language, code, chosen),
+    ], id="region-page")
+
+
+def _target_row(row: object, values: object, language: str, year: int) -> dbc.Card:
+    source = data.get()
+    series = values[values["indicator_id"] == row.indicator_id]  # type: ignore[attr-defined,index]
+    indicator = source.indicators.loc[row.indicator_id]  # type: ignore[attr-defined]
+    unit = unit_label(indicator["unit"], language)
+    name = pick(language, indicator["indicator_zh"], indicator["indicator_en"])
+    gap = "" if row.gap != row.gap else f"{t('gap', language)} {row.gap:+.4g} {unit}"  # type: ignore[attr-defined]
+    target = "" if row.target_value != row.target_value else (  # type: ignore[attr-defined]
+        f"{t('target', language)} {row.target_value:.4g} {unit}")  # type: ignore[attr-defined]
+    actual = "" if row.actual != row.actual else (  # type: ignore[attr-defined]
+        f"{t('actual', language)} {row.actual:.4g}")  # type: ignore[attr-defined]
+    link = dcc.Link(name, href=href(f"/indicator/{row.indicator_id}", language,  # type: ignore[attr-defined]
+                                    region=row.region_code, year=year))  # type: ignore[attr-defined]
+    return dbc.Card(dbc.CardBody(dbc.Row([
+        dbc.Col([html.Div(link, className="fw-semibold"),
+                 html.Div(f"{row.target_id} · {t('deadline', language)} {row.deadline} · "  # type: ignore[attr-defined]
+                          f"{target} · {actual} · {gap}", className="small text-muted")],
+                xs=12, md=7),
+        dbc.Col(status_badge(row.status, language), xs=6, md=2),  # type: ignore[attr-defined]
+        dbc.Col(dcc.Graph(figure=sparkline(series, row.status),  # type: ignore[attr-defined]
+                          config={"staticPlot": True}, className="sparkline")
+                if len(series) > 1 else None, xs=6, md=3),
+    ], className="align-items-center")), className="mb-2 region-target")
+
+
+def _not_reported(rows: object, reported: set[str], language: str, code: str,
+                  year: int) -> html.Div:
+    source = data.get()
+    expected = list(dict.fromkeys(rows["indicator_id"]))  # type: ignore[index]
+    missing = [indicator for indicator in expected if indicator not in reported]
+    if not missing:
+        return html.P(t("all_reported", language), id="region-missing")
+    names = source.indicators
+    return html.Ul([html.Li(dcc.Link(
+        pick(language, names.at[i, "indicator_zh"], names.at[i, "indicator_en"]),
+        href=href(f"/indicator/{i}", language, region=code, year=year)))
+        for i in missing], id="region-missing")
+
+
+dash.clientside_callback(
+    """
+    function(year) {
+        const params = new URLSearchParams(window.location.search);
+        if (String(params.get('year')) === String(year)) return window.dash_clientside.no_update;
+        params.set('year', year);
+        return window.location.pathname + '?' + params.toString();
+    }
+    """,
+    dash.Output("region-url", "href"), dash.Input("region-year", "value"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,36 @@
+"""The dashboard's data-access module: statuses from the store, cached per data version."""
+
+from dashboard.data import DashboardData, ExportFilters
+from etl.export import Reference, export_table
+from etl.store import Store
+from tests.factories import make_rows
+
+SHARE = "transit_modal_share"
+
+
+def test_a_new_entry_is_seen_at_once(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    store.load(make_rows(("220100", SHARE, 2018, 25.0)), by="a", source="x.csv")
+    data = DashboardData(store)
+
+    def changchun_status() -> str:
+        status = data.status(2018)
+        row = status[(status["region_code"] == "220100") & (status["target_id"] == "jzbf17-04")]
+        return str(row["status"].iloc[0])
+
+    assert changchun_status() == "missed"
+    assert data.status(2018) is data.status(2018)  # unchanged store: computed once
+    store.load(make_rows(("220100", SHARE, 2018, 27.0)), by="b", source="form")
+    assert changchun_status() == "met"
+    assert data.years() == [2018]
+    assert not data.demo_in_use()
+
+
+def test_export_is_the_same_as_the_command(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    store.load(make_rows(("220100", SHARE, 2018, 25.0), ("220200", SHARE, 2019, 29.0)),
+               by="a", source="x.csv")
+    data = DashboardData(store)
+    shown = data.export(ExportFilters(indicators=(SHARE,), regions=("220200",)))
+    expected = export_table(store, Reference.load(), indicators=[SHARE], regions=["220200"])
+    assert shown.equals(expected) and len(shown) == 1
