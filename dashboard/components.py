@@ -12,6 +12,7 @@ from dash import dcc, html
 
 from dashboard.figures import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS
 from dashboard.i18n import t
+from indicators.units import unit_label
 
 
 def href(path: str, language: str, **params: object) -> str:
@@ -103,3 +104,24 @@ def dropdown(component_id: str, options: list[tuple[object, str]], value: object
         dcc.Dropdown(id=component_id, value=value, clearable=clearable, multi=multi,
                      options=[{"label": text, "value": key} for key, text in options]),
     ], className="filter")
+
+
+def login_prompt(language: str, next_path: str, page_id: str) -> html.Div:
+    """What a page that needs a writer shows to anyone else."""
+    return html.Div([
+        html.H1(t("login_needed", language), className="h4"),
+        html.A(t("login_link", language), href=f"/login?next={next_path}"
+               + ("&lang=en" if language == "en" else ""), className="btn btn-primary",
+               id="login-prompt-link"),
+    ], id=page_id)
+
+
+def target_phrase(target: object, language: str) -> str:
+    """A target as a reader says it: "不低于 26 %", "区间 80–100 %", "按期完成"."""
+    kind = t(f"kind_{target.kind}", language)  # type: ignore[attr-defined]
+    value, high = target.value, target.value_high  # type: ignore[attr-defined]
+    unit = unit_label(target.unit, language)  # type: ignore[attr-defined]
+    if pd.isna(value):
+        return f"{target.deadline} {kind}"  # type: ignore[attr-defined]
+    amount = f"{value:g}–{high:g}" if not pd.isna(high) else f"{value:g}"
+    return f"{target.deadline} {kind} {amount} {unit}"  # type: ignore[attr-defined]

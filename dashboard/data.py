@@ -20,6 +20,7 @@ import pandas as pd
 from etl.export import Reference, export_table, status_table
 from etl.store import Store
 from indicators.paths import gazette_file
+from indicators.regions import valid_on
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,36 @@ class DashboardData:
     def region_values(self, region_code: str) -> pd.DataFrame:
         values = self.values()
         return values[values["region_code"] == region_code]
+
+    def applicable_targets(self, region_code: str, period: int) -> pd.DataFrame:
+        """The catalogue's targets whose region class holds this region in `period`."""
+        memberships = self.reference.register.memberships
+        moment = pd.Timestamp(year=period, month=12, day=31)
+        mine = memberships[(memberships["region_code"] == region_code)
+                           & valid_on(memberships, moment)]
+        return self.targets[self.targets["region_class"].isin(set(mine["region_class"]))]
+
+    def entry_rows(self, region_code: str, period: int) -> pd.DataFrame:
+        """What a planner fills in: each indicator with a target for the region, its unit,
+        the target due in `period`, the stored value and the revision it comes from."""
+        targets = self.applicable_targets(region_code, period)
+        indicators = list(dict.fromkeys(targets["indicator_id"]))
+        stored = self.store.current(regions=[region_code], first_period=period,
+                                    last_period=period).set_index("indicator_id")
+        due = targets[targets["deadline_year"] == period].groupby("indicator_id")
+        rows = []
+        for indicator_id in indicators:
+            info = self.indicators.loc[indicator_id]
+            current = stored.loc[indicator_id] if indicator_id in stored.index else None
+            rows.append({
+                "indicator_id": indicator_id, "indicator_zh": info["indicator_zh"],
+                "indicator_en": info["indicator_en"], "unit": info["unit"],
+                "target_ids": " ".join(due.get_group(indicator_id)["target_id"])
+                if indicator_id in due.groups else "",
+                "stored": None if current is None else float(current["value"]),
+                "revision_id": 0 if current is None else int(current["revision_id"]),
+            })
+        return pd.DataFrame(rows)
 
     def export(self, filters: ExportFilters) -> pd.DataFrame:
         """Exactly what `targets export` gives for the same filters."""

@@ -18,6 +18,11 @@ STATUS_SYMBOLS: dict[str, str] = {
     "no_data": "·",
 }
 STATUS_ORDER = ["met", "on_track", "at_risk", "off_track", "missed", "no_data"]
+# Open SDG's statuses, on the same scale from best to worst.
+OPENSDG_ORDER = ["target_achieved", "substantial", "moderate", "limited", "deterioration",
+                 "not_available"]
+STATUS_COLOURS.update(dict(zip(OPENSDG_ORDER, STATUS_COLOURS.values(), strict=True)))
+STATUS_SYMBOLS.update(dict(zip(OPENSDG_ORDER, ["✓", "↗", "→", "↘", "✗", "·"], strict=True)))
 FONT = "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
 
 

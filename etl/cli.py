@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from etl.cli_users import add_user_commands
 from etl.export import Reference, export_table, status_table
 from etl.extract import BINARY_FORMATS, write_extract
 from etl.store import ConflictError, Store, database_url
@@ -104,10 +105,18 @@ def _validate(args: argparse.Namespace, history: pd.DataFrame | None) -> Validat
     return validation
 
 
+def _refused(validation: Validation) -> None:
+    if (validation.problems["severity"] == "error").any():
+        say("文件有错误，未写入任何数据", "the file has errors; nothing was written")
+    else:
+        say("文件有警告（--strict 视警告为错误），未写入任何数据",
+            "the file has warnings, which --strict treats as errors; nothing was written")
+
+
 def _check(args: argparse.Namespace) -> int:
     validation = _validate(args, _history_for_checks(database_url(args.database)))
     if not validation.ok:
-        say("文件有错误，未写入任何数据", "the file has errors; nothing was written")
+        _refused(validation)
         return 1
     say(f"检查通过：{len(validation.rows)} 个数值可以装入",
         f"check passed: {len(validation.rows)} values can be loaded")
@@ -118,7 +127,7 @@ def _load(args: argparse.Namespace) -> int:
     store = Store(args.database)
     validation = _validate(args, store.values())
     if not validation.ok:
-        say("文件有错误，未写入任何数据", "the file has errors; nothing was written")
+        _refused(validation)
         return 1
     digest = hashlib.sha256(args.file.read_bytes()).hexdigest()
     with progress_bar("写入 writing") as progress:
@@ -149,13 +158,12 @@ def _export(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     store = Store(args.database)
-    table = status_table(store.values(), Reference.load(), args.year)
+    table = status_table(store.values(), Reference.load(), args.year, args.method)
     if store.demo_in_use():
         say("注意：以下为演示数据，并非真实统计", "note: this is demo data, not statistics")
     if args.format == "table":
         counts = table["status"].value_counts()
-        print("  ".join(f"{status}={counts.get(status, 0)}" for status in
-                        ("met", "missed", "on_track", "at_risk", "off_track", "no_data")))
+        print("  ".join(f"{status}={count}" for status, count in counts.items()))
         print(table[["region_zh", "target_id", "indicator_zh", "target_value", "actual",
                      "status", "gap"]].to_string(index=False))
         return 0
@@ -248,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="every target for every region, evaluated")
     status.add_argument("--year", type=_year, help="evaluation year (default: latest data)")
+    status.add_argument("--method", choices=["escap", "opensdg"], default="escap",
+                        help="escap: met/missed, or on track/at risk/off track from the "
+                             "weighted trend (default); opensdg: Open SDG's growth-rate measure")
     _add_output(status, ["table", "csv", "json"])
     status.set_defaults(run=_status)
 
@@ -260,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--debug", action="store_true", help="Dash's debug mode (reloads)")
     serve.set_defaults(run=_serve)
+
+    add_user_commands(commands)
     return parser
 
 

@@ -12,22 +12,23 @@ import pandas as pd
 from etl.store import Store
 from indicators.catalogue import REGION_CLASS_NAMES, Catalogue, RegionClass, load_catalogue
 from indicators.evaluate import evaluate
+from indicators.methods import opensdg_for_targets
 from indicators.regions import RegionRegister, load_regions
 
 EXPORT_COLUMNS = [
     "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
     "period", "value", "unit", "value_entered", "unit_entered", "note",
     "target_id", "target_kind", "target_value", "target_value_high", "target_deadline",
-    "region_class", "status", "gap", "gap_pct", "document", "clause",
-    "is_demo", "revision_id", "loaded_at", "loaded_by", "source",
+    "region_class", "status", "gap", "gap_pct", "opensdg_status", "opensdg_score",
+    "document", "clause", "is_demo", "revision_id", "loaded_at", "loaded_by", "source",
 ]
 STATUS_COLUMNS = [
     "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
     "target_id", "kind", "theme", "direction", "region_class", "region_class_zh", "deadline",
     "deadline_year", "target_value",
     "target_lower", "target_upper", "unit", "actual", "actual_period", "status", "gap",
-    "gap_pct", "anticipated", "required_yearly_change", "baseline", "document", "clause",
-    "as_of_year",
+    "gap_pct", "anticipated", "required_yearly_change", "baseline", "opensdg_status",
+    "opensdg_score", "document", "clause", "as_of_year",
 ]
 
 
@@ -55,17 +56,29 @@ class Reference:
 
 
 def status_table(values: pd.DataFrame, reference: Reference, year: int | None = None,
-                 ) -> pd.DataFrame:
-    """Every target for every region it applies to, evaluated as of `year`, with names."""
-    result = evaluate(values, reference.catalogue.targets_frame,
-                      reference.register.memberships, year, reference.register.successors)
+                 method: str = "escap") -> pd.DataFrame:
+    """Every target for every region it applies to, evaluated as of `year`, with names and
+    both progress methods. With method "opensdg", `status` holds Open SDG's status and ours
+    moves to `escap_status`."""
+    result = _evaluated(values, reference, year)
     result = result.merge(reference.region_names, on="region_code", how="left")
     names = reference.catalogue.targets_frame[["target_id", "indicator_zh", "indicator_en",
                                                 "theme"]]
     result = result.merge(names, on="target_id", how="left")
     result["region_class_zh"] = result["region_class"].map(
         {cls.value: zh for cls, (zh, _en) in REGION_CLASS_NAMES.items()})
-    return result[STATUS_COLUMNS]
+    table = result[STATUS_COLUMNS]
+    if method == "opensdg":
+        table = table.rename(columns={"status": "escap_status", "opensdg_status": "status"})
+    return table
+
+
+def _evaluated(values: pd.DataFrame, reference: Reference, year: int | None) -> pd.DataFrame:
+    """Our evaluation with Open SDG's status and score beside it."""
+    result = evaluate(values, reference.catalogue.targets_frame,
+                      reference.register.memberships, year, reference.register.successors)
+    opensdg = opensdg_for_targets(values, result)
+    return result.merge(opensdg, on=["region_code", "target_id"], how="left")
 
 
 def export_table(store: Store, reference: Reference, *, indicators: Iterable[str] | None = None,
@@ -80,16 +93,16 @@ def export_table(store: Store, reference: Reference, *, indicators: Iterable[str
         return pd.DataFrame(columns=EXPORT_COLUMNS)
     # Status needs each series whole (previous years, baselines), not only the extract.
     series = store.current(as_of=as_of, indicators=indicators, regions=regions)
-    evaluation = evaluate(series[["region_code", "indicator_id", "period", "value"]],
-                          reference.catalogue.targets_frame, reference.register.memberships,
-                          int(series["period"].max()), reference.register.successors)
+    evaluation = _evaluated(series[["region_code", "indicator_id", "period", "value"]],
+                            reference, int(series["period"].max()))
     due = evaluation[evaluation["due"]].rename(columns={
         "deadline_year": "period", "kind": "target_kind", "deadline": "target_deadline"})
     targets = reference.catalogue.targets_frame[["target_id", "target_value_high"]]
     due = due.merge(targets, on="target_id")
     due = due[["region_code", "indicator_id", "period", "target_id", "target_kind",
                "target_value", "target_value_high", "target_deadline", "region_class",
-               "status", "gap", "gap_pct", "document", "clause"]]
+               "status", "gap", "gap_pct", "opensdg_status", "opensdg_score", "document",
+               "clause"]]
     table = values.merge(due, on=["region_code", "indicator_id", "period"], how="left")
     table = table.merge(reference.region_names, on="region_code", how="left")
     table = table.merge(reference.indicator_names, on="indicator_id", how="left")

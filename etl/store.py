@@ -122,6 +122,34 @@ class Store:
         new = int(changes["previous_revision_id"].isna().sum())
         return LoadResult(int(load_id), new, len(changes) - new, unchanged)
 
+    def revert(self, revision_id: int, *, by: str) -> LoadResult:
+        """Make an earlier revision's value current again, as a new revision (nothing is
+        deleted). Refused with ConflictError if the key changed since the caller looked."""
+        history = self.history_of_revision(revision_id)
+        if history.empty:
+            raise KeyError(f"no revision {revision_id}")
+        old = history.iloc[0]
+        current = history["id"].max()
+        row = pd.DataFrame([{
+            "region_code": old["region_code"], "indicator_id": old["indicator_id"],
+            "period": int(old["period"]), "value": float(old["value"]),
+            "value_entered": old["value_entered"], "unit_entered": old["unit_entered"],
+            "note": old["note"], "expected_revision_id": int(current),
+        }])
+        return self.load(row, by=by, source=f"revision {revision_id}", kind="revert")
+
+    def history_of_revision(self, revision_id: int) -> pd.DataFrame:
+        """The given revision first, then every revision of the same key (any order)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(sa.select(revision.c.region_code, revision.c.indicator_id,
+                                                 revision.c.period)
+                                       .where(revision.c.id == revision_id)).first()
+        if found is None:
+            return pd.DataFrame()
+        every = self.history(found.region_code, found.indicator_id, found.period)
+        chosen = every["id"] == revision_id
+        return pd.concat([every[chosen], every[~chosen]], ignore_index=True)
+
     def _lock(self, connection: sa.Connection) -> None:
         if self.dialect == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})

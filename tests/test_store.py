@@ -177,3 +177,20 @@ def test_database_url_prefers_the_option_then_the_environment(monkeypatch):
     assert database_url("sqlite:///z.sqlite") == "sqlite:///z.sqlite"
     monkeypatch.delenv("TARGETS_DATABASE_URL")
     assert database_url().startswith("sqlite:///") and database_url().endswith("targets.sqlite")
+
+
+def test_revert_is_a_new_revision_with_the_old_value(store):
+    store.load(ROWS, by="a", source="first.csv")
+    changed = ROWS.copy()
+    changed.loc[0, "value"] = 99.0
+    store.load(changed, by="b", source="second.csv")
+    first_revision = int(store.history("220100", SHARE, 2018)["id"].iloc[-1])
+    result = store.revert(first_revision, by="admin")
+    assert result.changed == 1
+    history = store.history("220100", SHARE, 2018)
+    assert history["value"].tolist() == [26.0, 99.0, 26.0]
+    assert history["source"].iloc[0] == f"revision {first_revision}"
+    assert history["source_kind"].iloc[0] == "revert"
+    assert history["loaded_by"].iloc[0] == "admin"
+    with pytest.raises(KeyError):
+        store.revert(10_000, by="admin")

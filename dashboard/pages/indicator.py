@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import data
-from dashboard.components import data_table, dropdown, status_badge
+from dashboard.components import data_table, dropdown, status_badge, target_phrase
 from dashboard.figures import gap_figure, trend_figure
 from dashboard.i18n import language_of, pick, t
 from dashboard.text import quote_in_context
@@ -23,7 +23,7 @@ TABLE_COLUMNS = ["region_code", "region", "period", "value", "unit", "target_id"
 
 
 def layout(indicator_id: str = "", region: str | None = None, year: str | None = None,
-           lang: str | None = None, **_: object) -> html.Div:
+           method: str | None = None, lang: str | None = None, **_: object) -> html.Div:
     language = language_of(lang)
     source = data.get()
     if indicator_id not in source.indicators.index:
@@ -47,7 +47,12 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
             dbc.Col(dropdown("indicator-region", names, chosen_region,
                              t("selected_region", language)), xs=12, md=6),
             dbc.Col(dropdown("indicator-year", [(y, str(y)) for y in years], chosen_year,
-                             t("year", language)), xs=6, md=3),
+                             t("year", language)), xs=6, md=2),
+            dbc.Col(dropdown("indicator-method",
+                             [("escap", t("method_escap", language)),
+                              ("opensdg", t("method_opensdg", language))],
+                             method if method in ("escap", "opensdg") else "escap",
+                             t("method", language)), xs=6, md=4),
         ], className="g-2 mb-3"),
         dcc.Graph(id="indicator-trend", config={"displaylogo": False}),
         html.Div(id="indicator-region-targets", className="mb-3"),
@@ -80,15 +85,19 @@ def _regions_of(indicator_id: str) -> list[tuple[str, str]]:
     Output("indicator-gap", "figure"), Output("indicator-anticipation", "children"),
     Output("indicator-table", "children"),
     Input("indicator-region", "value"), Input("indicator-year", "value"),
+    Input("indicator-method", "value"),
     State("indicator-id", "children"), State("indicator-language", "children"),
 )
-def update(region: str | None, year: int, indicator_id: str, language: str) -> tuple:  # type: ignore[type-arg]
+def update(region: str | None, year: int, method: str, indicator_id: str,
+           language: str) -> tuple:  # type: ignore[type-arg]
     source = data.get()
     year = int(year)
     indicator = source.indicators.loc[indicator_id]
     unit = unit_label(indicator["unit"], language)
     status = source.status(year)
     rows = status[status["indicator_id"] == indicator_id]
+    if method == "opensdg":
+        rows = rows.assign(status=rows["opensdg_status"])
     names = {code: pick(language, row.name_zh, row.name_en)
              for code, row in source.regions.iterrows()}
     own = rows[rows["region_code"] == region]
@@ -107,8 +116,7 @@ def _region_targets(own: pd.DataFrame, language: str) -> html.Div:
 
 
 def _anticipation(rows: pd.DataFrame, names: dict[str, str], language: str) -> object:
-    ahead = rows[~rows["status"].isin(["met", "missed"]) & rows["deadline_year"].gt(
-        rows["as_of_year"])]
+    ahead = rows[rows["deadline_year"].gt(rows["as_of_year"])]
     if ahead.empty:
         return html.P("—", className="text-muted")
     frame = ahead.assign(region=ahead["region_code"].map(names),
@@ -120,7 +128,8 @@ def _anticipation(rows: pd.DataFrame, names: dict[str, str], language: str) -> o
         "deadline": t("deadline", language), "target_value": t("target", language),
         "actual": t("actual", language), "anticipated": t("anticipated", language),
         "required_yearly_change": t("required_change", language),
-        "status_label": t("status", language)}, "indicator-anticipation-table", height=260)
+        "status_label": t("status", language), "opensdg_score": t("opensdg_score", language)},
+        "indicator-anticipation-table", height=260)
 
 
 def _table(indicator_id: str, language: str) -> pd.DataFrame:
@@ -154,7 +163,7 @@ def _provenance(indicator_id: str, language: str) -> html.Div:
     cards = []
     for target in targets.itertuples():
         zh, en = REGION_CLASS_NAMES[RegionClass(target.region_class)]
-        value = _target_text(target, language)
+        value = target_phrase(target, language)
         before, quote, after = quote_in_context(source.gazette_text, target.quote_zh)
         cards.append(dbc.Card(dbc.CardBody([
             html.H3(f"{target.document} {target.clause} · {target.target_id}", className="h6"),
@@ -169,22 +178,13 @@ def _provenance(indicator_id: str, language: str) -> html.Div:
     return html.Div(cards, id="indicator-provenance")
 
 
-def _target_text(target: object, language: str) -> str:
-    kind = t(f"kind_{target.kind}", language)  # type: ignore[attr-defined]
-    value, high = target.value, target.value_high  # type: ignore[attr-defined]
-    unit = unit_label(target.unit, language)  # type: ignore[attr-defined]
-    if pd.isna(value):
-        return kind
-    amount = f"{value:g}–{high:g}" if not pd.isna(high) else f"{value:g}"
-    return f"{kind} {amount} {unit}"
-
-
 clientside_callback(
     """
-    function(region, year, language) {
+    function(region, year, method, language) {
         const params = new URLSearchParams();
         if (region) params.set('region', region);
         if (year) params.set('year', year);
+        if (method && method !== 'escap') params.set('method', method);
         if (language === 'en') params.set('lang', 'en');
         window.history.replaceState(null, '', window.location.pathname + '?' + params.toString());
         return window.dash_clientside.no_update;
@@ -192,5 +192,5 @@ clientside_callback(
     """,
     Output("indicator-language", "title"),
     Input("indicator-region", "value"), Input("indicator-year", "value"),
-    Input("indicator-language", "children"),
+    Input("indicator-method", "value"), Input("indicator-language", "children"),
 )

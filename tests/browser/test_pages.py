@@ -149,3 +149,19 @@ def test_region_page_lists_targets_and_unreported_indicators(open_page):
     expect(page.locator("#region-title")).to_contain_text("公主岭市")
     expect(page.locator("#region-targets .region-target").first).to_be_visible()
     expect(page.locator("#region-missing")).to_be_visible()
+
+
+def test_indicator_page_offers_the_opensdg_method(open_page, server):
+    watched = open_page("/indicator/transit_modal_share?region=220100&year=2019&method=opensdg")
+    page = watched.page
+    expect(page.locator("#indicator-method")).to_contain_text("Open SDG")
+    store = Store(server.database)
+    status = status_table(store.values(), Reference.load(), 2019)
+    own = status[(status["region_code"] == "220100")
+                 & (status["indicator_id"] == "transit_modal_share")]
+    labels = {"target_achieved": "已达目标", "substantial": "进展显著", "moderate": "进展一般",
+              "limited": "进展有限", "deterioration": "倒退", "not_available": "无法评估"}
+    badges = page.locator("#indicator-region-targets")
+    for value in own["opensdg_status"]:
+        expect(badges).to_contain_text(labels[value])
+    assert watched.problems == []
