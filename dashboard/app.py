@@ -10,6 +10,7 @@ from dash import Input, Output, dcc, html
 from flask import Flask
 
 from dashboard import data
+from dashboard.auth import init_auth, nav_items
 from dashboard.i18n import t
 from etl.store import Store
 
@@ -17,7 +18,8 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 
 def create_app(database_url: str | None = None) -> dash.Dash:
-    data.configure(data.DashboardData(Store(database_url)))
+    store = Store(database_url)
+    data.configure(data.DashboardData(store))
     app = dash.Dash(
         __name__, use_pages=True, pages_folder=str(PAGES), title="吉林省目标监测",
         # Bootstrap's CSS is served from assets/: the machines it runs on may reach no CDN.
@@ -29,6 +31,7 @@ def create_app(database_url: str | None = None) -> dash.Dash:
         html.Header(id="app-header"),
         dbc.Container(dash.page_container, fluid=True, className="page"),
     ])
+    init_auth(app.server, store)
     _header_callback(app)
     return app
 
@@ -58,14 +61,30 @@ def _header_callback(app: dash.Dash) -> None:
                             id="nav-overview"),
                 dbc.NavLink(t("nav_downloads", language), href=href("/downloads", language),
                             id="nav-downloads"),
+                *_writer_links(language),
+                dbc.NavLink(t("nav_history", language), href=href("/history", language),
+                            id="nav-history"),
                 dbc.NavLink(t("language_switch", language), href=switch.rstrip("?"),
                             id="language-switch", external_link=True),
+                *nav_items(language, f"{parsed.path or '/'}?{parsed.query}".rstrip("?")),
             ], className="ms-auto", navbar=True),
         ], fluid=True), color="light", dark=False, className="mb-2 border-bottom app-navbar")
         children = [navbar]
         if data.get().demo_in_use():
             children.append(dbc.Container(demo_banner(language), fluid=True))
         return children
+
+
+def _writer_links(language: str) -> list:  # type: ignore[type-arg]
+    from dashboard.auth import current_user
+    from dashboard.components import href
+
+    user = current_user()
+    if user is None or not (user.is_admin or user.role == "planner"):
+        return []
+    return [dbc.NavLink(t("nav_entry", language), href=href("/entry", language), id="nav-entry"),
+            dbc.NavLink(t("nav_upload", language), href=href("/upload", language),
+                        id="nav-upload")]
 
 
 def create_server(database_url: str | None = None) -> Flask:

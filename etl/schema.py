@@ -50,3 +50,26 @@ actual = sa.Table(
 REVISION_COLUMNS = ["load_id", "region_code", "indicator_id", "period", "value", "value_entered",
                     "unit_entered", "note", "source_row", "previous_value",
                     "previous_revision_id"]
+
+ROLES = ("admin", "planner", "leader", "statistician")
+
+app_user = sa.Table(
+    "app_user", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_failed_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("name", name="uq_app_user_name"),
+    sa.CheckConstraint("role IN ('admin', 'planner', 'leader', 'statistician')",
+                       name="ck_app_user_role"),
+)
+
+user_region = sa.Table(
+    "user_region", metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("region_code", sa.String(6), primary_key=True),
+)

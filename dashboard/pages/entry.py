@@ -1,0 +1,223 @@
+"""Entry page: a planner types their region's values, checked as typed, saved all at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, html
+from flask import abort
+
+from dashboard import auth, data
+from dashboard.components import dropdown, href, login_prompt, target_phrase
+from dashboard.i18n import language_of, pick, t
+from etl.store import ConflictError
+from etl.validate import validate
+from indicators.units import unit_label
+
+dash.register_page(__name__, path="/entry", name="数据填报", order=4)
+
+FORM_SOURCE = "form"
+
+
+def layout(region: str | None = None, year: str | None = None, lang: str | None = None,
+           **_: object) -> html.Div:
+    language = language_of(lang)
+    user = auth.current_user()
+    if user is None or not (user.is_admin or user.role == "planner"):
+        return login_prompt(language, "/entry", "entry-page")
+    source = data.get()
+    regions = [code for code in source.regions.index if user.can_write(code)]
+    chosen = region if region in regions else (regions[0] if regions else None)
+    years = list(range(2015, dt.date.today().year + 1))
+    period = int(year) if year and year.isdigit() and int(year) in years else _default_year()
+    names = [(code, pick(language, source.regions.at[code, "name_zh"],
+                         source.regions.at[code, "name_en"])) for code in regions]
+    return html.Div([
+        html.H1(t("entry_title", language), className="h3"),
+        html.P(t("entry_help", language), className="text-muted"),
+        dbc.Row([
+            dbc.Col(dropdown("entry-region", names, chosen, t("region", language)), xs=12, md=5),
+            dbc.Col(dropdown("entry-year", [(y, str(y)) for y in years], period,
+                             t("period", language)), xs=6, md=2),
+            dbc.Col(html.Div([
+                html.A(t("upload_link", language), href=href("/upload", language),
+                       className="btn btn-link"),
+                html.A(t("history_link", language), id="entry-history-link",
+                       href=href("/history", language, region=chosen), className="btn btn-link"),
+            ], className="pt-4"), xs=6, md=5),
+        ], className="g-2 mb-2"),
+        dag.AgGrid(id="entry-grid", rowData=[], columnDefs=_columns(language),
+                   getRowId="params.data.indicator_id",
+                   defaultColDef={"resizable": True, "wrapText": True, "autoHeight": True},
+                   dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True,
+                                    "tooltipShowDelay": 0},
+                   style={"height": "60vh", "width": "100%"}, className="ag-theme-alpine"),
+        html.Div([
+            html.Button(t("save", language), id="entry-save", className="btn btn-primary mt-2"),
+            html.Span(id="entry-summary", className="ms-3"),
+        ]),
+        html.Div(id="entry-message", className="mt-2", role="status"),
+        html.Div(language, id="entry-language", hidden=True),
+    ], id="entry-page")
+
+
+def _default_year() -> int:
+    years = data.get().years()
+    return years[-1] if years else dt.date.today().year - 1
+
+
+def _columns(language: str) -> list[dict[str, Any]]:
+    problem = {"entry-error": "params.data.severity === 'error'",
+               "entry-warning": "params.data.severity === 'warning'"}
+    return [
+        {"field": "indicator", "headerName": t("indicator", language), "flex": 3,
+         "minWidth": 200},
+        {"field": "unit_label", "headerName": t("unit", language), "width": 110},
+        {"field": "target", "headerName": t("target", language), "flex": 2, "minWidth": 140},
+        {"field": "stored", "headerName": t("stored_value", language), "width": 120},
+        {"field": "value", "headerName": t("new_value", language), "editable": True,
+         "width": 130, "cellClassRules": problem, "tooltipField": "problem",
+         "cellClass": "entry-editable"},
+        {"field": "note", "headerName": t("note", language), "editable": True, "flex": 2,
+         "minWidth": 140, "cellClass": "entry-editable"},
+        {"field": "problem", "headerName": t("problem", language), "flex": 3, "minWidth": 220,
+         "cellClassRules": problem},
+    ]
+
+
+@callback(
+    Output("entry-grid", "rowData"), Output("entry-history-link", "href"),
+    Input("entry-region", "value"), Input("entry-year", "value"),
+    State("entry-language", "children"),
+)
+def fill(region: str | None, year: int, language: str) -> tuple[list[dict[str, Any]], str]:
+    """The indicators of the chosen region and year, with their targets and stored values."""
+    user = auth.current_user()
+    if region is None or user is None or not user.can_write(region):
+        return [], href("/history", language)
+    return _rows(region, int(year), language), href("/history", language, region=region)
+
+
+def _rows(region: str, period: int, language: str) -> list[dict[str, Any]]:
+    source = data.get()
+    rows = source.entry_rows(region, period)
+    targets = source.targets.set_index("target_id")
+    records = []
+    for row in rows.itertuples():
+        phrases = [target_phrase(targets.loc[target_id], language)
+                   for target_id in row.target_ids.split()]
+        records.append({
+            "indicator_id": row.indicator_id,
+            "indicator": pick(language, row.indicator_zh, row.indicator_en),
+            "unit": row.unit, "unit_label": unit_label(row.unit, language),
+            "target": "；".join(phrases), "stored": None if pd.isna(row.stored) else row.stored,
+            "revision_id": int(row.revision_id), "value": None, "note": None,
+            "problem": "", "severity": "",
+        })
+    return records
+
+
+@callback(
+    Output("entry-grid", "rowData", allow_duplicate=True),
+    Output("entry-summary", "children"),
+    Input("entry-grid", "cellValueChanged"),
+    State("entry-grid", "rowData"), State("entry-region", "value"), State("entry-year", "value"),
+    State("entry-language", "children"),
+    prevent_initial_call=True,
+)
+def check(_changed: Any, rows: list[dict[str, Any]], region: str, year: int,
+          language: str) -> tuple[list[dict[str, Any]], str]:
+    """Values are checked as they are typed, by the same rules as `targets check`."""
+    checked, errors = _checked(rows, region, int(year), language)
+    return checked, t("entry_errors", language, count=errors) if errors else ""
+
+
+def _checked(rows: list[dict[str, Any]], region: str, period: int,
+             language: str) -> tuple[list[dict[str, Any]], int]:
+    filled = [(index, row) for index, row in enumerate(rows) if _filled(row.get("value"))]
+    for row in rows:
+        row["problem"], row["severity"] = "", ""
+    if not filled:
+        return rows, 0
+    long = pd.DataFrame([{
+        "row": index + 1, "column": "value", "region": region,
+        "indicator": row["indicator_id"], "period": str(period), "value": str(row["value"]),
+        "unit": None, "note": row.get("note") or None} for index, row in filled])
+    source = data.get()
+    result = validate(long, source.reference.catalogue, source.reference.register,
+                      history=source.values())
+    message = "problem_zh" if language == "zh" else "problem_en"
+    errors = 0
+    for problem in result.problems.sort_values("severity").itertuples():
+        row = rows[int(problem.row) - 1]
+        if row["severity"] != "error":
+            row["problem"], row["severity"] = getattr(problem, message), problem.severity
+        errors += problem.severity == "error"
+    return rows, errors
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+@callback(
+    Output("entry-message", "children"), Output("entry-grid", "rowData", allow_duplicate=True),
+    Input("entry-save", "n_clicks"),
+    State("entry-grid", "rowData"), State("entry-region", "value"), State("entry-year", "value"),
+    State("entry-language", "children"),
+    prevent_initial_call=True,
+)
+def save(_clicks: int, rows: list[dict[str, Any]], region: str, year: int,
+         language: str) -> tuple[Any, Any]:
+    """Save every filled value in one transaction, or nothing; the server checks the writer."""
+    try:
+        user = auth.require_writer(region)
+    except PermissionError:
+        abort(403)
+    period = int(year)
+    rows, errors = _checked(rows or [], region, period, language)
+    if errors:
+        return dbc.Alert(t("entry_not_saved", language, count=errors), color="danger"), rows
+    filled = [row for row in rows if _filled(row.get("value"))]
+    if not filled:
+        return dbc.Alert(t("entry_nothing", language), color="secondary"), dash.no_update
+    try:
+        result = data.get().store.load(_to_store(filled, region, period, language),
+                                       by=user.name, source=FORM_SOURCE, kind="form")
+    except ConflictError as conflict:
+        return _conflict(conflict, language), _rows(region, period, language)
+    saved = t("entry_saved", language, new=result.new, changed=result.changed)
+    return dbc.Alert(saved, color="success", id="entry-saved"), _rows(region, period, language)
+
+
+def _to_store(filled: list[dict[str, Any]], region: str, period: int,
+              language: str) -> pd.DataFrame:
+    """The rows as Store.load takes them, converted by the same validation as files."""
+    long = pd.DataFrame([{
+        "row": index + 1, "column": "value", "region": region, "indicator": row["indicator_id"],
+        "period": str(period), "value": str(row["value"]), "unit": None,
+        "note": row.get("note") or None} for index, row in enumerate(filled)])
+    source = data.get()
+    validation = validate(long, source.reference.catalogue, source.reference.register)
+    rows = validation.store_rows()
+    expected = {row["indicator_id"]: int(row.get("revision_id") or 0) for row in filled}
+    rows["expected_revision_id"] = rows["indicator_id"].map(expected)
+    rows["region_code"] = region  # never trust a region sent by the browser
+    return rows
+
+
+def _conflict(conflict: ConflictError, language: str) -> dbc.Alert:
+    names = data.get().indicators
+    items = []
+    for row in conflict.rows.itertuples():
+        name = pick(language, names.at[row.indicator_id, "indicator_zh"],
+                    names.at[row.indicator_id, "indicator_en"])
+        items.append(html.Li(f"{name}: {row.previous_value:g}"))
+    return dbc.Alert([html.P(t("entry_conflict", language)), html.Ul(items)], color="warning",
+                     id="entry-conflict")
+

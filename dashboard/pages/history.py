@@ -1,0 +1,90 @@
+"""History page: every revision of a region's values; reverting makes a new revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, html
+from flask import abort
+
+from dashboard import auth, data
+from dashboard.components import data_table, dropdown
+from dashboard.i18n import language_of, pick, t
+from etl.store import ConflictError
+
+dash.register_page(__name__, path="/history", name="修改记录", order=6)
+
+
+def layout(region: str | None = None, indicator: str | None = None, lang: str | None = None,
+           **_: object) -> html.Div:
+    language = language_of(lang)
+    source = data.get()
+    regions = [(code, pick(language, row.name_zh, row.name_en))
+               for code, row in source.regions.iterrows()]
+    chosen = region if region in dict(regions) else regions[0][0]
+    indicators = [("", t("all", language))] + [
+        (row.indicator_id, pick(language, row.indicator_zh, row.indicator_en))
+        for row in source.indicators.itertuples()]
+    user = auth.current_user()
+    return html.Div([
+        html.H1(t("history_title", language), className="h3"),
+        html.P(t("history_help", language), className="text-muted"),
+        dbc.Row([
+            dbc.Col(dropdown("history-region", regions, chosen, t("region", language)), md=4),
+            dbc.Col(dropdown("history-indicator", indicators,
+                             indicator if indicator in dict(indicators) else "",
+                             t("indicator", language)), md=8),
+        ], className="g-2 mb-3"),
+        html.Div(id="history-table"),
+        html.Button(t("revert", language), id="history-revert", className="btn btn-warning mt-2",
+                    hidden=user is None or not (user.is_admin or user.role == "planner")),
+        html.Div(id="history-message", className="mt-2", role="status"),
+        html.Div(language, id="history-language", hidden=True),
+    ], id="history-page")
+
+
+@callback(
+    Output("history-table", "children"),
+    Input("history-region", "value"), Input("history-indicator", "value"),
+    Input("history-message", "children"), State("history-language", "children"),
+)
+def show(region: str, indicator: str, _message: Any, language: str) -> Any:
+    source = data.get()
+    history = source.store.history(region, indicator or None)
+    names = source.indicators
+    history["indicator"] = [pick(language, names.at[i, "indicator_zh"],
+                                 names.at[i, "indicator_en"]) for i in history["indicator_id"]]
+    history["when"] = history["loaded_at"].astype(str).str.slice(0, 19)
+    table = data_table(history, {
+        "id": "#", "indicator": t("indicator", language), "period": t("period", language),
+        "value": t("value", language), "previous_value": t("previous_value", language),
+        "loaded_by": t("who", language), "when": t("when", language),
+        "source": t("source", language), "source_row": t("source_row", language),
+        "note": t("note", language)}, "history-grid", height=420)
+    table.dashGridOptions = {**(table.dashGridOptions or {}), "rowSelection": "single"}
+    return table
+
+
+@callback(
+    Output("history-message", "children"), Input("history-revert", "n_clicks"),
+    State("history-grid", "selectedRows"), State("history-language", "children"),
+    prevent_initial_call=True,
+)
+def revert(_clicks: int, selected: list[dict[str, Any]] | None, language: str) -> Any:
+    if not selected:
+        return dbc.Alert(t("select_revision", language), color="secondary")
+    chosen = selected[0]
+    revision = data.get().store.history_of_revision(int(chosen["id"]))
+    if revision.empty:
+        abort(404)
+    try:
+        user = auth.require_writer(str(revision.iloc[0]["region_code"]))
+    except PermissionError:
+        abort(403)
+    try:
+        data.get().store.revert(int(chosen["id"]), by=user.name)
+    except ConflictError:
+        return dbc.Alert(t("entry_conflict", language), color="warning")
+    return dbc.Alert(t("reverted", language), color="success", id="history-reverted")

@@ -1,0 +1,204 @@
+"""Upload page: a planner uploads a CSV or XLSX, sees every problem on its row, then confirms."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+from flask import abort
+
+from dashboard import auth, data
+from dashboard.components import data_table, dropdown, login_prompt
+from dashboard.i18n import language_of, pick, t
+from etl.validate import Validation, validate_file
+from indicators.units import unit_label
+
+dash.register_page(__name__, path="/upload", name="上传文件", order=5)
+
+MAX_BYTES = 10 * 1024 * 1024
+ACCEPTED = ".csv,.txt,.tsv,.xlsx,.xlsm"
+
+
+def layout(region: str | None = None, year: str | None = None, lang: str | None = None,
+           **_: object) -> html.Div:
+    language = language_of(lang)
+    user = auth.current_user()
+    if user is None or not (user.is_admin or user.role == "planner"):
+        return login_prompt(language, "/upload", "upload-page")
+    source = data.get()
+    regions = [(code, pick(language, row.name_zh, row.name_en))
+               for code, row in source.regions.iterrows() if user.can_write(code)]
+    chosen = region if region in dict(regions) else (regions[0][0] if regions else None)
+    years = list(range(2015, dt.date.today().year + 1))
+    period = int(year) if year and year.isdigit() and int(year) in years else years[-2]
+    return html.Div([
+        html.H1(t("upload_title", language), className="h3"),
+        html.P(t("upload_help", language), className="text-muted"),
+        dbc.Row([
+            dbc.Col(dropdown("upload-region", regions, chosen, t("region", language)), md=5),
+            dbc.Col(dropdown("upload-year", [(y, str(y)) for y in years], period,
+                             t("period", language)), xs=6, md=2),
+            dbc.Col(html.Button(t("upload_template", language), id="upload-template-button",
+                                className="btn btn-outline-secondary mt-4"), xs=6, md=5),
+        ], className="g-2 mb-3"),
+        dcc.Download(id="upload-template"),
+        dcc.Upload(html.Div(t("upload_drop", language)), id="upload-file", accept=ACCEPTED,
+                   max_size=MAX_BYTES, multiple=False, className="upload-drop"),
+        html.Div(id="upload-preview", className="mt-3"),
+        html.Button(t("upload_confirm", language), id="upload-confirm", disabled=True,
+                    className="btn btn-primary mt-2"),
+        html.Div(id="upload-result", className="mt-2", role="status"),
+        dcc.Store(id="upload-contents"),
+        html.Div(language, id="upload-language", hidden=True),
+    ], id="upload-page")
+
+
+@callback(
+    Output("upload-preview", "children"), Output("upload-confirm", "disabled"),
+    Output("upload-contents", "data"), Output("upload-result", "children"),
+    Input("upload-file", "contents"), State("upload-file", "filename"),
+    State("upload-language", "children"), prevent_initial_call=True,
+)
+def preview(contents: str | None, filename: str | None,
+            language: str) -> tuple[Any, bool, Any, Any]:
+    user = auth.current_user()
+    if user is None or contents is None:
+        return None, True, None, None
+    validation = _validated(contents, filename or "upload.csv", user, language)
+    if validation is None:
+        return dbc.Alert(t("upload_too_large", language), color="danger"), True, None, None
+    return (_preview(validation, language), not validation.ok,
+            {"contents": contents, "filename": filename} if validation.ok else None, None)
+
+
+@callback(
+    Output("upload-result", "children", allow_duplicate=True),
+    Output("upload-confirm", "disabled", allow_duplicate=True),
+    Input("upload-confirm", "n_clicks"), State("upload-contents", "data"),
+    State("upload-language", "children"), prevent_initial_call=True,
+)
+def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple[Any, bool]:
+    """Load through the same path as `targets load`, checked again on the server."""
+    user = auth.current_user()
+    if user is None or not (user.is_admin or user.role == "planner"):
+        abort(403)
+    if not upload:
+        return None, True
+    validation = _validated(upload["contents"], upload["filename"], user, language)
+    if validation is None or not validation.ok:
+        return dbc.Alert(t("upload_errors", language, count=_errors(validation)),
+                         color="danger"), True
+    raw = _decoded(upload["contents"]) or b""
+    result = data.get().store.load(validation.store_rows(), by=user.name,
+                                   source=upload["filename"],
+                                   source_sha256=hashlib.sha256(raw).hexdigest())
+    message = t("upload_loaded", language, new=result.new, changed=result.changed,
+                unchanged=result.unchanged)
+    return dbc.Alert(message, color="success", id="upload-loaded"), True
+
+
+def _errors(validation: Validation | None) -> int:
+    if validation is None:
+        return 1
+    return int((validation.problems["severity"] == "error").sum())
+
+
+def _decoded(contents: str) -> bytes | None:
+    try:
+        payload = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, ValueError, binascii.Error):
+        return None
+    return payload if len(payload) <= MAX_BYTES else None
+
+
+def _validated(contents: str, filename: str, user: auth.User,
+               language: str) -> Validation | None:
+    raw = _decoded(contents)
+    if raw is None:
+        return None
+    source = data.get()
+    suffix = Path(filename).suffix.lower() or ".csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(raw)
+        validation = validate_file(path, source.reference.catalogue, source.reference.register,
+                                   history=source.values())
+    return _only_own_regions(validation, user, language)
+
+
+def _only_own_regions(validation: Validation, user: auth.User, language: str) -> Validation:
+    """A planner's file may hold only their own regions' values: others are errors."""
+    foreign = validation.rows[~validation.rows["region_code"].map(user.can_write)]
+    if foreign.empty:
+        return validation
+    names = data.get().regions
+    problems = pd.DataFrame([{
+        "row": row.row, "column": "region", "value": row.region_code, "severity": "error",
+        "problem_zh": t("upload_other_region", "zh", region=names.at[row.region_code, "name_zh"]),
+        "problem_en": t("upload_other_region", "en", region=names.at[row.region_code, "name_en"]),
+    } for row in foreign.itertuples()])
+    return Validation(validation.rows[~validation.rows.index.isin(foreign.index)],
+                      pd.concat([validation.problems, problems], ignore_index=True),
+                      validation.strict)
+
+
+def _preview(validation: Validation, language: str) -> html.Div:
+    problems = validation.problems
+    errors = _errors(validation)
+    summary = (dbc.Alert(t("upload_errors", language, count=errors), color="danger",
+                         id="upload-has-errors") if errors else
+               dbc.Alert(t("upload_ok", language, count=len(validation.rows)), color="success",
+                         id="upload-ok"))
+    parts: list[Any] = [summary]
+    if not problems.empty:
+        message = "problem_zh" if language == "zh" else "problem_en"
+        table = problems.assign(problem=problems[message]).fillna({"row": 0})
+        parts.append(data_table(table, {"row": t("source_row", language),
+                                        "column": t("value", language) + " / " + "列",
+                                        "value": t("value", language),
+                                        "severity": t("status", language),
+                                        "problem": t("problem", language)},
+                                "upload-problems", height=300))
+    if not validation.rows.empty:
+        names = data.get().indicators
+        rows = validation.rows.assign(indicator=[
+            pick(language, names.at[i, "indicator_zh"], names.at[i, "indicator_en"])
+            for i in validation.rows["indicator_id"]])
+        parts.append(data_table(rows, {"row": t("source_row", language),
+                                       "region_code": t("region", language),
+                                       "indicator": t("indicator", language),
+                                       "period": t("period", language),
+                                       "value": t("value", language),
+                                       "value_entered": t("new_value", language)},
+                                "upload-rows", height=300))
+    return html.Div(parts)
+
+
+@callback(
+    Output("upload-template", "data"), Input("upload-template-button", "n_clicks"),
+    State("upload-region", "value"), State("upload-year", "value"),
+    prevent_initial_call=True,
+)
+def template(_clicks: int, region: str, year: int) -> dict[str, Any]:
+    """A file to fill in: the region's indicators with their units, for the chosen year."""
+    source = data.get()
+    rows = source.entry_rows(region, int(year))
+    name = source.regions.at[region, "name_zh"]
+    frame = pd.DataFrame({
+        "地区": name, "指标": rows["indicator_zh"], "年份": int(year), "数值": None,
+        "单位": [unit_label(unit, "zh") if unit != "done" else "" for unit in rows["unit"]],
+        "备注": ["填1表示已完成，0表示未完成" if unit == "done" else None for unit in rows["unit"]],
+    })
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, engine="openpyxl")
+    return dcc.send_bytes(buffer.getvalue(), f"填报模板-{name}-{year}.xlsx")
