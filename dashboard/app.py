@@ -80,7 +80,7 @@ def _writer_links(language: str) -> list:  # type: ignore[type-arg]
     from dashboard.components import href
 
     user = current_user()
-    if user is None or not (user.is_admin or user.role == "planner"):
+    if user is None or not user.enters_values:
         return []
     return [dbc.NavLink(t("nav_entry", language), href=href("/entry", language), id="nav-entry"),
             dbc.NavLink(t("nav_upload", language), href=href("/upload", language),

@@ -71,6 +71,11 @@ class User:
         return self.role == "admin"
 
     @property
+    def enters_values(self) -> bool:
+        """Planners and admins enter and upload values (each only where can_write says)."""
+        return self.role in ("planner", "admin")
+
+    @property
     def can_download(self) -> bool:
         return True
 

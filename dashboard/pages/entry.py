@@ -28,7 +28,7 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
            **_: object) -> html.Div:
     language = language_of(lang)
     user = auth.current_user()
-    if user is None or not (user.is_admin or user.role == "planner"):
+    if user is None or not user.enters_values:
         return login_prompt(language, "/entry", "entry-page")
     source = data.get()
     regions = [code for code in source.regions.index if user.can_write(code)]

@@ -39,7 +39,7 @@ def layout(region: str | None = None, indicator: str | None = None, lang: str | 
         ], className="g-2 mb-3"),
         html.Div(id="history-table"),
         html.Button(t("revert", language), id="history-revert", className="btn btn-warning mt-2",
-                    hidden=user is None or not (user.is_admin or user.role == "planner")),
+                    hidden=user is None or not user.enters_values),
         html.Div(id="history-message", className="mt-2", role="status"),
         html.Div(language, id="history-language", hidden=True),
     ], id="history-page")

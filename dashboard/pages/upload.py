@@ -33,7 +33,7 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
            **_: object) -> html.Div:
     language = language_of(lang)
     user = auth.current_user()
-    if user is None or not (user.is_admin or user.role == "planner"):
+    if user is None or not user.enters_values:
         return login_prompt(language, "/upload", "upload-page")
     source = data.get()
     regions = [(code, pick(language, row.name_zh, row.name_en))
@@ -90,7 +90,7 @@ def preview(contents: str | None, filename: str | None,
 def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple[Any, bool]:
     """Load through the same path as `targets load`, checked again on the server."""
     user = auth.current_user()
-    if user is None or not (user.is_admin or user.role == "planner"):
+    if user is None or not user.enters_values:
         abort(403)
     if not upload:
         return None, True
