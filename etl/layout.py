@@ -1,12 +1,15 @@
-"""Recognise a table's layout, long or wide, and turn it into one row per reported value."""
+"""Recognise a table's layout, long, wide or years-as-columns, and turn it into one row per
+reported value."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
 from etl.names import (
+    INDICATOR_CODE_HEADERS,
     REGION_CODE_HEADERS,
     ROLE_NAMES,
     IndicatorNames,
@@ -19,40 +22,95 @@ from etl.values import has_unit, is_unit
 from indicators.catalogue import Catalogue
 
 LONG_COLUMNS = ["row", "column", "region", "indicator", "period", "value", "unit", "note"]
+# Only when the file has them: a second region or indicator column (a code beside a name, a
+# city beside its county), to be checked against the first; the sheet of a multi-sheet file.
+OPTIONAL_COLUMNS = ["region_2", "indicator_2", "sheet"]
 PROBLEM_COLUMNS = ["row", "column", "value", "severity", "problem_zh", "problem_en"]
 LONG_REQUIRED = ("region", "indicator", "period", "value")
 WIDE_REQUIRED = ("region", "period")
-# Roles a file may give once only; a file may give region twice (a code and a name column).
-SINGLE_ROLES = ("indicator", "period", "value", "unit", "note")
-HINT_ZH = "长表需要：地区、指标、年份、数值；宽表需要：地区、年份，以及以指标名称为表头的列"
+YEARS_REQUIRED = ("region", "indicator")
+# Roles a file may give once only; region and indicator may come twice (a code and a name).
+SINGLE_ROLES = ("period", "value", "unit", "note")
+PAIRED_ROLES = ("region", "indicator")
+CODE_HEADERS = {"region": REGION_CODE_HEADERS, "indicator": INDICATOR_CODE_HEADERS}
+# A year as a column header, for the years-as-columns layout: 2011, 2011年, 2011.0
+YEAR_HEADER = re.compile(r"[0-9]{4}(?:\.0+)?(?:年度|年)?")
+HINT_ZH = ("长表需要：地区、指标、年份、数值；宽表需要：地区、年份，以及以指标名称为表头的列；"
+           "或者：地区、指标，以及以年份为表头的列")
 HINT_EN = ("a long table needs region, indicator, period and value; a wide table needs region, "
-           "period and one column per indicator, headed by its name")
+           "period and one column per indicator, headed by its name; or region, indicator and "
+           "one column per year, headed by the year")
+FORMULA_ZH = "公式没有计算结果，请在Excel中打开并保存后再上传"
+FORMULA_EN = "formula has no computed value; open and save the file in Excel first"
 
 # `to_long` leaves these in DataFrame.attrs for `validate`: the header the user wrote for each
-# role (to name it in messages), and problems found in the header itself.
+# role (to name it in messages), problems found in the header itself and while reading, and
+# for a workbook of several sheets, their names in order.
 HEADERS_ATTR = "headers"
 PROBLEMS_ATTR = "problems"
+SHEETS_ATTR = "sheets"
 
 
 def to_long(raw: RawTable, catalogue: Catalogue) -> pd.DataFrame:
     """One row per reported value: row, column, region, indicator, period, value, unit, note
-    (text). Header problems are in `.attrs["problems"]`; FileRejected when a required column is
-    missing."""
+    (text), and region_2 / indicator_2 when the file has a second such column. Header problems,
+    and the rows that could not be read, are in `.attrs["problems"]`; FileRejected when a
+    required column is missing."""
     headers = [column for column in raw.frame.columns if column != ROW]
     roles = _roles(headers)
-    if roles["value"] or roles["indicator"]:
+    years = [] if roles["period"] or roles["value"] else _year_headers(headers)
+    if roles["indicator"] and years:
+        _require(YEARS_REQUIRED, roles, headers)
+        long, problems, values = _from_years(raw.frame, roles, headers, years)
+    elif roles["value"] or roles["indicator"]:
         _require(LONG_REQUIRED, roles, headers)
-        long, problems = _from_long(raw.frame, roles, headers)
+        long, problems, values = _from_long(raw.frame, roles, headers)
     else:
         _require(WIDE_REQUIRED, roles, headers)
-        long, problems = _from_wide(raw.frame, roles, headers, IndicatorNames(catalogue))
+        long, problems, values = _from_wide(raw.frame, roles, headers, IndicatorNames(catalogue))
     for problem in problems:
         problem["row"] = raw.header_row
+    long, formulas = _without_formulas(long, raw, roles, values)
+    problems += formulas + [dict(problem) for problem in raw.problems]
     if long.empty and not problems:
         raise FileRejected("表中没有填写任何数值", "the table has no values filled in")
-    long.attrs[HEADERS_ATTR] = {role: columns[0] for role, columns in roles.items() if columns}
+    long.attrs[HEADERS_ATTR] = _headers(roles)
     long.attrs[PROBLEMS_ATTR] = problems_frame(problems)
     return long
+
+
+def tables_to_long(tables: list[RawTable], catalogue: Catalogue) -> pd.DataFrame:
+    """`to_long` of each table, together. With several (the sheets of a workbook), each row
+    has its `sheet`, and each problem of a sheet too (a `sheet` column); a sheet that cannot be
+    used rejects the file, naming the sheet."""
+    if len(tables) == 1:
+        return to_long(tables[0], catalogue)
+    longs, problems, sheet_headers = [], [], []
+    for table in tables:
+        try:
+            long = to_long(table, catalogue)
+        except FileRejected as rejected:
+            raise FileRejected(f"工作表“{table.sheet}”：{rejected.problem_zh}",
+                               f"sheet '{table.sheet}': {rejected.problem_en}") from rejected
+        found = long.attrs[PROBLEMS_ATTR]
+        sheet_headers.append(long.attrs[HEADERS_ATTR])
+        # File-wide warnings (row None) belong to no sheet.
+        found["sheet"] = found["row"].map(lambda row, sheet=table.sheet: None if pd.isna(row)
+                                          else sheet).astype(object)
+        problems.append(found)
+        part = long.assign(sheet=table.sheet)
+        part.attrs = {}  # pandas compares the attrs of what it concatenates, and frames fail
+        longs.append(part)
+    filled = [long for long in longs if not long.empty] or longs[:1]
+    combined = pd.concat(filled, ignore_index=True)
+    headers: dict[str, str] = {}
+    for header in reversed(sheet_headers):  # the first sheet's header names win
+        headers.update(header)
+    combined.attrs = {HEADERS_ATTR: headers,
+                      PROBLEMS_ATTR: pd.concat([p for p in problems if not p.empty]
+                                               or problems[:1], ignore_index=True),
+                      SHEETS_ATTR: [table.sheet for table in tables]}
+    return combined
 
 
 def problems_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -68,8 +126,15 @@ def _roles(headers: list[str]) -> dict[str, list[str]]:
         role = role_of(header)
         if role is not None:
             roles[role].append(header)
-    # Codes first: a code is unambiguous where a name (通化) may not be.
-    roles["region"].sort(key=lambda header: normalise(header) not in REGION_CODE_HEADERS)
+    for role in PAIRED_ROLES:
+        # Codes first: a code is unambiguous where a name (通化) may not be.
+        roles[role].sort(key=lambda header, role=role: normalise(header)
+                         not in CODE_HEADERS[role])
+        if len(roles[role]) > 2:
+            raise FileRejected(
+                f"有多个{ROLE_NAMES[role][0]}列：{'、'.join(roles[role])}；最多保留两列（代码和名称）",
+                f"several {ROLE_NAMES[role][1]} columns: {', '.join(roles[role])}; keep at most "
+                "two (a code and a name)")
     for role in SINGLE_ROLES:
         if len(roles[role]) > 1:
             found = "、".join(roles[role])
@@ -77,6 +142,20 @@ def _roles(headers: list[str]) -> dict[str, list[str]]:
                                f"several {ROLE_NAMES[role][1]} columns: {', '.join(roles[role])}; "
                                "keep only one")
     return roles
+
+
+def _headers(roles: dict[str, list[str]]) -> dict[str, str]:
+    """The header of each role, and of the second region or indicator column."""
+    headers = {role: columns[0] for role, columns in roles.items() if columns}
+    for role in PAIRED_ROLES:
+        if len(roles[role]) == 2:
+            headers[f"{role}_2"] = roles[role][1]
+    return headers
+
+
+def _year_headers(headers: list[str]) -> list[str]:
+    return [header for header in headers
+            if role_of(header) is None and YEAR_HEADER.fullmatch(normalise(header))]
 
 
 def _require(required: tuple[str, ...], roles: dict[str, list[str]], headers: list[str]) -> None:
@@ -89,32 +168,34 @@ def _require(required: tuple[str, ...], roles: dict[str, list[str]], headers: li
             f"Headers found: {', '.join(headers)}. {HINT_EN}")
 
 
-def _from_long(frame: pd.DataFrame, roles: dict[str, list[str]],
-               headers: list[str]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+Laid = tuple[pd.DataFrame, list[dict[str, Any]], set[str]]  # long, problems, value headers
+
+
+def _from_long(frame: pd.DataFrame, roles: dict[str, list[str]], headers: list[str]) -> Laid:
     value_header = roles["value"][0]
     _, header_unit = split_bracketed_unit(value_header)  # "数值(%)"
     values = frame[value_header]
     long = pd.DataFrame({
-        "row": frame[ROW], "column": value_header, "region": _region(frame, roles["region"]),
-        "indicator": frame[roles["indicator"][0]], "period": frame[roles["period"][0]],
+        "row": frame[ROW], "column": value_header, **_paired(frame, roles, "region"),
+        **_paired(frame, roles, "indicator"), "period": frame[roles["period"][0]],
         "value": values, "unit": _with_header_unit(values, _column(frame, roles["unit"]),
                                                    header_unit),
         "note": _column(frame, roles["note"]),
     })
     used = {header for columns in roles.values() for header in columns}
     problems = [_ignored(header) for header in headers if header not in used]
-    return _tidy(long), problems
+    return _tidy(long), problems, {value_header}
 
 
 def _from_wide(frame: pd.DataFrame, roles: dict[str, list[str]], headers: list[str],
-               names: IndicatorNames) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+               names: IndicatorNames) -> Laid:
     used = {header for columns in roles.values() for header in columns}
     base = pd.DataFrame({
-        "row": frame[ROW], "region": _region(frame, roles["region"]),
+        "row": frame[ROW], **_paired(frame, roles, "region"),
         "period": frame[roles["period"][0]], "unit": _column(frame, roles["unit"]),
         "note": _column(frame, roles["note"]),
     })
-    parts, problems = [], []
+    parts, problems, melted = [], [], set()
     for header in headers:
         if header in used:
             continue
@@ -122,14 +203,35 @@ def _from_wide(frame: pd.DataFrame, roles: dict[str, list[str]], headers: list[s
         if problem is not None:
             problems.append(problem)
             continue
-        parts.append(_melt_column(base, frame[header], header, indicator, unit))
-    if not parts and not problems:
+        melted.add(header)
+        parts.append(_melt_column(base, frame[header], header, indicator=indicator,
+                                  unit=unit))
+    if not melted and not problems:
         raise FileRejected(f"找不到数值列。找到的表头：{'、'.join(headers)}。{HINT_ZH}",
                            f"no value columns found. Headers found: {', '.join(headers)}. "
                            f"{HINT_EN}")
-    long = pd.concat(parts) if parts else pd.DataFrame(columns=LONG_COLUMNS)
-    # Row by row as the user reads the sheet; within a row, columns left to right.
-    return _tidy(long.sort_values("row", kind="stable")), problems
+    return _melted(parts), problems, melted
+
+
+def _from_years(frame: pd.DataFrame, roles: dict[str, list[str]], headers: list[str],
+                years: list[str]) -> Laid:
+    """Region, indicator, and a column per year (地区, 指标, 2011, 2012 ...)."""
+    used = {header for columns in roles.values() for header in columns}
+    base = pd.DataFrame({
+        "row": frame[ROW], **_paired(frame, roles, "region"),
+        **_paired(frame, roles, "indicator"), "unit": _column(frame, roles["unit"]),
+        "note": _column(frame, roles["note"]),
+    })
+    parts = [_melt_column(base, frame[year], year, period=year) for year in years]
+    problems = [_ignored(header) for header in headers if header not in used | set(years)]
+    return _melted(parts), problems, set(years)
+
+
+def _melted(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Row by row as the user reads the sheet; within a row, columns left to right."""
+    filled = [part for part in parts if not part.empty]
+    long = pd.concat(filled) if filled else pd.DataFrame(columns=LONG_COLUMNS)
+    return _tidy(long.sort_values("row", kind="stable"))
 
 
 def _indicator_column(header: str, names: IndicatorNames
@@ -149,11 +251,17 @@ def _indicator_column(header: str, names: IndicatorNames
     return indicator, unit, None
 
 
-def _melt_column(base: pd.DataFrame, cells: pd.Series, header: str, indicator: str | None,
-                 unit: str | None) -> pd.DataFrame:
-    """The reported cells of one indicator column; an empty cell is not reported, not an error."""
+def _melt_column(base: pd.DataFrame, cells: pd.Series, header: str, *,
+                 indicator: str | None = None, period: str | None = None,
+                 unit: str | None = None) -> pd.DataFrame:
+    """The reported cells of one indicator (or year) column; an empty cell is not reported,
+    not an error."""
     reported = cells.notna()
-    part = base[reported].assign(column=header, indicator=indicator, value=cells[reported])
+    part = base[reported].assign(column=header, value=cells[reported])
+    if indicator is not None:
+        part["indicator"] = indicator
+    if period is not None:
+        part["period"] = period
     part["unit"] = _with_header_unit(part["value"], part["unit"], unit)
     return part
 
@@ -171,12 +279,13 @@ def _memo(function: Any, values: pd.Series) -> dict[Any, Any]:
     return {value: function(value) for value in values.dropna().unique()}
 
 
-def _region(frame: pd.DataFrame, headers: list[str]) -> pd.Series:
-    """The first filled region cell, codes before names."""
-    region = frame[headers[0]]
-    for header in headers[1:]:
-        region = region.where(region.notna(), frame[header])
-    return region
+def _paired(frame: pd.DataFrame, roles: dict[str, list[str]], role: str) -> dict[str, pd.Series]:
+    """The role's column, and its second column (`region_2`) if the file has two; `validate`
+    resolves both and checks that they agree."""
+    columns = {role: frame[roles[role][0]]}
+    if len(roles[role]) == 2:
+        columns[f"{role}_2"] = frame[roles[role][1]]
+    return columns
 
 
 def _column(frame: pd.DataFrame, headers: list[str]) -> pd.Series:
@@ -186,10 +295,31 @@ def _column(frame: pd.DataFrame, headers: list[str]) -> pd.Series:
 
 
 def _tidy(long: pd.DataFrame) -> pd.DataFrame:
-    long = long[LONG_COLUMNS].reset_index(drop=True)
+    columns = LONG_COLUMNS + [column for column in OPTIONAL_COLUMNS if column in long]
+    long = long[columns].reset_index(drop=True)
     text = long.drop(columns="row").astype(object)
     text = text.where(text.notna(), None)
     return pd.concat([long[["row"]].astype(int), text], axis=1)
+
+
+def _without_formulas(long: pd.DataFrame, raw: RawTable, roles: dict[str, list[str]],
+                      values: set[str]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """An error for each formula without a computed value in a column that is used, and the
+    long rows without the values it makes unknown: every value of its row when it is in a
+    shared column (region, period ...), the value of its own cell otherwise."""
+    used = {header for columns in roles.values() for header in columns}
+    found = sorted((row, header, formula) for (row, header), formula in raw.formulas.items()
+                   if header in used | values)
+    if not found:
+        return long, []
+    problems = [{"row": row, "column": header, "value": formula, "severity": "error",
+                 "problem_zh": FORMULA_ZH, "problem_en": FORMULA_EN}
+                for row, header, formula in found]
+    whole_rows = {row for row, header, _ in found if header in used - values}
+    cells = {(row, header) for row, header, _ in found}
+    keep = [row not in whole_rows and (row, column) not in cells
+            for row, column in zip(long["row"], long["column"], strict=True)]
+    return long[keep].reset_index(drop=True), problems
 
 
 def _unknown_column(header: str, names: IndicatorNames) -> dict[str, Any]:

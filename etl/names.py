@@ -25,8 +25,9 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "单位"),
     "note": ("note", "备注", "说明"),
 }
-# A region column holding codes is preferred over one holding names when a file has both.
+# A column holding codes comes before one holding names when a file has both.
 REGION_CODE_HEADERS = ("region_code", "code", "地区代码", "区划代码", "行政区划代码")
+INDICATOR_CODE_HEADERS = ("indicator_id", "指标代码")
 ROLE_NAMES: dict[str, tuple[str, str]] = {
     "region": ("地区", "region"), "indicator": ("指标", "indicator"),
     "period": ("年份", "period"), "value": ("数值", "value"), "unit": ("单位", "unit"),
@@ -39,6 +40,12 @@ BRACKETED_UNIT = re.compile(r"^(?P<base>.+?)[(\[【〔](?P<unit>[^()\[\]【】�
 
 PROVINCE_CODE = "220000"
 PROVINCE_ALIASES = ("全省",)
+# Addressees of the gazette without a GB/T 2260 code, so not in the register (data/README.md).
+WITHOUT_CODE = {"长白山管委会": "长白山管委会", "长白山管理委员会": "长白山管委会",
+                "长白山保护开发区": "长白山管委会", "长白山": "长白山管委会",
+                "长春新区": "长春新区"}
+# "220100.0": a code that passed through pandas or Excel as a number.
+FLOAT_CODE = re.compile(r"([0-9]{6})\.0+")
 # Longest first, so that 自治县 is stripped whole rather than as 县.
 REGION_SUFFIXES = ("自治州", "自治县", "市", "县", "区", "省", "province", "city", "county",
                    "district")
@@ -118,6 +125,7 @@ class RegionMatch:
     problem_zh: str | None = None
     problem_en: str | None = None
     severity: str = "error"
+    candidates: tuple[str, ...] = ()  # the codes an ambiguous name may stand for
 
 
 class RegionNames:
@@ -132,6 +140,9 @@ class RegionNames:
             self.codes_of.setdefault(name, []).append(code)
         self.validity = {code: (start, end) for code, start, end in zip(
             regions["code"], regions["valid_from"], regions["valid_to"], strict=True)}
+        self.parent_of: dict[str, str] = {
+            code: parent for code, parent in zip(regions["code"], regions["parent_code"],
+                                                 strict=True) if isinstance(parent, str) and parent}
         self.full_names = {normalise(name): name for name in self.codes_of}
         self.by_form = _region_forms(regions)
         # Short forms too: "长村" is nearer 长春 than 长春市.
@@ -161,8 +172,12 @@ class RegionNames:
         """The code `text` stands for at the end of `year` (today when None)."""
         form = normalise(text)
         year = year or dt.date.today().year
+        if FLOAT_CODE.fullmatch(form):
+            form = form.partition(".")[0]
         if re.fullmatch(r"[0-9]{6}", form):
             return self._resolve_code(text, form, year)
+        if form in WITHOUT_CODE:
+            return self._without_code(text, WITHOUT_CODE[form])
         names = self._names_for(form)
         if not names:
             return self._unknown(text)
@@ -173,6 +188,14 @@ class RegionNames:
             return RegionMatch(None, f"地区“{text}”在{year}年不存在",
                                f"region '{text}' did not exist in {year}")
         return RegionMatch(code)
+
+    @staticmethod
+    def _without_code(text: str, body: str) -> RegionMatch:
+        same = normalise(text) == normalise(body)
+        zh, en = (text, text) if same else (f"{text}（{body}）", f"{text} ({body})")
+        return RegionMatch(None, f"“{zh}”没有国家标准(GB/T 2260)行政区划代码，不能作为地区填报",
+                           f"'{en}' has no GB/T 2260 region code, so values cannot be "
+                           "reported for it")
 
     def _names_for(self, form: str) -> list[str]:
         if form in self.full_names:
@@ -235,7 +258,34 @@ class RegionNames:
                                                                          strict=True))
         return RegionMatch(
             None, f"地区“{text}”不明确，可能是{labels_zh}；请写全称或代码",
-            f"ambiguous region '{text}': {labels_en}; write the full name or the code")
+            f"ambiguous region '{text}': {labels_en}; write the full name or the code",
+            candidates=tuple(codes))
+
+    def ancestors(self, code: str) -> set[str]:
+        """The prefecture and province a region lies in (GB/T 2260 parents)."""
+        found: set[str] = set()
+        while code in self.parent_of and self.parent_of[code] not in found:
+            code = self.parent_of[code]
+            found.add(code)
+        return found
+
+    def reconcile(self, first: RegionMatch, second: RegionMatch) -> RegionMatch | None:
+        """One region from two columns that both resolved (a code and a name, or a city and
+        its county): the same region, or the more specific one when the other contains it;
+        an ambiguous name the other settles. None when they disagree."""
+        if first.code is None and second.code is None:
+            return None
+        if first.code is None or second.code is None:
+            known, other = (first, second) if first.code is not None else (second, first)
+            return known if known.code in other.candidates else None
+        if first.code == second.code:
+            return first if first.severity == "warning" or second.severity != "warning" \
+                else second
+        if first.code in self.ancestors(second.code):
+            return second
+        if second.code in self.ancestors(first.code):
+            return first
+        return None
 
 
 def _region_forms(regions: pd.DataFrame) -> dict[str, set[str]]:

@@ -1,4 +1,4 @@
-"""Read an uploaded spreadsheet (CSV or XLSX) into a table of text cells with row numbers."""
+"""Read an uploaded spreadsheet (CSV or XLSX) into tables of text cells with row numbers."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +18,47 @@ import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from etl.names import role_of
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-DELIMITERS = (",", ";", "\t")
+# The full-width comma is what a Chinese input method types between fields.
+DELIMITERS = (",", ";", "\t", "，")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and encrypted workbooks
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Control characters never found in a text table (tab, CR and LF are).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ROW = "row"
+# A header is the first row with this many recognised column names (地区, 指标, 年份 ...),
+# looked for among this many first rows; a title or "填报单位：…" row above it is skipped.
+HEADER_NAMES_NEEDED = 2
+HEADER_SCAN_ROWS = 100
+# No cell of a planner's table is this long: a note pasted from a report, or a broken quote.
+# (A 3000-character explanation is a real note.)
+MAX_CELL_CHARS = 10_000
+CSV_FIELD_LIMIT = 2**31 - 1  # the csv module's own default, 131072, fails the whole file
+# GBK bytes that happen to be valid UTF-8 decode to Latin, IPA, Greek or Cyrillic letters
+# (U+0080-U+07FF); a Chinese planner's file has none but these common symbols.
+UNLIKELY_IN_UTF8 = re.compile(r"(?![°±²³µ·×÷¥£§«»])[\u0080-\u07ff]")
+CJK = re.compile(r"[\u3400-\u9fff]")
+# A formula cell in the sheet XML: <f>, <f t="shared" .../>, possibly with a prefix.
+FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
-Cell = str | dt.date | None  # a date stays a date until we know whether its column is a period
-Rows = list[tuple[int, list[Cell]]]
+Rows = list[tuple[int, list["Cell"]]]
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell without a computed (cached) value: a workbook written by a program and
+    never opened in Excel."""
+
+    text: str
+
+
+Cell = str | dt.date | Formula | None  # a date stays a date until its column is known
 
 
 class FileRejected(Exception):  # noqa: N818 - the name says what happened to the file
@@ -44,17 +72,31 @@ class FileRejected(Exception):  # noqa: N818 - the name says what happened to th
 
 @dataclass
 class RawTable:
-    """The cells of a file as text (None when empty), original headers, and a `row` column:
-    the row number the user sees (header row 1 when it is the first line; blank rows count)."""
+    """The cells of a file (or of one sheet) as text (None when empty), original headers, and a
+    `row` column: the row number the user sees (header row 1 when it is the first line; blank
+    rows count).
+
+    `problems` are found while reading, as dicts of row, column, value, severity, problem_zh
+    and problem_en: rows that could not be read (left out of `frame`) and, with row None,
+    warnings about the whole file. `formulas` maps (row, header) of each formula cell without
+    a computed value (None in `frame`) to its formula."""
 
     frame: pd.DataFrame
     name: str
     sheet: str | None = None
     header_row: int = 1
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    formulas: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 def read_table(path: Path) -> RawTable:
-    """Read a .csv/.txt/.tsv or .xlsx/.xlsm file; FileRejected for a file we cannot use."""
+    """The first table of a file (read_tables for every sheet of a workbook)."""
+    return read_tables(path)[0]
+
+
+def read_tables(path: Path) -> list[RawTable]:
+    """Read a .csv/.txt/.tsv file, or every sheet with data of an .xlsx/.xlsm workbook;
+    FileRejected for a file we cannot use."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise FileRejected("不支持旧版Excel(.xls)文件，请在Excel中另存为.xlsx后上传",
@@ -68,39 +110,96 @@ def read_table(path: Path) -> RawTable:
     if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
         raise FileRejected("文件是空的", "the file is empty")
     if suffix in XLSX_SUFFIXES:
-        rows, sheet = _xlsx_rows(path, data)
-        return _table(rows, path.name, sheet)
-    return _table(_text_rows(data), path.name, None)
+        return _xlsx_tables(path, data)
+    rows, delimiter = _text_rows(data)
+    return [_table(rows, path.name, None, delimiter)]
 
 
-def _table(rows: Rows, name: str, sheet: str | None) -> RawTable:
+def _table(rows: Rows, name: str, sheet: str | None, delimiter: str | None = None) -> RawTable:
+    """The table below the header; `delimiter` for a text file, whose rows may not have more
+    cells than the header (an unquoted "1,200" splits a value in two)."""
     header_at = _header_index(rows)
     header_number, header = rows[header_at]
-    data = [(number, cells) for number, cells in rows[header_at + 1:] if _filled(cells)]
-    if not data:
+    data: Rows = []
+    problems: list[dict[str, Any]] = []
+    for number, cells in rows[header_at + 1:]:
+        if not _filled(cells):
+            continue
+        problem = _unreadable(number, cells, header, delimiter)
+        if problem is None:
+            data.append((number, cells))
+        else:
+            problems.append(problem)
+    if not data and not problems:
         raise FileRejected(f"文件只有表头（第{header_number}行），没有数据行",
                            f"the file has a header (row {header_number}) but no data rows")
     width = max(len(cells) for _, cells in [(header_number, header), *data])
     names = _header_names(header, width)
     periods = {i for i, column in enumerate(names) if role_of(column) == "period"}
-    records = [[_finish(cell, i in periods) for i, cell in enumerate(_pad(cells, width))]
-               for _, cells in data]
+    formulas: dict[tuple[int, str], str] = {}
+    records = []
+    for number, cells in data:
+        for i, cell in enumerate(cells):
+            if isinstance(cell, Formula):
+                formulas[(number, names[i])] = cell.text
+        records.append([_finish(cell, i in periods) for i, cell in enumerate(_pad(cells, width))])
     frame = pd.DataFrame(records, columns=names, dtype=object)
     # A column with neither header nor data is spreadsheet debris, not a column.
     debris = [column for column, cell in zip(names, _pad(header, width), strict=True)
               if cell is None and frame[column].isna().all()]
     frame = frame.drop(columns=debris)
-    frame.insert(0, ROW, [number for number, _ in data])
-    return RawTable(frame, name, sheet, header_number)
+    frame.insert(0, ROW, pd.Series([number for number, _ in data], dtype=int))
+    return RawTable(frame, name, sheet, header_number, problems, formulas)
+
+
+def _unreadable(number: int, cells: list[Cell], header: list[Cell],
+                delimiter: str | None) -> dict[str, Any] | None:
+    """The problem that keeps a data row out of the table, if any."""
+    if delimiter is not None and len(cells) > len(header):
+        shown = delimiter.join("" if cell is None else str(cell) for cell in cells)
+        return _row_problem(number, None, shown,
+                            f"第{number}行的单元格比表头多，可能是数值中的逗号未加引号",
+                            f"row {number} has more cells than the header; a comma inside a "
+                            "number may need quotes")
+    for i, cell in enumerate(cells):
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            column = _header_name(header, i)
+            return _row_problem(
+                number, column, cell[:20] + "…",
+                f"单元格过长：“{column}”列有{len(cell)}个字符，最多{MAX_CELL_CHARS}个",
+                f"cell too long: column '{column}' has {len(cell)} characters, at most "
+                f"{MAX_CELL_CHARS}")
+    return None
+
+
+def _row_problem(row: int | None, column: str | None, value: str | None, problem_zh: str,
+                 problem_en: str, severity: str = "error") -> dict[str, Any]:
+    return {"row": row, "column": column, "value": value, "severity": severity,
+            "problem_zh": problem_zh, "problem_en": problem_en}
 
 
 def _header_index(rows: Rows) -> int:
-    """The first row with at least two filled cells: a title row above the header is skipped."""
+    """The first row naming at least two known columns (a title row, or "填报单位：…  填报日期：…"
+    above the header is skipped); failing that, the first row with two filled cells."""
+    recognised = _recognised_header(rows)
+    if recognised is not None:
+        return recognised
     filled = [i for i, (_, cells) in enumerate(rows) if _filled(cells)]
     if not filled:
         raise FileRejected("文件是空的", "the file is empty")
     wide = [i for i in filled if sum(cell is not None for cell in rows[i][1]) >= 2]
     return wide[0] if wide else filled[0]
+
+
+def _recognised_header(rows: Rows) -> int | None:
+    for i, (_, cells) in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if _known_names(cells) >= HEADER_NAMES_NEEDED:
+            return i
+    return None
+
+
+def _known_names(cells: list[Any]) -> int:
+    return sum(isinstance(cell, str) and role_of(cell) is not None for cell in cells)
 
 
 def _filled(cells: list[Cell]) -> bool:
@@ -118,9 +217,15 @@ def _pad(cells: list[Cell], width: int) -> list[Cell]:
     return cells + [None] * (width - len(cells))
 
 
+def _header_name(header: list[Cell], i: int) -> str:
+    cell = header[i] if i < len(header) else None
+    if cell is None:
+        return f"[{get_column_letter(i + 1)}]"
+    return cell.text if isinstance(cell, Formula) else str(cell)
+
+
 def _header_names(header: list[Cell], width: int) -> list[str]:
-    names = [str(cell) if cell is not None else f"[{get_column_letter(i + 1)}]"
-             for i, cell in enumerate(_pad(header, width))]
+    names = [_header_name(header, i) for i in range(width)]
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if name == ROW:
@@ -135,7 +240,10 @@ def _header_names(header: list[Cell], width: int) -> list[str]:
 
 
 def _finish(cell: Cell, period: bool) -> str | None:
-    """Dates become text now that we know their column: a period column keeps the year."""
+    """Dates become text now that we know their column: a period column keeps the year. A
+    formula without a computed value is empty here; `RawTable.formulas` has it."""
+    if isinstance(cell, Formula):
+        return None
     if isinstance(cell, dt.date):
         if period:
             return str(cell.year)
@@ -148,17 +256,19 @@ def _finish(cell: Cell, period: bool) -> str | None:
 # --- CSV and other delimited text -----------------------------------------------------------
 
 
-def _text_rows(data: bytes) -> Rows:
+def _text_rows(data: bytes) -> tuple[Rows, str]:
     text = _decode(data)
     delimiter = _delimiter(text)
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise FileRejected(f"无法读取CSV文件：{error}", f"cannot read the CSV file: {error}") \
             from error
     # A record is a spreadsheet row: a quoted cell spanning lines is still one row.
-    return [(number, _trimmed([_text_cell(cell) for cell in record]))
-            for number, record in enumerate(records, start=1)]
+    rows: Rows = [(number, _trimmed([_text_cell(cell) for cell in record]))
+                  for number, record in enumerate(records, start=1)]
+    return rows, delimiter
 
 
 def _decode(data: bytes) -> str:
@@ -180,11 +290,28 @@ def _decoded(data: bytes) -> str:
         encodings = ("utf-8", "gb18030")  # GB18030 is a superset of the GBK Excel writes
     for encoding in encodings:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "utf-8":
+            return _unless_gbk(data, text)
+        return text
     raise FileRejected("无法识别文件编码，请将文件另存为UTF-8或GBK编码的CSV",
                        "cannot decode the file: save it as CSV in UTF-8 or GBK encoding")
+
+
+def _unless_gbk(data: bytes, text: str) -> str:
+    """A short GBK file may also be valid UTF-8: 全省 in GBK (C8 AB CA A1) reads as "ȫʡ". When
+    the UTF-8 reading has letters from U+0080-U+07FF and no Chinese at all, while the GB18030
+    reading has Chinese and none of those letters, the file is GBK. A real UTF-8 file with
+    Chinese in it is never taken for GBK."""
+    if not UNLIKELY_IN_UTF8.search(text) or CJK.search(text):
+        return text
+    try:
+        gbk = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return text
+    return gbk if CJK.search(gbk) and not UNLIKELY_IN_UTF8.search(gbk) else text
 
 
 def _reject_binary(data: bytes) -> None:
@@ -199,10 +326,21 @@ def _reject_binary(data: bytes) -> None:
 
 
 def _delimiter(text: str) -> str:
-    """The separator used most in the first non-blank line (the header), comma by default."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {delimiter: first.count(delimiter) for delimiter in DELIMITERS}
-    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+    """The separator of the header: the first line that, split by one of DELIMITERS, names at
+    least two known columns (a title line above it has none). Failing that, the separator used
+    most in the first non-blank line, comma by default."""
+    lines = list(itertools.islice((line for line in io.StringIO(text) if line.strip()),
+                                  HEADER_SCAN_ROWS))
+    for line in lines:
+        known = {delimiter: _known_names([cell.strip().strip('"')
+                                          for cell in line.split(delimiter)])
+                 for delimiter in DELIMITERS}
+        best = max(DELIMITERS, key=lambda delimiter: known[delimiter])
+        if known[best] >= HEADER_NAMES_NEEDED:
+            return best
+    first = lines[0] if lines else ""
+    counts = {delimiter: first.count(delimiter) for delimiter in DELIMITERS[:3]}
+    best = max(DELIMITERS[:3], key=lambda delimiter: counts[delimiter])
     return best if counts[best] else ","
 
 
@@ -213,7 +351,9 @@ def _text_cell(cell: str) -> str | None:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _xlsx_rows(path: Path, data: bytes) -> tuple[Rows, str]:
+def _xlsx_tables(path: Path, data: bytes) -> list[RawTable]:
+    """A table for every sheet whose header names known columns; the other non-empty sheets
+    (instructions, notes) are skipped with a warning."""
     if not data.startswith(ZIP_MAGIC):
         raise _not_xlsx(data)
     try:
@@ -222,14 +362,40 @@ def _xlsx_rows(path: Path, data: bytes) -> tuple[Rows, str]:
         raise FileRejected("文件已损坏或不是Excel工作簿(.xlsx)",
                            "the file is damaged or not an Excel workbook (.xlsx)") from error
     try:
-        for sheet in workbook.worksheets:
-            rows = list(_sheet_rows(sheet))
-            if any(_filled(cells) for _, cells in rows):
-                return rows, sheet.title
+        every = [(sheet.title, list(_sheet_rows(sheet))) for sheet in workbook.worksheets]
     finally:
         workbook.close()
-    raise FileRejected("文件是空的：工作簿中没有任何数据",
-                       "the file is empty: no sheet has any data")
+    sheets = [(title, rows) for title, rows in every if any(_filled(cells) for _, cells in rows)]
+    if not sheets:
+        raise FileRejected("文件是空的：工作簿中没有任何数据",
+                           "the file is empty: no sheet has any data")
+    data_sheets = [(title, rows) for title, rows in sheets if _has_data(rows)]
+    if not data_sheets:
+        if len(sheets) == 1:  # the layout says which columns are missing
+            return [_table(sheets[0][1], path.name, sheets[0][0])]
+        names_zh = "、".join(f"“{title}”" for title, _ in sheets)
+        names_en = ", ".join(f"'{title}'" for title, _ in sheets)
+        raise FileRejected(
+            f"工作簿中没有数据：工作表{names_zh}都没有可识别的表头（地区、指标、年份、数值等）",
+            f"no data in the workbook: none of the sheets {names_en} has a recognisable header "
+            "(region, indicator, period, value ...)")
+    tables = [_table(rows, path.name, title) for title, rows in data_sheets]
+    read = {title for title, _ in data_sheets}
+    skipped = [title for title, _ in sheets if title not in read]
+    if skipped:
+        names_zh = "、".join(f"“{title}”" for title in skipped)
+        names_en = ", ".join(f"'{title}'" for title in skipped)
+        tables[0].problems.insert(0, _row_problem(
+            None, None, "、".join(skipped),
+            f"已跳过不像数据表的工作表（没有可识别的表头或数据行）：{names_zh}",
+            f"skipped sheets that do not look like data (no recognisable header or no data "
+            f"rows): {names_en}", "warning"))
+    return tables
+
+
+def _has_data(rows: Rows) -> bool:
+    header = _recognised_header(rows)
+    return header is not None and any(_filled(cells) for _, cells in rows[header + 1:])
 
 
 def _not_xlsx(data: bytes) -> FileRejected:
@@ -252,9 +418,38 @@ def _not_xlsx(data: bytes) -> FileRejected:
 
 
 def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Cell]]]:
+    formulas = _uncomputed_formulas(sheet)
     # read_only iter_rows fills gaps with empty rows, so counting gives the row number.
     for number, cells in enumerate(sheet.iter_rows(), start=1):
-        yield number, _trimmed([_xlsx_cell(cell) for cell in cells])
+        values = [_xlsx_cell(cell) for cell in cells]
+        if formulas:
+            values = [Formula(formulas[(number, i + 1)])
+                      if value is None and (number, i + 1) in formulas else value
+                      for i, value in enumerate(values)]
+        yield number, _trimmed(values)
+
+
+def _uncomputed_formulas(sheet: Any) -> dict[tuple[int, int], str]:
+    """(row, column) -> formula of each formula cell that has no cached value (<f> without a
+    <v>, as a program writes it): openpyxl with data_only reads those as empty cells. Excel
+    saves the value."""
+    with sheet._get_source() as source:  # the sheet's XML; openpyxl has no public way
+        xml = source.read()
+    if not FORMULA_TAG.search(xml):
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    for _, element in ET.iterparse(io.BytesIO(xml)):
+        tag = element.tag.rpartition("}")[2]
+        if tag == "row":
+            element.clear()
+        if tag != "c" or element.get("r") is None:
+            continue
+        parts = {child.tag.rpartition("}")[2]: child for child in element}
+        # An empty <v/> is no value either, unless the formula gives text (t="str"): "".
+        cached = parts.get("v")
+        if "f" in parts and (cached is None or (not cached.text and element.get("t") != "str")):
+            found[coordinate_to_tuple(element.get("r"))] = "=" + (parts["f"].text or "")
+    return found
 
 
 def _xlsx_cell(cell: Any) -> Cell:

@@ -33,10 +33,17 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from etl.layout import HEADERS_ATTR, PROBLEM_COLUMNS, PROBLEMS_ATTR, problems_frame, to_long
-from etl.names import IndicatorNames, RegionNames
-from etl.read import FileRejected, read_table
-from etl.values import clean, factor_to, is_unit, parse_value, same_unit
+from etl.layout import (
+    HEADERS_ATTR,
+    PROBLEM_COLUMNS,
+    PROBLEMS_ATTR,
+    SHEETS_ATTR,
+    problems_frame,
+    tables_to_long,
+)
+from etl.names import IndicatorNames, RegionMatch, RegionNames, normalise, split_bracketed_unit
+from etl.read import FileRejected, read_tables
+from etl.values import clean, factor_to, is_percent, is_unit, parse_value, same_unit
 from indicators.catalogue import Catalogue
 from indicators.regions import RegionRegister
 from indicators.units import UnitError, parse_unit, unit_label
@@ -50,10 +57,15 @@ JUMP_MEDIAN_FACTOR = 3.0
 JUMP_RELATIVE = 0.5
 TARGET_HIT_KINDS = ("at_least", "at_most", "range")
 COUNT_UNITS = ("item", "person", "working_day", "day", "done")
+# A cell quoted in a message is cut to this many characters (a 400-digit "number").
+SHOWN_CHARS = 30
 # Values equal to this many significant digits are the same value ("26" and "26%").
 SAME_VALUE_DIGITS = 9
 # "2018", "2018年", "2018年度", "2018.0" (a year Excel stored as a number)
 PERIOD = re.compile(r"^(?P<year>[0-9]{4})(?:\.0+)?(?:年度|年)?$")
+# A date stands for its year, as in an XLSX date cell: "2014/12/31", "2013-12-31", "2014年12月31日"
+DATE_PERIOD = re.compile(r"^(?P<year>[0-9]{4})(?:[-/.](?P<month>[0-9]{1,2})[-/.]|年(?P<month_zh>"
+                         r"[0-9]{1,2})月)(?P<day>[0-9]{1,2})日?(?:(?:T)?00:00(?::00)?)?$")
 
 
 @dataclass
@@ -99,6 +111,7 @@ def validate(long: pd.DataFrame, catalogue: Catalogue, register: RegionRegister,
     values (region_code, indicator_id, period, value) that the jump warning compares with."""
     context = _Context(catalogue, register, today or dt.date.today(),
                        dict(long.attrs.get(HEADERS_ATTR, {})))
+    sheets = list(long.attrs.get(SHEETS_ATTR, []))
     frame = long.reset_index(drop=True)
     frame.attrs = {}  # pandas deep-copies attrs on every operation: read once, then drop
     frame.index.name = "uid"  # a wide row gives several values: the row number is not a key
@@ -109,14 +122,16 @@ def validate(long: pd.DataFrame, catalogue: Catalogue, register: RegionRegister,
     kept = _kept(checked, problems)
     problems = _combine([problems, _failures(_plausible(kept, history, context), Plausible,
                                              context)])
-    return Validation(_rows(kept, problems, strict), _finished(problems), strict)
+    return Validation(_rows(kept, problems, strict), _finished(_in_sheets(problems, frame, sheets)),
+                      strict)
 
 
 def validate_file(path: Path, catalogue: Catalogue, register: RegionRegister,
                   **options: Any) -> Validation:
-    """Read, lay out and validate a file; a rejected file becomes one problem (row None)."""
+    """Read, lay out and validate a file (every sheet with data of a workbook); a rejected file
+    becomes one problem (row None)."""
     try:
-        long = to_long(read_table(path), catalogue)
+        long = tables_to_long(read_tables(path), catalogue)
     except FileRejected as rejected:
         problems = problems_frame([{
             "row": None, "column": None, "value": path.name, "severity": "error",
@@ -137,6 +152,8 @@ class _Outcome:
     problem_en: str | None = None
     severity: str = "error"
     extra: dict[str, Any] = field(default_factory=dict)
+    column: str | None = None  # the problem's column, when not the step's own
+    shown: str | None = None  # the problem's value, when not the cell's text
 
 
 # A resolution step gives: the resolved column, extra columns, and the problems found.
@@ -181,8 +198,8 @@ def _spread(frame: pd.DataFrame, outcomes: list[_Outcome], column: str,
     failed = [o.problem_zh is not None for o in outcomes]
     found = [o for o in outcomes if o.problem_zh is not None]
     problems = problems_frame([{
-        "row": row, "column": column, "value": value, "severity": o.severity,
-        "problem_zh": o.problem_zh, "problem_en": o.problem_en}
+        "row": row, "column": o.column or column, "value": value if o.shown is None else o.shown,
+        "severity": o.severity, "problem_zh": o.problem_zh, "problem_en": o.problem_en}
         for row, value, o in zip(frame["row"][failed], text[failed], found, strict=True)])
     return results, extras, _with_uid(problems, list(frame.index[failed]))
 
@@ -200,68 +217,150 @@ def _period(frame: pd.DataFrame, context: _Context) -> Resolved:
 def _parse_period(text: str | None) -> _Outcome:
     if text is None:
         return _Outcome(None, "缺少年份", "missing period")
-    match = PERIOD.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    match = PERIOD.match(compact) or _date(compact)
     if match is None:
         return _Outcome(None, f"年份“{text}”不合理：应为四位年份，如2018",
                         f"not a plausible period '{text}': expected a year such as 2018")
     return _Outcome(int(match["year"]))
 
 
-def _indicator(frame: pd.DataFrame, context: _Context) -> Resolved:
-    names = context.indicator_names
+def _date(text: str) -> re.Match[str] | None:
+    """A real calendar date such as 2014/12/31, whose year is the period."""
+    match = DATE_PERIOD.match(text)
+    if match is None:
+        return None
+    try:
+        dt.date(int(match["year"]), int(match["month"] or match["month_zh"]), int(match["day"]))
+    except ValueError:
+        return None
+    return match
 
-    def resolve(text: str | None) -> _Outcome:
-        if text is None:
-            return _Outcome(None, "缺少指标", "missing indicator")
+
+def _indicator(frame: pd.DataFrame, context: _Context) -> Resolved:
+    """The indicator of each row. A name may end in a bracketed unit, as a wide header does
+    ("新增城市绿地面积（公顷）"): the unit applies to a value that gives none. With two indicator
+    columns (a code and a name) both must name the same indicator."""
+    names = context.indicator_names
+    first, second = context.header("indicator"), context.header("indicator_2")
+
+    def one(text: str, column: str) -> _Outcome:
         found = names.find(text)
         if found is not None:
             return _Outcome(found)
-        suggestion = names.suggest(text)
+        base, unit = split_bracketed_unit(text)
+        found = names.find(base) if unit is not None and is_unit(unit) else None
+        if found is not None:
+            return _Outcome(found, extra={"name_unit": unit})
+        suggestion = names.suggest(base)
         if suggestion is None:
-            return _Outcome(None, f"未知指标“{text}”", f"unknown indicator '{text}'")
+            return _Outcome(None, f"未知指标“{text}”", f"unknown indicator '{text}'",
+                            column=column, shown=text)
         name = context.catalogue.indicators[suggestion].name_zh
         return _Outcome(None, f"未知指标“{text}”，是否为“{name}”({suggestion})？",
-                        f"unknown indicator '{text}'; did you mean {name} ({suggestion})?")
+                        f"unknown indicator '{text}'; did you mean {name} ({suggestion})?",
+                        column=column, shown=text)
 
-    outcomes = _per_distinct(frame[["indicator"]], resolve)
-    return _spread(frame, outcomes, context.header("indicator"), frame["indicator"])
+    def resolve(text: str | None, other: str | None = None) -> _Outcome:
+        if text is None and other is None:
+            return _Outcome(None, "缺少指标", "missing indicator")
+        if text is None or other is None:
+            return one(text, first) if text is not None else one(str(other), second)
+        mine, theirs = one(text, first), one(other, second)
+        if mine.result is None or theirs.result is None:
+            return mine if mine.result is None else theirs
+        if mine.result == theirs.result:
+            return _Outcome(mine.result, extra={**theirs.extra, **mine.extra})
+        label = {o.result: context.catalogue.indicators[o.result].name_zh
+                 for o in (mine, theirs)}
+        return _disagree(text, other, first, second, f"{label[mine.result]} {mine.result}",
+                         f"{label[theirs.result]} {theirs.result}")
+
+    keys = frame[["indicator", *(["indicator_2"] if "indicator_2" in frame else [])]]
+    outcomes = _per_distinct(keys, resolve)
+    return _spread(frame, outcomes, first, frame["indicator"])
+
+
+def _disagree(text: str, other: str, first: str, second: str, meaning: str,
+              other_meaning: str) -> _Outcome:
+    """Two columns that should name one thing name two."""
+    return _Outcome(
+        None, f"“{first}”列的“{text}”（{meaning}）与“{second}”列的“{other}”（{other_meaning}）"
+        "不一致，请核对",
+        f"'{text}' ({meaning}) in column '{first}' and '{other}' ({other_meaning}) in column "
+        f"'{second}' disagree; please check", column=second, shown=f"{text} / {other}")
 
 
 def _region(frame: pd.DataFrame, context: _Context) -> Resolved:
-    def resolve(text: str | None, year: int | None) -> _Outcome:
-        if text is None:
-            return _Outcome(None, "缺少地区", "missing region")
-        match = context.region_names.resolve(text, year)
-        return _Outcome(match.code, match.problem_zh, match.problem_en, match.severity)
+    """The region code of each row. With two region columns (a code and a name, or a city and
+    its county) both are resolved: the same region, or the more specific one when the other
+    contains it; an error naming both when they disagree."""
+    names = context.region_names
+    first, second = context.header("region"), context.header("region_2")
 
-    keys = pd.DataFrame({"region": frame["region"], "year": frame["period_year"]})
-    outcomes = _per_distinct(keys, resolve)
-    return _spread(frame, outcomes, context.header("region"), frame["region"])
+    def outcome(match: RegionMatch, column: str, text: str) -> _Outcome:
+        return _Outcome(match.code, match.problem_zh, match.problem_en, match.severity,
+                        column=column, shown=text)
+
+    def resolve(year: int | None, text: str | None, other: str | None = None) -> _Outcome:
+        if text is None and other is None:
+            return _Outcome(None, "缺少地区", "missing region")
+        if text is None or other is None:
+            if text is not None:
+                return outcome(names.resolve(text, year), first, text)
+            return outcome(names.resolve(str(other), year), second, str(other))
+        mine, theirs = names.resolve(text, year), names.resolve(other, year)
+        both = names.reconcile(mine, theirs)
+        if both is not None:
+            return outcome(both, *((first, text) if both is mine else (second, other)))
+        if mine.code is None:
+            return outcome(mine, first, text)
+        if theirs.code is None:
+            return outcome(theirs, second, other)
+        return _disagree(text, other, first, second, _region_label(text, mine, names),
+                         _region_label(other, theirs, names))
+
+    keys = pd.DataFrame({"year": frame["period_year"], "region": frame["region"]})
+    if "region_2" in frame:
+        keys["region_2"] = frame["region_2"]
+    return _spread(frame, _per_distinct(keys, resolve), first, frame["region"])
+
+
+def _region_label(text: str, match: RegionMatch, names: RegionNames) -> str:
+    """What a region text resolved to: the name of a code, the code of a name."""
+    code = str(match.code)
+    return names.name_of[code] if normalise(text).startswith(code) else code
 
 
 def _value(frame: pd.DataFrame, context: _Context) -> Resolved:
-    def resolve(text: str | None, unit: str | None, indicator_id: str | None) -> _Outcome:
+    def resolve(text: str | None, unit: str | None, indicator_id: str | None,
+                name_unit: str | None) -> _Outcome:
         if text is None:
             return _Outcome(None, "缺少数值", "missing value")
         if indicator_id is None:
             return _Outcome(None)  # the indicator's own problem says it all
         return _parse_entry(text, unit, context.catalogue.indicators[indicator_id].unit,
-                            indicator_id in context.milestones)
+                            indicator_id in context.milestones, name_unit)
 
-    keys = frame[["value", "unit", "indicator_id"]]
+    keys = frame[["value", "unit", "indicator_id"]].assign(
+        name_unit=_column_or_none(frame, "name_unit"))
     outcomes = _per_distinct(keys, resolve)
     results, extras, problems = _spread(frame, outcomes, "", frame["value"])
     problems["column"] = frame.loc[problems["uid"].astype(int), "column"].to_numpy()
     return results, extras, problems
 
 
-def _parse_entry(text: str, unit_text: str | None, indicator_unit: str,
-                 milestone: bool) -> _Outcome:
+def _parse_entry(text: str, unit_text: str | None, indicator_unit: str, milestone: bool,
+                 name_unit: str | None = None) -> _Outcome:
     """A value as typed, in the indicator's unit; the unit from the cell, else the unit column
-    (or header), else the indicator's own."""
+    (or the value header), else the one bracketed in the indicator's name, else the indicator's
+    own. `unit_given` says whether a small rate (0.26) means what it says: its unit was typed
+    in the cell, or is not plain percent (‰, 元/百元)."""
     parsed = parse_value(text, milestone)
     if parsed.problem == "not_a_number":
         return _not_a_number(text, milestone)
+    if parsed.problem == "scientific":
+        return _scientific(text)
     if parsed.problem == "unknown_unit":
         return _Outcome(None, f"“{text}”中的单位“{parsed.bad_unit}”无法识别",
                         f"unknown unit '{parsed.bad_unit}' in '{text}'")
@@ -272,7 +371,7 @@ def _parse_entry(text: str, unit_text: str | None, indicator_unit: str,
         return _Outcome(None, f"数值“{text}”的单位“{parsed.unit}”与单位列的“{unit_text}”不一致",
                         f"the unit '{parsed.unit}' of '{text}' disagrees with the unit column "
                         f"'{unit_text}'")
-    entered = parsed.unit or column_unit
+    entered = parsed.unit or column_unit or name_unit
     try:
         factor = factor_to(entered or indicator_unit, indicator_unit)
     except UnitError:
@@ -281,10 +380,26 @@ def _parse_entry(text: str, unit_text: str | None, indicator_unit: str,
                         f"the unit '{entered}' cannot be converted to '{label_en}', the "
                         "indicator's unit")
     number = float(parsed.number or 0.0) * factor
-    return _Outcome(number, extra={"unit_entered": entered})
+    if not np.isfinite(number):
+        return _not_a_number(text, milestone)
+    given = parsed.unit is not None or (entered is not None and not is_percent(entered))
+    return _Outcome(number, extra={"unit_entered": entered, "unit_given": given})
+
+
+def _scientific(text: str) -> _Outcome:
+    plain = float(clean(text))
+    example_zh = f"，如{_plain(plain)}" if np.isfinite(plain) else ""
+    example_en = f", such as {_plain(plain)}" if np.isfinite(plain) else ""
+    return _Outcome(None, f"“{text}”是科学计数法；请填写普通数字{example_zh}",
+                    f"'{text}' is in scientific notation; write a plain number{example_en}")
+
+
+def _plain(number: float) -> str:
+    return np.format_float_positional(number, trim="-")
 
 
 def _not_a_number(text: str, milestone: bool) -> _Outcome:
+    text = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
     if milestone:
         return _Outcome(None, f"“{text}”不是数字；完成情况请填写 是/否 或 1/0",
                         f"'{text}' is not a number; for a milestone write yes/no or 1/0")
@@ -324,7 +439,8 @@ class Reported(pa.DataFrameModel):
 
     @pa.dataframe_check
     def rate_not_a_fraction(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
-        # 0.26 with no unit anywhere for a percent indicator: 26% typed as a fraction.
+        # 0.26 for a percent indicator, without a unit typed in the cell (a "%" header or unit
+        # column does not count: the planner typed the fraction): 26% typed as a fraction.
         return ~(df["is_percent"] & ~df["unit_given"] & (df["value"] > 0) & (df["value"] <= 1))
 
     @pa.dataframe_check
@@ -404,7 +520,8 @@ def _checked(resolved: pd.DataFrame, context: _Context) -> pd.DataFrame:
         "min_value": info["min_value"], "max_value": info["max_value"],
         "last_year": context.today.year, "is_percent": info["is_percent"].astype(bool),
         "is_milestone": info["is_milestone"].astype(bool),
-        "unit_given": _column_or_none(rows, "unit_entered").notna(),
+        "unit_given": _column_or_none(rows, "unit_given").fillna(False).astype(bool),
+        "sheet": _column_or_none(rows, "sheet"),
     }, index=rows.index)
 
 
@@ -537,11 +654,24 @@ def _key(row: Any) -> tuple[Any, ...]:
 
 
 def _where_zh(other: Any, row: Any) -> str:
-    return f"本行“{other.column}”列" if other.row == row.row else f"第{other.row}行"
+    sheet = _sheet_of(other)
+    if sheet == _sheet_of(row):
+        return f"本行“{other.column}”列" if other.row == row.row else f"第{other.row}行"
+    return f"工作表“{sheet}”第{other.row}行"
 
 
 def _where_en(other: Any, row: Any) -> str:
-    return f"column '{other.column}' of this row" if other.row == row.row else f"row {other.row}"
+    sheet = _sheet_of(other)
+    if sheet == _sheet_of(row):
+        return (f"column '{other.column}' of this row" if other.row == row.row
+                else f"row {other.row}")
+    return f"sheet '{sheet}' row {other.row}"
+
+
+def _sheet_of(row: Any) -> str | None:
+    """The sheet of a row of a workbook read sheet by sheet; None for a single table."""
+    sheet = getattr(row, "sheet", None)
+    return sheet if isinstance(sheet, str) else None
 
 
 def _repeat(row: Any, peers: Peers) -> tuple[str, str]:
@@ -553,8 +683,12 @@ def _repeat(row: Any, peers: Peers) -> tuple[str, str]:
 def _jump(row: Any, peers: Peers) -> tuple[str, str]:
     previous_zh = _amount(row.previous_value, row.unit_zh)
     previous_en = _amount(row.previous_value, row.unit_en)
-    source_zh = "已存数据" if pd.isna(row.previous_row) else f"第{int(row.previous_row)}行"
-    source_en = "stored value" if pd.isna(row.previous_row) else f"row {int(row.previous_row)}"
+    source_zh, source_en = "已存数据", "stored value"
+    if not pd.isna(row.previous_row):
+        number, sheet = int(row.previous_row), row.previous_sheet
+        other_sheet = isinstance(sheet, str) and sheet != _sheet_of(row)
+        source_zh = f"工作表“{sheet}”第{number}行" if other_sheet else f"第{number}行"
+        source_en = f"sheet '{sheet}' row {number}" if other_sheet else f"row {number}"
     change = row.value - row.previous_value
     sign = "+" if change > 0 else ""
     return (f"数值“{row.value_entered}”与{int(row.previous_period)}年的{previous_zh}（{source_zh}）"
@@ -605,17 +739,20 @@ def _plausible(kept: pd.DataFrame, history: pd.DataFrame | None,
 
 
 def _jumps(kept: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
-    """previous_value, previous_period, previous_row and jump_limit for each kept row."""
-    columns = ["previous_value", "previous_period", "previous_row", "jump_limit"]
+    """previous_value, previous_period, previous_row (and its sheet) and jump_limit for each
+    kept row."""
+    columns = ["previous_value", "previous_period", "previous_row", "previous_uid", "jump_limit"]
     current = kept.loc[~kept["is_milestone"], ["region_code", "indicator_id", "period", "value",
                                                "row"]].assign(uid=lambda f: f.index)
     series = _series(current, history)
     if series.empty:
-        return pd.DataFrame(columns=columns, index=kept.index, dtype=float)
+        return pd.DataFrame(columns=columns, index=kept.index, dtype=float).assign(
+            previous_sheet=None)
     groups = series.groupby(["region_code", "indicator_id"], sort=False)
     series["previous_value"] = groups["value"].shift()
     series["previous_period"] = groups["period"].shift()
     series["previous_row"] = groups["row"].shift()
+    series["previous_uid"] = groups["uid"].shift()
     series["earlier"] = groups.cumcount()
     series["yearly_change"] = ((series["value"] - series["previous_value"]).abs()
                                / (series["period"] - series["previous_period"]))
@@ -623,7 +760,11 @@ def _jumps(kept: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
     series["jump_limit"] = _jump_limit(series)
     mine = series[series["uid"].notna()].set_index("uid")
     mine.index = mine.index.astype(int)
-    return mine[columns].astype(float).reindex(kept.index)
+    jumps = mine[columns].astype(float).reindex(kept.index)
+    previous = jumps["previous_uid"].dropna().astype(int)
+    jumps["previous_sheet"] = pd.Series(kept["sheet"].reindex(previous).to_numpy(),
+                                        index=previous.index, dtype=object)
+    return jumps
 
 
 def _series(current: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
@@ -718,10 +859,32 @@ def _empty_rows() -> pd.DataFrame:
                          "note": pd.Series(dtype=object)})
 
 
+def _in_sheets(problems: pd.DataFrame, frame: pd.DataFrame, sheets: list[str]) -> pd.DataFrame:
+    """For a workbook read sheet by sheet, each problem of a row begins with its sheet and row
+    (工作表“2018年”第3行：…), and problems go sheet by sheet (`_sheet`, for `_finished`)."""
+    if not sheets or problems.empty:
+        return problems
+    own = problems["sheet"] if "sheet" in problems else pd.Series(None, index=problems.index)
+    uids = problems["uid"].dropna().astype(int)
+    by_row = pd.Series(frame["sheet"].reindex(uids).to_numpy(), index=uids.index, dtype=object)
+    sheet = own.astype(object).where(own.notna(), by_row.reindex(problems.index))
+    named = sheet.notna() & problems["row"].notna()
+    rows = problems["row"].astype(object)
+    zh = [f"工作表“{s}”第{r}行：" if n else "" for s, r, n in zip(sheet, rows, named, strict=True)]
+    en = [f"sheet '{s}' row {r}: " if n else "" for s, r, n in zip(sheet, rows, named,
+                                                                     strict=True)]
+    order = {name: i for i, name in enumerate(sheets)}
+    return problems.assign(problem_zh=zh + problems["problem_zh"],
+                           problem_en=en + problems["problem_en"],
+                           _sheet=[order.get(s, -1) if n else -1 for s, n in zip(sheet, named,
+                                                                               strict=True)])
+
+
 def _finished(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems sorted by row (whole-file ones first), in PROBLEM_COLUMNS."""
-    ordered = problems.assign(_order=problems["row"].fillna(0)).sort_values(
-        "_order", kind="stable")
+    """Problems sorted by sheet and row (whole-file ones first), in PROBLEM_COLUMNS."""
+    sheet = problems.get("_sheet", 0)
+    ordered = problems.assign(_order=problems["row"].fillna(0), _sheet=sheet).sort_values(
+        ["_sheet", "_order"], kind="stable")
     return ordered[PROBLEM_COLUMNS].reset_index(drop=True)
 
 
@@ -729,7 +892,8 @@ def _finished(problems: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_problems(problems: pd.DataFrame, language: str = "zh") -> str:
-    """A plain-text table (row, column, value, severity, message) sorted by row."""
+    """A plain-text table (row, column, value, severity, message) in the order of `problems`
+    (Validation.problems is sorted by sheet and row), whole-file problems first."""
     zh = language == "zh"
     if problems.empty:
         return "没有发现问题。" if zh else "No problems found."
@@ -740,9 +904,13 @@ def format_problems(problems: pd.DataFrame, language: str = "zh") -> str:
     lines = [[("" if pd.isna(row.row) else str(row.row)), _cell(row.column), _cell(row.value),
               severity.get(row.severity, row.severity),
               row.problem_zh if zh else row.problem_en]
-             for row in _finished(problems).itertuples()]
+             for row in _file_first(problems).itertuples()]
     widths = [max(_width(line[i]) for line in [header, *lines]) for i in range(4)]
     return "\n".join(_line(line, widths) for line in [header, *lines])
+
+
+def _file_first(problems: pd.DataFrame) -> pd.DataFrame:
+    return problems.assign(_row=problems["row"].notna()).sort_values("_row", kind="stable")
 
 
 def _cell(text: Any, limit: int = 24) -> str:

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indicators.units import UnitError, conversion_factor, is_convertible, parse_unit
+import pint
+
+from indicators.units import Quantity, UnitError, parse_unit, ureg
 
 # `[0-9]`, not `\d`: the text is NFKC-normalised first, and `\d` would accept other digits.
 NUMBER = re.compile(
     r"^(?P<number>[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
     r"(?P<rest>.*)$")
+# Spaces as thousands separators, only in a well-formed pattern of at least two groups
+# ("1 200 000"): "120 130" or "1 2" are two numbers in one cell, not 120130 or 12.
+SPACED_THOUSANDS = re.compile(r"[0-9]{1,3}(?: [0-9]{3}){2,}(?![0-9])")
+SCIENTIFIC = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+$")
+# Beyond this a number is no statistic (a 400-digit cell would otherwise be stored as inf).
+MAX_MAGNITUDE = 1e15
 MULTIPLIERS = {"万": 1e4, "亿": 1e8}
 MILESTONE_WORDS = {
     "是": 1.0, "否": 0.0, "完成": 1.0, "已完成": 1.0, "未完成": 0.0, "yes": 1.0, "no": 0.0,
@@ -20,6 +29,11 @@ MILESTONE_WORDS = {
 }
 # NFKC leaves the mathematical minus alone; people paste it from Word.
 MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+# Spellings of a unit that the registry (indicators/units.txt) does not know, as typed alone.
+UNIT_ALIASES = {"百分比": "percent"}
+# The units a percent indicator takes besides ratios of like quantities ("元/百元"): pint also
+# takes degrees and radians as dimensionless, so "26°" (a typo) would become 45.4%.
+PERCENT_LIKE = frozenset({"percent", "permille", "yuan_per_hundred_yuan"})
 
 
 @dataclass(frozen=True)
@@ -28,26 +42,40 @@ class Parsed:
 
     number: float | None = None
     unit: str | None = None
-    problem: str | None = None  # "not_a_number" or "unknown_unit"
+    problem: str | None = None  # "not_a_number", "scientific" or "unknown_unit"
     bad_unit: str | None = None
 
 
 def clean(text: str) -> str:
     """NFKC, minus signs unified, without whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(MINUS_SIGNS))
+    return re.sub(r"\s+", "", _normal(text))
+
+
+def _normal(text: str) -> str:
+    """NFKC (a no-break or thin space becomes a space), minus signs unified, runs of
+    whitespace as one space, no space after a leading sign."""
+    text = unicodedata.normalize("NFKC", text).translate(MINUS_SIGNS)
+    return re.sub(r"^([+-]) ", r"\1", re.sub(r"\s+", " ", text).strip())
 
 
 @lru_cache(maxsize=65536)
 def parse_value(text: str, milestone: bool = False) -> Parsed:
     """Parse one cell; `milestone` also accepts 是/否/完成/yes/no/done/true/false."""
-    cleaned = clean(text)
-    if milestone and cleaned.casefold() in MILESTONE_WORDS:
-        return Parsed(MILESTONE_WORDS[cleaned.casefold()])
-    match = NUMBER.match(cleaned)
+    normal = _normal(text)
+    compact = normal.replace(" ", "")
+    if milestone and compact.casefold() in MILESTONE_WORDS:
+        return Parsed(MILESTONE_WORDS[compact.casefold()])
+    if SCIENTIFIC.match(compact):
+        return Parsed(problem="scientific")
+    start = 1 if normal.startswith(("+", "-")) else 0
+    spaced = SPACED_THOUSANDS.match(normal, start)
+    if spaced is not None:
+        normal = normal[:start] + spaced[0].replace(" ", "") + normal[spaced.end():]
+    match = NUMBER.match(normal)
     if match is None:
         return Parsed(problem="not_a_number")
-    rest = match["rest"]
-    # "1,2" or "26.5.1" or "1e5": digits or separators after the number are not a unit.
+    rest = match["rest"].replace(" ", "")
+    # "1,2" or "26.5.1" or "120 130": digits or separators after the number are not a unit.
     if re.search(r"[0-9]", rest) or rest.startswith((",", ".")):
         return Parsed(problem="not_a_number")
     number = float(match["number"].replace(",", ""))
@@ -56,19 +84,26 @@ def parse_value(text: str, milestone: bool = False) -> Parsed:
 
 def _with_unit(number: float, rest: str) -> Parsed:
     if not rest:
-        return Parsed(number)
+        return _finite(number)
     if is_unit(rest):
-        return Parsed(number, rest)
+        return _finite(number, rest)
     # "3万", "2万亩": 万 is a multiplier unless it is part of a unit (万元 is a unit).
     multiplier = MULTIPLIERS.get(rest[0])
     if multiplier is not None:
         unit = rest[1:]
         if not unit:
-            return Parsed(number * multiplier)
+            return _finite(number * multiplier)
         if is_unit(unit):
-            return Parsed(number * multiplier, unit)
+            return _finite(number * multiplier, unit)
         return Parsed(problem="unknown_unit", bad_unit=unit)
     return Parsed(problem="unknown_unit", bad_unit=rest)
+
+
+def _finite(number: float, unit: str | None = None) -> Parsed:
+    """Not a number when infinite, NaN or absurdly large."""
+    if not math.isfinite(number) or abs(number) >= MAX_MAGNITUDE:
+        return Parsed(problem="not_a_number")
+    return Parsed(number, unit)
 
 
 def has_unit(text: str) -> bool:
@@ -78,16 +113,34 @@ def has_unit(text: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def unit_of(text: str) -> pint.Unit:
+    """The unit `text` stands for; UnitError for anything pint cannot parse, whatever pint
+    raises on the way (an unbalanced bracket in "%)" raises tokenize.TokenError)."""
+    text = text.strip()
+    text = UNIT_ALIASES.get(text, text)
+    try:
+        return parse_unit(text)
+    except UnitError:
+        raise
+    except Exception as error:  # pint's tokenizer and evaluator raise a grab-bag
+        raise UnitError(f"unknown unit {text!r}") from error
+
+
+@lru_cache(maxsize=4096)
 def is_unit(text: str) -> bool:
     try:
-        parse_unit(text)
+        unit_of(text)
     except UnitError:
         return False
     return bool(text.strip())
 
 
 def same_unit(first: str, second: str) -> bool:
-    return parse_unit(first) == parse_unit(second)
+    return unit_of(first) == unit_of(second)
+
+
+def is_percent(unit: str) -> bool:
+    return str(unit_of(unit)) == "percent"
 
 
 @lru_cache(maxsize=4096)
@@ -95,10 +148,28 @@ def factor_to(unit: str, indicator_unit: str) -> float:
     """The factor from `unit` to `indicator_unit`; UnitError if they cannot convert.
 
     A per-person (or per-anything) indicator also takes its numerator alone: "490元" in a
-    元/人 column means 490 元/人, as people write it."""
-    if is_convertible(unit, indicator_unit):
-        return conversion_factor(unit, indicator_unit)
-    numerator, slash, denominator = str(parse_unit(indicator_unit)).partition(" / ")
-    if slash and is_convertible(unit, numerator):
-        return conversion_factor(f"({unit}) / ({denominator})", indicator_unit)
+    元/人 column means 490 元/人, as people write it. A percent indicator takes only percent,
+    ‰ and ratios of like quantities (元/百元), never an angle."""
+    source, target = unit_of(unit), unit_of(indicator_unit)
+    if str(target) == "percent" and not _percent_like(source):
+        raise UnitError(f"cannot convert {unit!r} to {indicator_unit!r}")
+    if source.is_compatible_with(target):
+        return _factor(source, target)
+    numerator, slash, denominator = str(target).partition(" / ")
+    if slash and source.is_compatible_with(unit_of(numerator)):
+        return _factor(source / unit_of(denominator), target)
     raise UnitError(f"cannot convert {unit!r} to {indicator_unit!r}")
+
+
+def _factor(source: pint.Unit, target: pint.Unit) -> float:
+    try:
+        return float(Quantity(1.0, source).to(target).magnitude)
+    except pint.errors.PintError as error:
+        raise UnitError(f"cannot convert {source} to {target}") from error
+
+
+def _percent_like(unit: pint.Unit) -> bool:
+    """Percent, ‰, 元每百元, or a ratio of dimensioned units (元/百元); not "1" nor °."""
+    names = dict(unit._units)  # pint has no public view of a unit's parts
+    return bool(names) and all(name in PERCENT_LIKE or ureg.get_dimensionality(name)
+                               for name in names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tokenize
 from functools import lru_cache
 
 import numpy as np
@@ -23,8 +24,8 @@ def parse_unit(text: str) -> pint.Unit:
     """Parse a unit expression such as "平方米/人" or "percent"; UnitError if unknown."""
     try:
         return ureg.parse_units(text.strip())
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-            TypeError, ValueError, AssertionError) as error:
+    except (pint.errors.PintError, tokenize.TokenError, AttributeError, TypeError, ValueError,
+            AssertionError) as error:  # pint's parser raises all of these on odd text
         raise UnitError(f"unknown unit {text!r}") from error
 
 

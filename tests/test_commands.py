@@ -99,6 +99,18 @@ BAD_FILES = {
     "header_only.csv": HEADER,
     "zip_named.csv": "PK\x03\x04 this is not a csv",
     "text_named.xlsx": HEADER + "长春市,transit_modal_share,2019,20,,\n",
+    # once a pint traceback
+    "unbalanced_bracket.csv": HEADER + '长春市,违法建设查处率,2016,"96%）",,\n',
+    "unit_column_bracket.csv": HEADER + "全省,城乡居民基本医保政府财政补助标准(每人每年),"
+                                        "2016,490,（元,\n",
+    # once stored as 1, 120130, inf, 45.4% and under the wrong region
+    "unquoted_thousands.csv": "地区,指标,年份,数值\n全省,培训全科医生人数,2013,1,200\n",
+    "two_numbers.csv": HEADER + "全省,培训全科医生人数,2015,120 130,,\n",
+    "overflow.csv": HEADER + "全省,培训全科医生人数,2016," + "9" * 400 + ",,\n",
+    "degrees.csv": HEADER + "长春市,道路面积率,2016,26°,,\n",
+    "code_name_mismatch.csv": "区划代码,地区名称,指标,年份,数值\n"
+                              "220100,吉林市,道路面积率,2013,14.4\n",
+    "fraction_under_percent.csv": "地区,年份,城市主次干道机械化清扫率(%)\n长春市,2016,0.965\n",
 }
 
 
@@ -111,6 +123,21 @@ def test_bad_file_is_refused_and_the_store_unchanged(store_url, tmp_path, capsys
     output = capsys.readouterr()
     assert "错误" in output.out and "nothing was written" in output.err
     assert Store(store_url).counts() == before
+
+
+def test_messy_identification_arrives_canonical(store_url, tmp_path):
+    rows = [("", "220100.0", "道路面积率", "2018.0", "15.5", ""),  # a code via pandas
+            ("长春市", "农安县", "道路面积率", "2017", "9.1", ""),  # a city and its county
+            ("", "吉林市", "违法建设查处率", "2016/12/31", "95", "百分比"),  # a date, a unit word
+            ("通化市", "", "新增城市绿地面积（亩）", "2016", "1 200 000", "")]
+    text = "城市,地区,指标,年份,数值,单位\n" + "".join(",".join(row) + "\n" for row in rows)
+    assert run(store_url, "load", str(write(tmp_path, "messy.csv", text)), "--by", "p") == 0
+    current = Store(store_url).current().sort_values("source_row")
+    assert current[["region_code", "indicator_id", "period", "value", "unit_entered"]].values \
+        .tolist() == [["220100", "road_area_ratio", 2018, 15.5, None],
+                      ["220122", "road_area_ratio", 2017, 9.1, None],
+                      ["220200", "illegal_construction_handling_rate", 2016, 95.0, "百分比"],
+                      ["220500", "new_urban_green_area", 2016, 80_000.0, "亩"]]
 
 
 def test_a_file_with_one_bad_row_loads_nothing(store_url, tmp_path):

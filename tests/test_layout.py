@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etl.layout import LONG_COLUMNS, to_long
+from etl.layout import LONG_COLUMNS, tables_to_long, to_long
 from etl.names import role_of, split_bracketed_unit
 from etl.read import FileRejected, RawTable, read_table
 from indicators.catalogue import load_catalogue
@@ -85,11 +85,104 @@ def test_long_layout_ignores_an_unknown_column_with_a_warning(catalogue):
         "problem_en": "column '填报人' is not a known column and was ignored"}]
 
 
-def test_region_code_column_is_preferred_over_name(catalogue):
+def test_a_region_code_and_a_region_name_column_are_both_kept_code_first(catalogue):
     table = raw(["地区名称", "地区代码", "指标", "年份", "数值"],
                 ["通化", "220500", "road_area_ratio", "2018", "15"],
                 ["通化县", None, "road_area_ratio", "2018", "16"])
-    assert to_long(table, catalogue)["region"].tolist() == ["220500", "通化县"]
+    long = to_long(table, catalogue)
+    # validate resolves both and checks that they agree
+    assert long["region"].tolist() == ["220500", None]
+    assert long["region_2"].tolist() == ["通化", "通化县"]
+    assert long.attrs["headers"]["region"] == "地区代码"
+    assert long.attrs["headers"]["region_2"] == "地区名称"
+
+
+def test_an_indicator_code_and_name_column_are_both_kept(catalogue):
+    table = raw(["地区", "指标名称", "指标代码", "年份", "数值"],
+                ["通化市", "道路面积率", "road_area_ratio", "2016", "12.2"])
+    long = to_long(table, catalogue)
+    assert (long["indicator"].tolist(), long["indicator_2"].tolist()) == (
+        ["road_area_ratio"], ["道路面积率"])
+    assert long.attrs["headers"]["indicator"] == "指标代码"
+    assert long.attrs["problems"].empty
+
+
+def test_three_region_columns_are_refused(catalogue):
+    table = raw(["城市", "市县", "地区", "指标", "年份", "数值"],
+                ["长春市", "农安县", "农安县", "road_area_ratio", "2018", "15"])
+    error = rejected(table, catalogue)
+    assert error.problem_zh == "有多个地区列：城市、市县、地区；最多保留两列（代码和名称）"
+    assert error.problem_en == ("several region columns: 城市, 市县, 地区; keep at most two "
+                                "(a code and a name)")
+
+
+def test_years_as_columns_are_melted(catalogue):
+    table = raw(["地区", "指标", "2011", "2012年", "2013", "填报人"],
+                ["四平市", "道路面积率", "10.1", None, "10.9", "张三"])
+    long = to_long(table, catalogue)
+    assert long.to_dict("records") == [
+        {"row": 2, "column": "2011", "region": "四平市", "indicator": "道路面积率",
+         "period": "2011", "value": "10.1", "unit": None, "note": None},
+        {"row": 2, "column": "2013", "region": "四平市", "indicator": "道路面积率",
+         "period": "2013", "value": "10.9", "unit": None, "note": None}]
+    assert long.attrs["problems"]["column"].tolist() == ["填报人"]
+
+
+def test_rows_the_reader_could_not_read_are_problems_on_their_rows(catalogue, tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("地区,年份,道路面积率\n长春市,2007,13,14,15\n吉林市,2007,12\n",
+                    encoding="utf-8")
+    long = to_long(read_table(path), catalogue)
+    assert long["row"].tolist() == [3]
+    assert long.attrs["problems"][["row", "column", "severity", "problem_en"]].to_dict(
+        "records") == [{"row": 2, "column": None, "severity": "error",
+                        "problem_en": "row 2 has more cells than the header; a comma inside a "
+                                      "number may need quotes"}]
+
+
+def formula_table() -> RawTable:
+    table = raw(["地区", "年份", "道路面积率", "违法建设查处率"],
+                ["长春市", "2008", None, "90"], [None, "2008", "13", "12"],
+                ["四平市", "2008", "11", None])
+    table.formulas = {(2, "道路面积率"): "=10+4", (3, "地区"): "=A2", (4, "违法建设查处率"): "=B3"}
+    return table
+
+
+def test_a_formula_without_a_value_is_an_error_on_its_cell(catalogue):
+    long = to_long(formula_table(), catalogue)
+    # Row 3's region is unknown, so none of its values is taken; row 2 keeps its other value.
+    assert long[["row", "column", "value"]].values.tolist() == [
+        [2, "违法建设查处率", "90"], [4, "道路面积率", "11"]]
+    assert long.attrs["problems"].to_dict("records") == [
+        {"row": row, "column": column, "value": formula, "severity": "error",
+         "problem_zh": "公式没有计算结果，请在Excel中打开并保存后再上传",
+         "problem_en": "formula has no computed value; open and save the file in Excel first"}
+        for row, column, formula in [(2, "道路面积率", "=10+4"), (3, "地区", "=A2"),
+                                     (4, "违法建设查处率", "=B3")]]
+
+
+def test_sheets_are_laid_out_together_each_row_with_its_sheet(catalogue):
+    first = raw(["地区", "指标", "年份", "数值", "填报人"],
+                ["白山市", "道路面积率", "2017", "12", "张"])
+    second = raw(["地区", "指标", "年份", "数值"], ["白山市", "道路面积率", "2018", "13"],
+                 ["通化市", "道路面积率", "2018", "14"])
+    first.sheet, second.sheet = "2017年", "2018年"
+    long = tables_to_long([first, second], catalogue)
+    assert long[["sheet", "row", "value"]].values.tolist() == [
+        ["2017年", 2, "12"], ["2018年", 2, "13"], ["2018年", 3, "14"]]
+    assert long.attrs["sheets"] == ["2017年", "2018年"]
+    assert long.attrs["problems"][["sheet", "row", "column"]].values.tolist() == [
+        ["2017年", 1, "填报人"]]
+
+
+def test_a_sheet_without_the_required_columns_rejects_the_file_naming_it(catalogue):
+    first = raw(["地区", "指标", "年份", "数值"], ["白山市", "道路面积率", "2017", "12"])
+    second = raw(["地区", "指标", "数值"], ["白山市", "道路面积率", "13"])
+    first.sheet, second.sheet = "2017年", "2018年"
+    with pytest.raises(FileRejected) as caught:
+        tables_to_long([first, second], catalogue)
+    assert caught.value.problem_zh.startswith("工作表“2018年”：缺少必需的列：年份。")
+    assert caught.value.problem_en.startswith("sheet '2018年': missing required columns: period.")
 
 
 def test_wide_layout_melts_one_row_per_reported_value(catalogue):
@@ -149,11 +242,12 @@ def test_missing_required_long_columns(catalogue):
     error = rejected(raw(["地区", "指标", "数值"], ["长春", "road_area_ratio", "15"]), catalogue)
     assert error.problem_zh == (
         "缺少必需的列：年份。找到的表头：地区、指标、数值。长表需要：地区、指标、年份、数值；"
-        "宽表需要：地区、年份，以及以指标名称为表头的列")
+        "宽表需要：地区、年份，以及以指标名称为表头的列；或者：地区、指标，以及以年份为表头的列")
     assert error.problem_en == (
         "missing required columns: period. Headers found: 地区, 指标, 数值. a long table needs "
         "region, indicator, period and value; a wide table needs region, period and one column "
-        "per indicator, headed by its name")
+        "per indicator, headed by its name; or region, indicator and one column per year, "
+        "headed by the year")
 
 
 def test_missing_required_wide_columns(catalogue):

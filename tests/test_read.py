@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl.read import FileRejected, number_text, read_table
+from etl.read import FileRejected, number_text, read_table, read_tables
 
 FILES = Path(__file__).parent / "files"
 CSV_TEXT = "地区,指标,年份,数值\n长春市,transit_modal_share,2018,26%\n吉林市,道路面积率,2019,\n"
@@ -87,9 +87,77 @@ def test_empty_columns_without_a_header_are_dropped(tmp_path):
     assert records(path) == [{"row": 2, "地区": "长春市", "数值": "1"}]
 
 
-def test_cells_beyond_the_header_get_a_column_letter(tmp_path):
-    path = write(tmp_path, "x.csv", "地区,数值\n长春市,1,多余\n".encode())
-    assert list(read_table(path).frame.columns) == ["row", "地区", "数值", "[C]"]
+def test_xlsx_cells_beyond_the_header_get_a_column_letter(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["地区", "数值"])
+    workbook.active.append(["长春市", 1, "多余"])
+    workbook.save(tmp_path / "x.xlsx")
+    assert list(read_table(tmp_path / "x.xlsx").frame.columns) == ["row", "地区", "数值", "[C]"]
+
+
+def test_a_csv_row_with_more_cells_than_the_header_is_an_error_on_that_row(tmp_path):
+    # An unquoted 1,200 splits the value: the row is not read, so 1 is never stored.
+    text = ("地区,指标,年份,数值\n全省,培训全科医生人数,2013,1,200\n"
+            "全省,制定农业地方标准数量,2013,35\n")
+    table = read_table(write(tmp_path, "m.csv", text.encode()))
+    assert list(table.frame.columns) == ["row", "地区", "指标", "年份", "数值"]
+    assert table.frame["row"].tolist() == [3]
+    assert table.problems == [{
+        "row": 2, "column": None, "value": "全省,培训全科医生人数,2013,1,200", "severity": "error",
+        "problem_zh": "第2行的单元格比表头多，可能是数值中的逗号未加引号",
+        "problem_en": "row 2 has more cells than the header; a comma inside a number may need "
+                      "quotes"}]
+
+
+def test_every_row_too_wide_leaves_an_empty_table_not_a_header_only_file(tmp_path):
+    text = "地区,年份,道路面积率\n长春市,2007,13,14,15\n"
+    table = read_table(write(tmp_path, "w.csv", text.encode()))
+    assert table.frame.empty
+    assert [problem["row"] for problem in table.problems] == [2]
+
+
+def test_a_field_beyond_the_csv_module_limit_is_an_error_on_its_row(tmp_path):
+    note = "长" * 200_000
+    text = f'地区,指标,年份,数值,备注\n长春市,道路面积率,2012,14.2,"{note}"\n'
+    table = read_table(write(tmp_path, "h.csv", text.encode()))
+    assert table.frame.empty
+    assert table.problems == [{
+        "row": 2, "column": "备注", "value": "长" * 20 + "…", "severity": "error",
+        "problem_zh": "单元格过长：“备注”列有200000个字符，最多10000个",
+        "problem_en": "cell too long: column '备注' has 200000 characters, at most 10000"}]
+
+
+def test_a_long_note_is_read_whole(tmp_path):
+    note = "说明" * 1500
+    path = write(tmp_path, "n.csv", f"地区,数值,备注\n长春市,1,{note}\n".encode())
+    assert records(path)[0]["备注"] == note
+
+
+def test_full_width_comma_separates_fields(tmp_path):
+    text = "地区，指标，年份，数值\n长春市，道路面积率，2005，14\n"
+    path = write(tmp_path, "f.csv", text.encode())
+    assert records(path) == [{"row": 2, "地区": "长春市", "指标": "道路面积率", "年份": "2005",
+                              "数值": "14"}]
+
+
+def test_title_line_before_a_semicolon_header(tmp_path):
+    text = "吉林省2015年指标完成情况\n地区;指标;年份;数值\n松原市;道路面积率;2015;10.5\n"
+    table = read_table(write(tmp_path, "t.csv", text.encode()))
+    assert table.header_row == 2
+    assert table.frame.to_dict("records") == [
+        {"row": 3, "地区": "松原市", "指标": "道路面积率", "年份": "2015", "数值": "10.5"}]
+
+
+def test_gbk_bytes_that_are_also_valid_utf8_are_read_as_gbk(tmp_path):
+    # 全省 in GBK is C8 AB CA A1: as UTF-8 that is "ȫʡ".
+    text = "region,indicator,period,value\r\n全省,general_practitioners_trained,2015,900\r\n"
+    assert text.encode("gbk").decode("utf-8").count("ȫʡ") == 1
+    assert records(write(tmp_path, "g.csv", text.encode("gbk")))[0]["region"] == "全省"
+
+
+def test_utf8_with_latin_letters_and_chinese_stays_utf8(tmp_path):
+    text = "地区,数值,备注\n长春市,1,Café °C\n"
+    assert records(write(tmp_path, "u.csv", text.encode()))[0]["备注"] == "Café °C"
 
 
 def test_the_shipped_example_reads(tmp_path):
@@ -133,6 +201,90 @@ def test_xlsx_first_sheet_with_data_is_read(tmp_path):
     table = read_table(make_xlsx(tmp_path / "w.xlsm", empty_first_sheet=True))
     assert table.sheet == "数据"
     assert len(table.frame) == 2
+    assert table.problems == []  # an empty sheet is not worth a warning
+
+
+def test_xlsx_title_cells_above_the_header_are_skipped(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["填报单位：长春市", None, "填报日期：2019-01-10", None])
+    sheet.append([])
+    sheet.append(["地区", "指标", "年份", "数值"])
+    sheet.append(["长春市", "道路面积率", 2016, 15.1])
+    workbook.save(tmp_path / "t.xlsx")
+    table = read_table(tmp_path / "t.xlsx")
+    assert table.header_row == 3
+    assert table.frame.to_dict("records") == [
+        {"row": 4, "地区": "长春市", "指标": "道路面积率", "年份": "2016", "数值": "15.1"}]
+
+
+def two_sheets(path: Path, instructions: bool = True) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "填表说明"
+    workbook.active.append(["说明", "1. 数值请填写实际完成值"])
+    if not instructions:
+        workbook.active.append(["2. 年份填写四位数字"])
+        workbook.create_sheet("备用").append(["空白模板"])
+        workbook.save(path)
+        return path
+    for year, value in ((2017, 88), (2018, 90.5)):
+        sheet = workbook.create_sheet(f"{year}年")
+        sheet.append(["地区", "指标", "年份", "数值"])
+        sheet.append(["白山市", "生活垃圾无害化处理率", year, value])
+    workbook.save(path)
+    return path
+
+
+def test_every_sheet_with_data_is_read_and_the_others_named_in_a_warning(tmp_path):
+    tables = read_tables(two_sheets(tmp_path / "s.xlsx"))
+    assert [(table.sheet, table.header_row) for table in tables] == [("2017年", 1), ("2018年", 1)]
+    assert [table.frame["数值"].tolist() for table in tables] == [["88"], ["90.5"]]
+    assert tables[0].problems == [{
+        "row": None, "column": None, "value": "填表说明", "severity": "warning",
+        "problem_zh": "已跳过不像数据表的工作表（没有可识别的表头或数据行）：“填表说明”",
+        "problem_en": "skipped sheets that do not look like data (no recognisable header or no "
+                      "data rows): '填表说明'"}]
+    assert tables[1].problems == []
+
+
+def test_a_workbook_without_a_data_sheet_names_its_sheets(tmp_path):
+    error = rejected(two_sheets(tmp_path / "n.xlsx", instructions=False))
+    assert error.problem_zh == ("工作簿中没有数据：工作表“填表说明”、“备用”都没有可识别的表头"
+                                "（地区、指标、年份、数值等）")
+    assert error.problem_en == ("no data in the workbook: none of the sheets '填表说明', '备用' "
+                                "has a recognisable header (region, indicator, period, value ...)")
+
+
+def test_a_formula_without_a_computed_value_is_recorded_not_read_as_empty(tmp_path):
+    workbook = openpyxl.Workbook()  # openpyxl writes formulas without their values, as here
+    sheet = workbook.active
+    sheet.append(["地区", "年份", "道路面积率", "违法建设查处率"])
+    sheet.append(["长春市", 2008, "=10+4", 90])
+    sheet.append(["吉林市", 2008, 13, None])
+    workbook.save(tmp_path / "f.xlsx")
+    table = read_table(tmp_path / "f.xlsx")
+    assert table.formulas == {(2, "道路面积率"): "=10+4"}
+    assert table.frame["道路面积率"].tolist() == [None, "13"]
+
+
+def test_a_formula_with_its_computed_value_is_the_value(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["地区", "年份", "道路面积率", "备注"])
+    workbook.active.append(["长春市", 2008, "=10+4", '=IF(1,"")'])
+    workbook.save(tmp_path / "f.xlsx")
+    # As Excel saves it: the value beside the formula, and "" for a formula giving no text.
+    with zipfile.ZipFile(tmp_path / "f.xlsx") as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"<f>10+4</f><v />", b"<f>10+4</f><v>14</v>").replace(
+        b'<c r="D2">', b'<c r="D2" t="str">')
+    with zipfile.ZipFile(tmp_path / "cached.xlsx", "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    table = read_table(tmp_path / "cached.xlsx")
+    assert table.formulas == {}
+    assert table.frame.to_dict("records") == [
+        {"row": 2, "地区": "长春市", "年份": "2008", "道路面积率": "14", "备注": None}]
 
 
 @pytest.mark.parametrize(("number", "text"), [

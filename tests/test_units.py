@@ -47,6 +47,8 @@ def test_incompatible_units_raise_unit_error():
         conversion_factor("公顷", "元")
     with pytest.raises(UnitError, match="unknown unit"):
         parse_unit("斤斤")
+    with pytest.raises(UnitError, match="unknown unit"):
+        parse_unit("%)")  # pint's tokenizer raises TokenError on an unbalanced bracket
 
 
 def test_vector_conversion_keeps_shape():

@@ -1,4 +1,5 @@
 import datetime as dt
+import warnings
 from pathlib import Path
 
 import openpyxl
@@ -267,6 +268,60 @@ def test_shipped_wide_example(catalogue, register):
     (f"长春市,{MILESTONE},2019,0.5,,",
      ("数值", "0.5", "完成情况应为1（完成）或0（未完成），不能是“0.5”",
       "a milestone is 1 (done) or 0 (not done), not '0.5'")),
+    # an unbalanced bracket made pint's tokenizer raise
+    ("长春市,road_area_ratio,2019,96%）,,",
+     ("数值", "96%）", "“96%）”中的单位“%)”无法识别", "unknown unit '%)' in '96%）'")),
+    (f"全省,{SUBSIDY},2019,490,（元,",
+     ("数值", "490", "单位“（元”无法识别", "unknown unit '（元'")),
+    # two numbers in one cell, not 120130 or 12
+    ("全省,general_practitioners_trained,2019,120 130,,",
+     ("数值", "120 130", "“120 130”不是数字（未报告的请留空）",
+      "'120 130' is not a number (leave the cell empty if not reported)")),
+    ("全省,general_practitioners_trained,2019,1 2,,",
+     ("数值", "1 2", "“1 2”不是数字（未报告的请留空）",
+      "'1 2' is not a number (leave the cell empty if not reported)")),
+    # infinite, NaN or absurd
+    ("全省,general_practitioners_trained,2019," + "9" * 400 + ",,",
+     ("数值", "9" * 400, "“" + "9" * 30 + "…”不是数字（未报告的请留空）",
+      "'" + "9" * 30 + "…' is not a number (leave the cell empty if not reported)")),
+    ("全省,general_practitioners_trained,2019,nan,,",
+     ("数值", "nan", "“nan”不是数字（未报告的请留空）",
+      "'nan' is not a number (leave the cell empty if not reported)")),
+    ("全省,general_practitioners_trained,2019,inf,,",
+     ("数值", "inf", "“inf”不是数字（未报告的请留空）",
+      "'inf' is not a number (leave the cell empty if not reported)")),
+    ("全省,general_practitioners_trained,2019,1e5,,",
+     ("数值", "1e5", "“1e5”是科学计数法；请填写普通数字，如100000",
+      "'1e5' is in scientific notation; write a plain number, such as 100000")),
+    ("全省,general_practitioners_trained,2019,1.2E+03,,",
+     ("数值", "1.2E+03", "“1.2E+03”是科学计数法；请填写普通数字，如1200",
+      "'1.2E+03' is in scientific notation; write a plain number, such as 1200")),
+    # dimensionless to pint, but no rate: an angle is a typo
+    ("长春市,road_area_ratio,2019,26°,,",
+     ("数值", "26°", "单位“°”不能换算为本指标的单位“%”",
+      "the unit '°' cannot be converted to '%', the indicator's unit")),
+    ("长春市,road_area_ratio,2019,26,rad,",
+     ("数值", "26", "单位“rad”不能换算为本指标的单位“%”",
+      "the unit 'rad' cannot be converted to '%', the indicator's unit")),
+    # a fraction under a percent unit it did not type itself
+    ("长春市,road_area_ratio,2019,0.965,%,",
+     ("数值", "0.965", "“0.965”像是小数形式的比率；请填写96.5或96.5%（若确为0.965%，请写“0.965%”）",
+      "'0.965' looks like a fraction; write 96.5 or 96.5% (if you mean 0.965 percent, write "
+      "'0.965%')")),
+    ("长春市,road_area_ratio,2019,0.965,百分比,",
+     ("数值", "0.965", "“0.965”像是小数形式的比率；请填写96.5或96.5%（若确为0.965%，请写“0.965%”）",
+      "'0.965' looks like a fraction; write 96.5 or 96.5% (if you mean 0.965 percent, write "
+      "'0.965%')")),
+    # the addressees without a code
+    ("长白山管委会,road_area_ratio,2019,15,,",
+     ("地区", "长白山管委会", "“长白山管委会”没有国家标准(GB/T 2260)行政区划代码，不能作为地区填报",
+      "'长白山管委会' has no GB/T 2260 region code, so values cannot be reported for it")),
+    ("长春新区,road_area_ratio,2019,15,,",
+     ("地区", "长春新区", "“长春新区”没有国家标准(GB/T 2260)行政区划代码，不能作为地区填报",
+      "'长春新区' has no GB/T 2260 region code, so values cannot be reported for it")),
+    ("长春市,road_area_ratio,2019-13-01,15,,",
+     ("年份", "2019-13-01", "年份“2019-13-01”不合理：应为四位年份，如2018",
+      "not a plausible period '2019-13-01': expected a year such as 2018")),
 ])
 def test_each_bad_input_is_an_error_on_its_row(check, line, expected):
     validation = check(f"吉林市,{RATE},2019,15,,", line)
@@ -277,6 +332,69 @@ def test_each_bad_input_is_an_error_on_its_row(check, line, expected):
 
 def test_a_fraction_with_a_unit_is_not_suspect(check):
     assert only_row(check("长春市,road_area_ratio,2019,0.26%,,"))["value"] == pytest.approx(0.26)
+    assert only_row(check("长春市,road_area_ratio,2019,0.5%,%,"))["value"] == pytest.approx(0.5)
+    # a unit other than percent says what it means: 5‰ is 0.5%, 0.8元/百元 is 0.8%
+    assert only_row(check("长春市,road_area_ratio,2019,5‰,,"))["value"] == pytest.approx(0.5)
+    assert only_row(check("长春市,road_area_ratio,2019,0.8,元/百元,"))["value"] == pytest.approx(
+        0.8)
+
+
+def test_a_fraction_under_a_percent_header_is_suspect(tmp_path, catalogue, register):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["地区", "年份", "城市主次干道机械化清扫率（%）"])
+    sheet.append(["长春市", 2004, 0.965])
+    sheet.append(["吉林市", 2004, 95.1])
+    workbook.save(tmp_path / "f.xlsx")
+    validation = validate_file(tmp_path / "f.xlsx", catalogue, register, today=TODAY)
+    assert problems(validation) == [(
+        2, "城市主次干道机械化清扫率（%）", "0.965", "error",
+        "“0.965”像是小数形式的比率；请填写96.5或96.5%（若确为0.965%，请写“0.965%”）",
+        "'0.965' looks like a fraction; write 96.5 or 96.5% (if you mean 0.965 percent, write "
+        "'0.965%')")]
+    assert validation.rows["value"].tolist() == [95.1]
+
+
+@pytest.mark.parametrize(("typed", "unit", "expected", "unit_entered"), [
+    ("95", "百分比", 95, "百分比"), ("95百分比", "", 95, "百分比"), ("5‰", "", 0.5, "‰"),
+    ("1 200 000", "", 1_200_000, None), ("1 200 000人", "", 1_200_000, None),
+])
+def test_more_values_as_typed(check, typed, unit, expected, unit_entered):
+    indicator = RATE if expected < 100 else "general_practitioners_trained"
+    row = only_row(check(f"全省,{indicator},2019,{typed},{unit},"))
+    assert row["value"] == pytest.approx(expected)
+    assert row["unit_entered"] == (unit_entered or ("人" if "人" in typed else None))
+
+
+def test_absurd_numbers_print_no_runtime_warning(check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        validation = check("全省,general_practitioners_trained,2019," + "9" * 400 + ",,",
+                           "全省,general_practitioners_trained,2018,inf,,")
+    assert [p[0] for p in problems(validation)] == [2, 3]
+    assert validation.rows.empty
+
+
+@pytest.mark.parametrize(("typed", "year"), [
+    ("2014/12/31", 2014), ("2013-12-31", 2013), ("2014.6.30", 2014), ("2014年12月31日", 2014),
+])
+def test_a_date_as_period_is_its_year(check, typed, year):
+    assert only_row(check(f"长春市,{RATE},{typed},15,,"))["period"] == year
+
+
+def test_an_indicator_name_with_a_bracketed_unit(check):
+    validation = check("吉林市,新增城市绿地面积（亩）,2018,30,,",
+                       "吉林市,城市主次干道机械化清扫率(%),2018,96.4,,",
+                       "四平市,新增城市绿地面积（亩）,2018,2公顷,,")
+    assert validation.rows[["indicator_id", "value", "unit_entered"]].values.tolist() == [
+        [GREEN, 2.0, "亩"], ["mechanized_sweeping_rate", 96.4, "%"], [GREEN, 2.0, "公顷"]]
+    assert problems(validation) == []
+
+
+def test_a_code_written_as_a_decimal_number(check):
+    validation = check(f"220100.0,{RATE},2018.0,15.5,,", header="region_code,indicator,period,"
+                       "value,unit,note")
+    assert only_row(validation)["region_code"] == "220100"
 
 
 def test_all_problems_of_a_row_are_reported(check):
@@ -313,6 +431,169 @@ def test_identical_duplicates_are_a_warning_and_kept_once(check):
          "repeats row 2 (same value); kept once")]
     assert validation.rows["row"].tolist() == [2]
     assert validation.ok
+
+
+# --- two region or indicator columns ----------------------------------------------------------
+
+TWO_REGIONS = "区划代码,地区名称,指标,年份,数值"
+
+
+def test_a_region_code_and_name_that_agree_are_accepted(check):
+    validation = check(f"220100,长春市,{RATE},2013,14.4", f"220500,通化,{RATE},2013,12",
+                       f",吉林市,{RATE},2013,11", header=TWO_REGIONS)
+    assert validation.rows["region_code"].tolist() == ["220100", "220500", "220200"]
+    assert problems(validation) == []
+
+
+def test_a_region_code_and_name_that_disagree_are_an_error_naming_both(check):
+    validation = check(f"220100,吉林市,{RATE},2013,14.4", f"220300,四平市,{RATE},2013,11.1",
+                       header=TWO_REGIONS)
+    assert problems(validation) == [(
+        2, "地区名称", "220100 / 吉林市", "error",
+        "“区划代码”列的“220100”（长春市）与“地区名称”列的“吉林市”（220200）不一致，请核对",
+        "'220100' (长春市) in column '区划代码' and '吉林市' (220200) in column '地区名称' "
+        "disagree; please check")]
+    assert validation.rows["region_code"].tolist() == ["220300"]
+
+
+def test_a_city_and_its_county_are_the_county(check):
+    validation = check(f"长春市,农安县,{RATE},2012,9.1", f"吉林市,永吉县,{RATE},2012,8.7",
+                       f"吉林省,通化县,{RATE},2012,8", f"长春市,,{RATE},2012,10",
+                       header="城市,地区,指标,年份,数值")
+    assert validation.rows["region_code"].tolist() == ["220122", "220221", "220521", "220100"]
+    assert problems(validation) == []
+
+
+def test_a_city_and_a_county_of_another_city_are_an_error(check):
+    validation = check(f"长春市,永吉县,{RATE},2012,9.1", header="城市,地区,指标,年份,数值")
+    assert problems(validation) == [(
+        2, "地区", "长春市 / 永吉县", "error",
+        "“城市”列的“长春市”（220100）与“地区”列的“永吉县”（220221）不一致，请核对",
+        "'长春市' (220100) in column '城市' and '永吉县' (220221) in column '地区' disagree; "
+        "please check")]
+
+
+def test_an_unknown_name_beside_a_code_is_an_error_in_its_own_column(check):
+    validation = check(f"220100,长村市,{RATE},2013,14.4", header=TWO_REGIONS)
+    assert problems(validation) == [(
+        2, "地区名称", "长村市", "error", "未知地区“长村市”，是否为“长春市”(220100)？",
+        "unknown region '长村市'; did you mean 长春市 (220100)?")]
+
+
+TWO_INDICATORS = "地区,指标代码,指标名称,年份,数值"
+
+
+def test_an_indicator_code_and_name_that_agree_are_accepted(check):
+    validation = check(f"通化市,{RATE},道路面积率,2016,12.2", "白山市,,道路面积率,2016,11.8",
+                       header=TWO_INDICATORS)
+    assert validation.rows[["region_code", "indicator_id", "value"]].values.tolist() == [
+        ["220500", RATE, 12.2], ["220600", RATE, 11.8]]
+    assert problems(validation) == []
+
+
+def test_an_indicator_code_and_name_that_disagree_are_an_error_on_the_row(check):
+    validation = check(f"通化市,{RATE},违法建设查处率,2016,12.2",
+                       f"白山市,{RATE},道路面积率,2016,11.8", header=TWO_INDICATORS)
+    assert problems(validation) == [(
+        2, "指标名称", f"{RATE} / 违法建设查处率", "error",
+        f"“指标代码”列的“{RATE}”（道路面积率 {RATE}）与“指标名称”列的“违法建设查处率”"
+        "（违法建设查处率 illegal_construction_handling_rate）不一致，请核对",
+        f"'{RATE}' (道路面积率 {RATE}) in column '指标代码' and '违法建设查处率' (违法建设查处率 "
+        "illegal_construction_handling_rate) in column '指标名称' disagree; please check")]
+    assert validation.rows["region_code"].tolist() == ["220600"]
+
+
+# --- rows that could not be read, and workbooks ---------------------------------------------
+
+def test_a_row_with_more_cells_than_the_header_is_an_error_on_that_row(check):
+    validation = check("全省,general_practitioners_trained,2013,1,200", "全省,agri_local_standards_"
+                       "formulated,2013,35", header="地区,指标,年份,数值")
+    assert problems(validation) == [(
+        2, None, "全省,general_practitioners_trained,2013,1,200", "error",
+        "第2行的单元格比表头多，可能是数值中的逗号未加引号",
+        "row 2 has more cells than the header; a comma inside a number may need quotes")]
+    assert validation.rows["row"].tolist() == [3]  # 1 is never taken for row 2's value
+    assert not validation.ok
+
+
+def test_an_absurdly_long_note_is_an_error_on_its_row(check):
+    validation = check(f'长春市,{RATE},2012,14.2,,"{"长" * 200_000}"')
+    assert problems(validation) == [(
+        2, "备注", "长" * 20 + "…", "error", "单元格过长：“备注”列有200000个字符，最多10000个",
+        "cell too long: column '备注' has 200000 characters, at most 10000")]
+
+
+def test_a_long_note_is_kept_verbatim(check):
+    assert only_row(check(f"长春市,{RATE},2012,14.2,,{'说明' * 1500}"))["note"] == "说明" * 1500
+
+
+def test_a_formula_without_a_computed_value_is_an_error_on_its_cell(tmp_path, catalogue,
+                                                                    register):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["地区", "指标", "年份", "数值"])
+    sheet.append(["长春市", "道路面积率", 2008, "#DIV/0!"])
+    sheet.append(["吉林市", "道路面积率", 2008, "=1/0"])
+    workbook.save(tmp_path / "f.xlsx")
+    validation = validate_file(tmp_path / "f.xlsx", catalogue, register, today=TODAY)
+    assert problems(validation) == [
+        (2, "数值", "#DIV/0!", "error", "“#DIV/0!”不是数字（未报告的请留空）",
+         "'#DIV/0!' is not a number (leave the cell empty if not reported)"),
+        (3, "数值", "=1/0", "error", "公式没有计算结果，请在Excel中打开并保存后再上传",
+         "formula has no computed value; open and save the file in Excel first")]
+
+
+def workbook_of_sheets(path: Path, **sheets: list[list]) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "填表说明"
+    workbook.active.append(["说明", "1. 数值请填写实际完成值"])
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_every_sheet_is_read_and_problems_name_their_sheet(tmp_path, catalogue, register):
+    header = ["地区", "指标", "年份", "数值"]
+    path = workbook_of_sheets(
+        tmp_path / "s.xlsx",
+        sheet_2017=[header, ["白山市", "生活垃圾无害化处理率", 2017, 88],
+                    ["白山市", "道路面积率", 2018, 12]],
+        sheet_2018=[header, ["白山市", "生活垃圾无害化处理率", 2018, 90.5],
+                    ["长村", "道路面积率", 2018, 14], ["白山市", "道路面积率", 2018, 13]])
+    validation = validate_file(path, catalogue, register, today=TODAY)
+    assert problems(validation) == [
+        (pd.NA, None, "填表说明", "warning",
+         "已跳过不像数据表的工作表（没有可识别的表头或数据行）：“填表说明”",
+         "skipped sheets that do not look like data (no recognisable header or no data "
+         "rows): '填表说明'"),
+        (3, "数值", "12", "error",
+         "工作表“sheet_2017”第3行：同一地区、指标和年份有不同的数值：本行为“12”，"
+         "工作表“sheet_2018”第4行为“13”",
+         "sheet 'sheet_2017' row 3: different values for the same region, indicator and "
+         "period: '12' here, '13' in sheet 'sheet_2018' row 4"),
+        (3, "地区", "长村", "error",
+         "工作表“sheet_2018”第3行：未知地区“长村”，是否为“长春市”(220100)？",
+         "sheet 'sheet_2018' row 3: unknown region '长村'; did you mean 长春市 (220100)?"),
+        (4, "数值", "13", "error",
+         "工作表“sheet_2018”第4行：同一地区、指标和年份有不同的数值：本行为“13”，"
+         "工作表“sheet_2017”第3行为“12”",
+         "sheet 'sheet_2018' row 4: different values for the same region, indicator and "
+         "period: '13' here, '12' in sheet 'sheet_2017' row 3")]
+    assert validation.rows[["row", "period", "value"]].values.tolist() == [
+        [2, 2017, 88.0], [2, 2018, 90.5]]
+
+
+def test_sheets_of_one_workbook_load_together(tmp_path, catalogue, register):
+    header = ["地区", "指标", "年份", "数值"]
+    path = workbook_of_sheets(tmp_path / "s.xlsx",
+                              a=[header, ["白山市", "生活垃圾无害化处理率", 2017, 88]],
+                              b=[header, ["白山市", "生活垃圾无害化处理率", 2018, 90.5]])
+    validation = validate_file(path, catalogue, register, today=TODAY)
+    assert validation.ok
+    assert validation.rows["value"].tolist() == [88.0, 90.5]
 
 
 def test_a_code_retired_during_the_year_is_recorded_under_the_new_one(check):
