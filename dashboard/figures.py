@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.i18n import t
+from indicators.units import unit_label
 
 # Okabe-Ito colours, told apart by colour-blind readers too; each status also has a symbol.
 STATUS_COLOURS: dict[str, str] = {
@@ -48,17 +49,24 @@ def trend_figure(series: pd.DataFrame, targets: pd.DataFrame, highlight: str | N
         bold = code == highlight
         figure.add_trace(go.Scatter(
             x=rows["period"], y=rows["value"], mode="lines+markers" if bold else "lines",
+            line_shape="hv" if unit == "done" else "linear",
             name=names.get(code, code), legendrank=1 if bold else 1000,
             line={"width": 3 if bold else 1, "color": "#0072B2" if bold else "#C8C8C8"},
             showlegend=bold, hovertemplate="%{fullData.name}: %{y}<extra>%{x}</extra>",
         ))
     _add_targets(figure, targets, language)
     figure.update_xaxes(dtick=1)
+    if unit == "done":
+        figure.update_yaxes(tickvals=[0, 1], ticktext=[t("not_done", language),
+                                                       t("done", language)])
     return _layout(figure, t("trend_title", language), t("axis_year", language),
-                   f"{t('value', language)} ({unit})")
+                   f"{t('value', language)} ({unit_label(unit, language)})")
 
 
 def _add_targets(figure: go.Figure, targets: pd.DataFrame, language: str) -> None:
+    # A cumulative target bounds a sum over years, not the yearly values drawn here.
+    if "kind" in targets:
+        targets = targets[targets["kind"] != "cumulative"]
     if targets.empty:
         return
     ordered = targets.sort_values("deadline_year")
@@ -92,10 +100,19 @@ def gap_figure(rows: pd.DataFrame, language: str, unit: str, year: int) -> go.Fi
         textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>",
     ))
     figure.add_vline(x=0, line={"color": "#444", "width": 1})
+    if ordered.empty:
+        figure.add_annotation(text=t("no_target_due", language, year=year), showarrow=False,
+                              x=0.5, y=0.5, xref="paper", yref="paper")
     height = max(300, 24 * len(ordered) + 100)
     figure.update_layout(height=height, yaxis={"automargin": True})
     return _layout(figure, t("gap_title", language, year=year),
-                   f"{t('gap', language)} ({unit})", t("region", language))
+                   f"{t('gap', language)} ({gap_unit_label(unit, language)})",
+                   t("region", language))
+
+
+def gap_unit_label(unit: str, language: str) -> str:
+    """A difference of two shares is in percentage points, not percent."""
+    return unit_label("percentage_point" if unit == "percent" else unit, language)
 
 
 def sparkline(values: pd.DataFrame, status: str) -> go.Figure:

@@ -23,11 +23,12 @@ def layout(region: str | None = None, indicator: str | None = None, lang: str | 
     source = data.get()
     regions = [(code, pick(language, row.name_zh, row.name_en))
                for code, row in source.regions.iterrows()]
-    chosen = region if region in dict(regions) else regions[0][0]
+    user = auth.current_user()
+    own = [code for code, _name in regions if user is not None and user.can_write(code)]
+    chosen = region if region in dict(regions) else (own or [regions[0][0]])[0]
     indicators = [("", t("all", language))] + [
         (row.indicator_id, pick(language, row.indicator_zh, row.indicator_en))
         for row in source.indicators.itertuples()]
-    user = auth.current_user()
     return html.Div([
         html.H1(t("history_title", language), className="h3"),
         html.P(t("history_help", language), className="text-muted"),

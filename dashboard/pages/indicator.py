@@ -93,7 +93,6 @@ def update(region: str | None, year: int, method: str, indicator_id: str,
     source = data.get()
     year = int(year)
     indicator = source.indicators.loc[indicator_id]
-    unit = unit_label(indicator["unit"], language)
     status = source.status(year)
     rows = status[status["indicator_id"] == indicator_id]
     if method == "opensdg":
@@ -101,11 +100,13 @@ def update(region: str | None, year: int, method: str, indicator_id: str,
     names = {code: pick(language, row.name_zh, row.name_en)
              for code, row in source.regions.iterrows()}
     own = rows[rows["region_code"] == region]
-    trend = trend_figure(source.series(indicator_id), own, region, names, language, unit)
+    trend = trend_figure(source.series(indicator_id), own, region, names, language,
+                         indicator["unit"])
     gaps = rows[rows["deadline_year"] == year].assign(
         region=lambda frame: frame["region_code"].map(names))
     table = _table(indicator_id, language)
-    return (trend, _region_targets(own, language), gap_figure(gaps, language, unit, year),
+    return (trend, _region_targets(own, language),
+            gap_figure(gaps, language, indicator["unit"], year),
             _anticipation(rows, names, language), _shown_table(table, language))
 
 
@@ -121,6 +122,7 @@ def _anticipation(rows: pd.DataFrame, names: dict[str, str], language: str) -> o
         return html.P("—", className="text-muted")
     frame = ahead.assign(region=ahead["region_code"].map(names),
                          anticipated=ahead["anticipated"].round(2),
+                         opensdg_score=ahead["opensdg_score"].round(2),
                          required_yearly_change=ahead["required_yearly_change"].round(2),
                          status_label=ahead["status"].map(lambda s: t(s, language)))
     return data_table(frame, {
@@ -137,13 +139,15 @@ def _table(indicator_id: str, language: str) -> pd.DataFrame:
     source = data.get()
     table = source.export(data.ExportFilters(indicators=(indicator_id,)))
     table["region"] = table["region_zh"] if language == "zh" else table["region_en"]
+    table["unit"] = table["unit"].map(lambda unit: unit_label(unit, language))
+    table["status"] = table["status"].map(lambda s: t(s, language) if isinstance(s, str) else s)
+    for column in ("value", "target_value", "gap", "gap_pct"):
+        table[column] = table[column].round(4)  # float noise such as 58.25999999999999
     return table[TABLE_COLUMNS]
 
 
 def _shown_table(table: pd.DataFrame, language: str) -> object:
-    headers = {column: t(column, language) if column in {
-        "region", "period", "value", "unit", "status", "gap", "gap_pct", "clause", "document",
-    } else column for column in TABLE_COLUMNS}
+    headers = {column: t(column, language) for column in TABLE_COLUMNS}
     return data_table(table, headers, "indicator-data-table")
 
 

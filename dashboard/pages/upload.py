@@ -40,7 +40,8 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
                for code, row in source.regions.iterrows() if user.can_write(code)]
     chosen = region if region in dict(regions) else (regions[0][0] if regions else None)
     years = list(range(2015, dt.date.today().year + 1))
-    period = int(year) if year and year.isdigit() and int(year) in years else years[-2]
+    latest = source.default_year()
+    period = int(year) if year and year.isdigit() and int(year) in years else latest
     return html.Div([
         html.H1(t("upload_title", language), className="h3"),
         html.P(t("upload_help", language), className="text-muted"),
@@ -162,7 +163,9 @@ def _preview(validation: Validation, language: str) -> html.Div:
     parts: list[Any] = [summary]
     if not problems.empty:
         message = "problem_zh" if language == "zh" else "problem_en"
-        table = problems.assign(problem=problems[message]).fillna({"row": 0})
+        table = problems.assign(problem=problems[message],
+                                severity=problems["severity"].map(lambda s: t(s, language)))
+        table = table.fillna({"row": 0})
         parts.append(data_table(table, {"row": t("source_row", language),
                                         "column": t("value", language) + " / " + "列",
                                         "value": t("value", language),
