@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.figures import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS
-from dashboard.i18n import t
+from dashboard.i18n import pick, t
 from indicators.units import unit_label
 
 
@@ -125,3 +126,20 @@ def target_phrase(target: object, language: str) -> str:
         return f"{target.deadline} {kind}"  # type: ignore[attr-defined]
     amount = f"{value:g}–{high:g}" if not pd.isna(high) else f"{value:g}"
     return f"{target.deadline} {kind} {amount} {unit}"  # type: ignore[attr-defined]
+
+
+def writer_choices(user: object, language: str, region: str | None, year: str | None,
+                   ) -> tuple[list[tuple[str, str]], str | None, list[int], int]:
+    """The regions a user may write (named), the one chosen, the years offered and the one
+    chosen: the entry and upload pages offer the same."""
+    from dashboard import data
+
+    source = data.get()
+    regions = [(code, pick(language, row.name_zh, row.name_en))
+               for code, row in source.regions.iterrows()
+               if user.can_write(code)]  # type: ignore[attr-defined]
+    chosen = region if region in dict(regions) else (regions[0][0] if regions else None)
+    years = list(range(2015, dt.date.today().year + 1))
+    period = int(year) if year and year.isdigit() and int(year) in years else (
+        source.default_year())
+    return regions, chosen, years, period

@@ -87,12 +87,14 @@ def export_table(store: Store, reference: Reference, *, indicators: Iterable[str
                  ) -> pd.DataFrame:
     """One row per stored value (and per target due that year): names, unit, the target
     that applies, its status and gap, provenance and the revision it comes from."""
-    values = store.current(as_of=as_of, indicators=indicators, regions=regions,
-                           first_period=first_period, last_period=last_period)
+    # Status needs each series whole (previous years, baselines): read them once, then keep
+    # the extract's years.
+    series = store.current(as_of=as_of, indicators=indicators, regions=regions)
+    period = series["period"]
+    values = series[((first_period is None) | (period >= (first_period or 0)))
+                    & ((last_period is None) | (period <= (last_period or 0)))]
     if values.empty:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
-    # Status needs each series whole (previous years, baselines), not only the extract.
-    series = store.current(as_of=as_of, indicators=indicators, regions=regions)
     evaluation = _evaluated(series[["region_code", "indicator_id", "period", "value"]],
                             reference, int(series["period"].max()))
     due = evaluation[evaluation["due"]].rename(columns={

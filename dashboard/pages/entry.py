@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import dash
@@ -13,7 +12,7 @@ from dash import Input, Output, State, callback, html
 from flask import abort
 
 from dashboard import auth, data
-from dashboard.components import dropdown, href, login_prompt, target_phrase
+from dashboard.components import dropdown, href, login_prompt, target_phrase, writer_choices
 from dashboard.i18n import language_of, pick, t
 from etl.store import ConflictError
 from etl.validate import validate
@@ -30,13 +29,7 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
     user = auth.current_user()
     if user is None or not user.enters_values:
         return login_prompt(language, "/entry", "entry-page")
-    source = data.get()
-    regions = [code for code in source.regions.index if user.can_write(code)]
-    chosen = region if region in regions else (regions[0] if regions else None)
-    years = list(range(2015, dt.date.today().year + 1))
-    period = int(year) if year and year.isdigit() and int(year) in years else _default_year()
-    names = [(code, pick(language, source.regions.at[code, "name_zh"],
-                         source.regions.at[code, "name_en"])) for code in regions]
+    names, chosen, years, period = writer_choices(user, language, region, year)
     return html.Div([
         html.H1(t("entry_title", language), className="h3"),
         html.P(t("entry_help", language), className="text-muted"),
@@ -64,11 +57,6 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
         html.Div(id="entry-message", className="mt-2", role="status"),
         html.Div(language, id="entry-language", hidden=True),
     ], id="entry-page")
-
-
-def _default_year() -> int:
-    years = data.get().years()
-    return years[-1] if years else dt.date.today().year - 1
 
 
 def _columns(language: str) -> list[dict[str, Any]]:
@@ -144,13 +132,9 @@ def _checked(rows: list[dict[str, Any]], region: str, period: int,
         row["problem"], row["severity"] = "", ""
     if not filled:
         return rows, 0
-    long = pd.DataFrame([{
-        "row": index + 1, "column": "value", "region": region,
-        "indicator": row["indicator_id"], "period": str(period), "value": str(row["value"]),
-        "unit": None, "note": row.get("note") or None} for index, row in filled])
     source = data.get()
-    result = validate(long, source.reference.catalogue, source.reference.register,
-                      history=source.values())
+    result = validate(_long(filled, region, period), source.reference.catalogue,
+                      source.reference.register, history=source.values())
     message = "problem_zh" if language == "zh" else "problem_en"
     errors = 0
     for problem in result.problems.sort_values("severity").itertuples():
@@ -159,6 +143,14 @@ def _checked(rows: list[dict[str, Any]], region: str, period: int,
             row["problem"], row["severity"] = getattr(problem, message), problem.severity
         errors += problem.severity == "error"
     return rows, errors
+
+
+def _long(filled: list[tuple[int, dict[str, Any]]], region: str, period: int) -> pd.DataFrame:
+    """Grid rows (with their positions) as etl.layout.to_long gives a file's rows."""
+    return pd.DataFrame([{
+        "row": index + 1, "column": "value", "region": region, "indicator": row["indicator_id"],
+        "period": str(period), "value": str(row["value"]), "unit": None,
+        "note": row.get("note") or None} for index, row in filled])
 
 
 def _filled(value: Any) -> bool:
@@ -198,12 +190,9 @@ def save(_clicks: int, rows: list[dict[str, Any]], region: str, year: int,
 def _to_store(filled: list[dict[str, Any]], region: str, period: int,
               language: str) -> pd.DataFrame:
     """The rows as Store.load takes them, converted by the same validation as files."""
-    long = pd.DataFrame([{
-        "row": index + 1, "column": "value", "region": region, "indicator": row["indicator_id"],
-        "period": str(period), "value": str(row["value"]), "unit": None,
-        "note": row.get("note") or None} for index, row in enumerate(filled)])
     source = data.get()
-    validation = validate(long, source.reference.catalogue, source.reference.register)
+    validation = validate(_long(list(enumerate(filled)), region, period),
+                          source.reference.catalogue, source.reference.register)
     rows = validation.store_rows()
     expected = {row["indicator_id"]: int(row.get("revision_id") or 0) for row in filled}
     rows["expected_revision_id"] = rows["indicator_id"].map(expected)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import hashlib
 import io
 import tempfile
@@ -18,14 +17,14 @@ from dash import Input, Output, State, callback, dcc, html
 from flask import abort
 
 from dashboard import auth, data
-from dashboard.components import data_table, dropdown, login_prompt
+from dashboard.components import data_table, dropdown, login_prompt, writer_choices
 from dashboard.i18n import language_of, pick, t
 from etl.validate import Validation, validate_file
 from indicators.units import unit_label
 
 dash.register_page(__name__, path="/upload", name="上传文件", order=5)
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = auth.MAX_UPLOAD_BYTES
 ACCEPTED = ".csv,.txt,.tsv,.xlsx,.xlsm"
 
 
@@ -35,13 +34,7 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
     user = auth.current_user()
     if user is None or not user.enters_values:
         return login_prompt(language, "/upload", "upload-page")
-    source = data.get()
-    regions = [(code, pick(language, row.name_zh, row.name_en))
-               for code, row in source.regions.iterrows() if user.can_write(code)]
-    chosen = region if region in dict(regions) else (regions[0][0] if regions else None)
-    years = list(range(2015, dt.date.today().year + 1))
-    latest = source.default_year()
-    period = int(year) if year and year.isdigit() and int(year) in years else latest
+    regions, chosen, years, period = writer_choices(user, language, region, year)
     return html.Div([
         html.H1(t("upload_title", language), className="h3"),
         html.P(t("upload_help", language), className="text-muted"),
