@@ -31,6 +31,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and encrypted wo
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # Control characters never found in a text table (tab, CR and LF are).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NOT_CONTROL_BYTES = bytes(b for b in range(256) if not CONTROL.match(chr(b)))
 ROW = "row"
 # A header is the first row with this many recognised column names (地区, 指标, 年份 ...),
 # looked for among this many first rows; a title or "填报单位：…" row above it is skipped.
@@ -111,8 +112,12 @@ def read_tables(path: Path) -> list[RawTable]:
         raise FileRejected("文件是空的", "the file is empty")
     if suffix in XLSX_SUFFIXES:
         return _xlsx_tables(path, data)
-    rows, delimiter = _text_rows(data)
-    return [_table(rows, path.name, None, delimiter)]
+    text = _decode(data)
+    delimiter = _delimiter(text)
+    fast = _fast_text_table(text, path.name, delimiter)
+    if fast is not None:
+        return [fast]
+    return [_table(_text_rows(text, delimiter), path.name, None, delimiter)]
 
 
 def _table(rows: Rows, name: str, sheet: str | None, delimiter: str | None = None) -> RawTable:
@@ -256,9 +261,7 @@ def _finish(cell: Cell, period: bool) -> str | None:
 # --- CSV and other delimited text -----------------------------------------------------------
 
 
-def _text_rows(data: bytes) -> tuple[Rows, str]:
-    text = _decode(data)
-    delimiter = _delimiter(text)
+def _text_rows(text: str, delimiter: str) -> Rows:
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -266,16 +269,66 @@ def _text_rows(data: bytes) -> tuple[Rows, str]:
         raise FileRejected(f"无法读取CSV文件：{error}", f"cannot read the CSV file: {error}") \
             from error
     # A record is a spreadsheet row: a quoted cell spanning lines is still one row.
-    rows: Rows = [(number, _trimmed([_text_cell(cell) for cell in record]))
-                  for number, record in enumerate(records, start=1)]
-    return rows, delimiter
+    return [(number, _trimmed([_text_cell(cell) for cell in record]))
+            for number, record in enumerate(records, start=1)]
+
+
+def _fast_text_table(text: str, name: str, delimiter: str) -> RawTable | None:
+    """The same table as `_table(_text_rows(...))`, parsed by pandas' C reader column by
+    column instead of cell by cell (a national file has millions of cells). None when the file
+    needs the careful path: a title above the header that spans lines, a row wider than the
+    header, or an over-long cell; that path then says what is wrong."""
+    head = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                 HEADER_SCAN_ROWS))
+    head_rows: Rows = [(number, _trimmed([_text_cell(cell) for cell in record]))
+                       for number, record in enumerate(head, start=1)]
+    if not any(_filled(cells) for _, cells in head_rows):
+        return None
+    header_at = _header_index(head_rows)
+    lines = list(itertools.islice(io.StringIO(text, newline=""), header_at + 1))
+    if list(csv.reader(lines, delimiter=delimiter)) != head[:header_at + 1]:
+        return None  # a quoted cell above the header spans lines: records are not lines
+    try:
+        cells = pd.read_csv(io.StringIO(text, newline=""), sep=delimiter, header=None,
+                            skiprows=header_at, dtype=str, na_filter=False,
+                            skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, ValueError):
+        return None
+    cells = cells.apply(lambda column: column.where(column.str.strip() != "", None))
+    if any(column.str.len().max() > MAX_CELL_CHARS for _, column in cells.items()
+           if column.notna().any()):
+        return None
+    return _fast_frame(cells, name, header_number=header_at + 1)
+
+
+def _fast_frame(cells: pd.DataFrame, name: str, header_number: int) -> RawTable:
+    header = _trimmed([None if pd.isna(cell) else cell for cell in cells.iloc[0]])
+    data = cells.iloc[1:]
+    data = data[data.notna().any(axis=1)]
+    if data.empty:
+        raise FileRejected(f"文件只有表头（第{header_number}行），没有数据行",
+                           f"the file has a header (row {header_number}) but no data rows")
+    used = [i for i in range(cells.shape[1]) if data.iloc[:, i].notna().any()]
+    width = max(len(header), max(used, default=-1) + 1)
+    names = _header_names(header, width)
+    frame = data.iloc[:, :width].set_axis(names, axis=1).astype(object)
+    frame = frame.where(frame.notna(), None)
+    debris = [column for column, cell in zip(names, _pad(header, width), strict=True)
+              if cell is None and frame[column].isna().all()]
+    frame = frame.drop(columns=debris).reset_index(drop=False, names=ROW)
+    frame[ROW] = (frame[ROW] + header_number).astype(int)
+    return RawTable(frame, name, None, header_number)
 
 
 def _decode(data: bytes) -> str:
     _reject_binary(data)
     text = _decoded(data)
-    # NUL and other control characters: binary content that happened to decode.
-    if CONTROL.search(text):
+    # NUL and other control characters: binary content that happened to decode. In UTF-8 and
+    # GB18030 those bytes stand only for themselves, so the bytes are checked (at memory speed;
+    # a regex over a national file's text takes seconds); UTF-16 text is checked as text.
+    binary = (CONTROL.search(text) is not None if data.startswith(UTF16_BOMS)
+              else bool(data.translate(None, NOT_CONTROL_BYTES)))
+    if binary:
         raise FileRejected("文件含有二进制内容，不是CSV文本文件",
                            "the file contains binary data: it is not a CSV text file")
     return text
@@ -305,7 +358,7 @@ def _unless_gbk(data: bytes, text: str) -> str:
     the UTF-8 reading has letters from U+0080-U+07FF and no Chinese at all, while the GB18030
     reading has Chinese and none of those letters, the file is GBK. A real UTF-8 file with
     Chinese in it is never taken for GBK."""
-    if not UNLIKELY_IN_UTF8.search(text) or CJK.search(text):
+    if data.isascii() or CJK.search(text) or not UNLIKELY_IN_UTF8.search(text):
         return text
     try:
         gbk = data.decode("gb18030")

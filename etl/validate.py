@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,15 @@ from etl.layout import (
 )
 from etl.names import IndicatorNames, RegionMatch, RegionNames, normalise, split_bracketed_unit
 from etl.read import FileRejected, read_tables
-from etl.values import clean, factor_to, is_percent, is_unit, parse_value, same_unit
+from etl.values import (
+    MAX_MAGNITUDE,
+    clean,
+    factor_to,
+    is_percent,
+    is_unit,
+    parse_value,
+    same_unit,
+)
 from indicators.catalogue import Catalogue
 from indicators.regions import RegionRegister
 from indicators.units import UnitError, parse_unit, unit_label
@@ -51,6 +60,7 @@ from indicators.units import UnitError, parse_unit, unit_label
 ROW_COLUMNS = ["row", "region_code", "indicator_id", "period", "value", "value_entered",
                "unit_entered", "note"]
 KEY = ["region_code", "indicator_id", "period"]
+SERIES_KEY = ["series", "period"]  # KEY, with region and indicator numbered: fast to group
 FIRST_YEAR = 2000
 JUMP_MIN_HISTORY = 3
 JUMP_MEDIAN_FACTOR = 3.0
@@ -177,26 +187,42 @@ def _resolve(frame: pd.DataFrame, context: _Context) -> tuple[pd.DataFrame, list
     return resolved, [problems[role] for role in ("region", "indicator", "period", "value")]
 
 
-def _per_distinct(keys: pd.DataFrame, resolve: Callable[..., _Outcome]) -> list[_Outcome]:
-    """`resolve` once per distinct key row, spread back over every row."""
+@dataclass(frozen=True)
+class _Distinct:
+    """The outcome of each distinct key, and which one each row has."""
+
+    outcomes: list[_Outcome]
+    groups: np.ndarray  # per row, the index of its outcome
+
+    def column(self, pick: Callable[[_Outcome], Any]) -> np.ndarray:
+        """One value per row, picked from its outcome: picked once per distinct key."""
+        picked = np.empty(len(self.outcomes), dtype=object)
+        picked[:] = [pick(outcome) for outcome in self.outcomes]
+        return picked[self.groups]
+
+
+def _per_distinct(keys: pd.DataFrame, resolve: Callable[..., _Outcome]) -> _Distinct:
+    """`resolve` once per distinct key row (a national file repeats each region and indicator
+    tens of thousands of times)."""
     if keys.empty:
-        return []
+        return _Distinct([], np.zeros(0, dtype=int))
     groups = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
-    distinct = keys.drop_duplicates()
+    _, first = np.unique(groups, return_index=True)
+    distinct = keys.iloc[first]
     outcomes = [resolve(*(None if pd.isna(v) else v for v in key))
                 for key in distinct.itertuples(index=False)]
-    return [outcomes[group] for group in groups]
+    return _Distinct(outcomes, groups)
 
 
-def _spread(frame: pd.DataFrame, outcomes: list[_Outcome], column: str,
-            text: pd.Series) -> Resolved:
+def _spread(frame: pd.DataFrame, distinct: _Distinct, column: str, text: pd.Series) -> Resolved:
     """Results as a column, extras as columns, and the problems on their rows."""
-    results = pd.Series([o.result for o in outcomes], index=frame.index, dtype=object)
-    names = {name for o in outcomes for name in o.extra}
-    extras = {name: pd.Series([o.extra.get(name) for o in outcomes], index=frame.index,
-                              dtype=object) for name in names}
-    failed = [o.problem_zh is not None for o in outcomes]
-    found = [o for o in outcomes if o.problem_zh is not None]
+    results = pd.Series(distinct.column(lambda o: o.result), index=frame.index, dtype=object)
+    names = {name for o in distinct.outcomes for name in o.extra}
+    extras = {name: pd.Series(distinct.column(lambda o, name=name: o.extra.get(name)),
+                              index=frame.index, dtype=object) for name in names}
+    failing = np.array([o.problem_zh is not None for o in distinct.outcomes], dtype=bool)
+    failed = failing[distinct.groups] if len(failing) else np.zeros(len(frame), dtype=bool)
+    found = [distinct.outcomes[group] for group in distinct.groups[failed]]
     problems = problems_frame([{
         "row": row, "column": o.column or column, "value": value if o.shown is None else o.shown,
         "severity": o.severity, "problem_zh": o.problem_zh, "problem_en": o.problem_en}
@@ -344,10 +370,59 @@ def _value(frame: pd.DataFrame, context: _Context) -> Resolved:
 
     keys = frame[["value", "unit", "indicator_id"]].assign(
         name_unit=_column_or_none(frame, "name_unit"))
-    outcomes = _per_distinct(keys, resolve)
-    results, extras, problems = _spread(frame, outcomes, "", frame["value"])
+    plain = _plain_values(keys, context)
+    rest = frame.drop(index=plain.index)
+    distinct = _per_distinct(keys.drop(index=plain.index), resolve)
+    results, extras, problems = _spread(rest, distinct, "", rest["value"])
     problems["column"] = frame.loc[problems["uid"].astype(int), "column"].to_numpy()
+    extras = {name: pd.concat([plain[name].astype(object), extras.get(name)]).reindex(frame.index)
+              for name in ("unit_entered", "unit_given")}
+    results = pd.concat([plain["value_number"].astype(object), results]).reindex(frame.index)
     return results, extras, problems
+
+
+# A number as a program writes it: no sign but minus, no separators, no unit, no exponent.
+PLAIN_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
+
+
+def _plain_values(keys: pd.DataFrame, context: _Context) -> pd.DataFrame:
+    """The rows whose value is a plain number with a usable unit, resolved column-wise:
+    what `_parse_entry` gives them, without parsing millions of cells one by one. Every other
+    row (units in the cell, 万, 是/否, typos) goes through `_parse_entry`, which also words
+    the problems."""
+    text = keys["value"].astype("str")
+    plain = text.str.fullmatch(PLAIN_NUMBER).fillna(False).astype(bool) & \
+        keys["indicator_id"].notna()
+    rows = keys[plain.to_numpy()]
+    units = _per_distinct(rows[["unit", "indicator_id", "name_unit"]],
+                          lambda unit, indicator_id, name_unit: _plain_unit(
+                              unit, indicator_id, name_unit, context))
+    factor = units.column(lambda o: o.result).astype(float)
+    raw = text[plain].astype(float).to_numpy()
+    number = raw * factor
+    usable = np.isfinite(number) & (np.abs(raw) < MAX_MAGNITUDE)
+    return pd.DataFrame({
+        "value_number": number[usable],
+        "unit_entered": units.column(lambda o: o.extra.get("unit_entered"))[usable],
+        "unit_given": units.column(lambda o: o.extra.get("unit_given"))[usable],
+    }, index=rows.index[usable])
+
+
+def _plain_unit(unit_text: str | None, indicator_id: str, name_unit: str | None,
+                context: _Context) -> _Outcome:
+    """For a plain number: the factor to the indicator's unit, or NaN when `_parse_entry`
+    must look at the row (an unknown or unconvertible unit)."""
+    column_unit = clean(unit_text) if unit_text else None
+    if column_unit and not is_unit(column_unit):
+        return _Outcome(np.nan)
+    entered = column_unit or name_unit
+    indicator_unit = context.catalogue.indicators[indicator_id].unit
+    try:
+        factor = factor_to(entered or indicator_unit, indicator_unit)
+    except UnitError:
+        return _Outcome(np.nan)
+    given = entered is not None and not is_percent(entered)
+    return _Outcome(factor, extra={"unit_entered": entered, "unit_given": given})
 
 
 def _parse_entry(text: str, unit_text: str | None, indicator_unit: str, milestone: bool,
@@ -414,8 +489,7 @@ class Reported(pa.DataFrameModel):
     """Resolved rows and what their checks need; each check's name picks its message."""
 
     row: Series[int]
-    region_code: Series[str]
-    indicator_id: Series[str]
+    series: Series[int]  # region and indicator as one number: checks group by it
     period: Series[int]
     value: Series[float]
     min_value: Series[float] = pa.Field(nullable=True)
@@ -482,13 +556,15 @@ def _same_value(df: pd.DataFrame) -> pd.DataFrame:
     magnitude = np.floor(np.log10(np.abs(values), out=np.zeros_like(values),
                                   where=values != 0))
     scale = 10.0 ** (SAME_VALUE_DIGITS - 1 - magnitude)
-    return df[KEY].assign(value=np.round(values * scale) / scale)
+    return df[SERIES_KEY].assign(value=np.round(values * scale) / scale)
 
 
 def _conflicting(df: pd.DataFrame) -> pd.Series:
     """Rows whose region, indicator and period have more than one value in the file."""
     same = _same_value(df)
-    return same.groupby(KEY)["value"].transform("nunique") > 1
+    repeated = same[same.duplicated(SERIES_KEY, keep=False)]  # few: count values only there
+    several = repeated.groupby(SERIES_KEY)["value"].transform("nunique") > 1
+    return several.reindex(df.index, fill_value=False)
 
 
 def _indicator_info(catalogue: Catalogue) -> pd.DataFrame:
@@ -510,10 +586,11 @@ def _checked(resolved: pd.DataFrame, context: _Context) -> pd.DataFrame:
     done = resolved[list(RESOLVED_AS.values())].notna().all(axis=1)
     rows = resolved[done]
     info = context.info.loc[rows["indicator_id"]].set_axis(rows.index)
+    series = rows.groupby(["region_code", "indicator_id"], sort=False).ngroup()
     return pd.DataFrame({
         "row": rows["row"].astype(int), "column": rows["column"],
-        "region_code": rows["region_code"].astype(str),
-        "indicator_id": rows["indicator_id"].astype(str),
+        "region_code": rows["region_code"].astype(object),
+        "indicator_id": rows["indicator_id"].astype(object), "series": series.astype("int64"),
         "period": rows["period_year"].astype(int), "period_entered": rows["period"],
         "value": rows["value_number"].astype(float), "value_entered": rows["value"],
         "unit_entered": _column_or_none(rows, "unit_entered"), "note": rows["note"],
@@ -742,21 +819,27 @@ def _jumps(kept: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
     """previous_value, previous_period, previous_row (and its sheet) and jump_limit for each
     kept row."""
     columns = ["previous_value", "previous_period", "previous_row", "previous_uid", "jump_limit"]
-    current = kept.loc[~kept["is_milestone"], ["region_code", "indicator_id", "period", "value",
-                                               "row"]].assign(uid=lambda f: f.index)
+    current = kept.loc[~kept["is_milestone"], ["region_code", "indicator_id", "series", "period",
+                                               "value", "row"]].assign(uid=lambda f: f.index)
     series = _series(current, history)
     if series.empty:
         return pd.DataFrame(columns=columns, index=kept.index, dtype=float).assign(
             previous_sheet=None)
-    groups = series.groupby(["region_code", "indicator_id"], sort=False)
-    series["previous_value"] = groups["value"].shift()
-    series["previous_period"] = groups["period"].shift()
-    series["previous_row"] = groups["row"].shift()
-    series["previous_uid"] = groups["uid"].shift()
-    series["earlier"] = groups.cumcount()
+    # Sorted by series then period, the previous value of a row is the row above it, unless
+    # the row starts its series: shifts of whole columns, no grouping of millions of keys.
+    series = series.iloc[np.lexsort((series["period"].to_numpy(),
+                                     series["series"].to_numpy()))].reset_index(drop=True)
+    ids = series["series"].to_numpy()
+    starts = np.r_[True, ids[1:] != ids[:-1]]
+    steps = np.arange(len(ids))
+    series["earlier"] = steps - np.maximum.accumulate(np.where(starts, steps, 0))
+    for column in ("value", "period", "row", "uid"):
+        previous = np.r_[np.nan, series[column].to_numpy(float)[:-1]]
+        previous[starts] = np.nan
+        series[f"previous_{column}"] = previous
     series["yearly_change"] = ((series["value"] - series["previous_value"]).abs()
                                / (series["period"] - series["previous_period"]))
-    series["usual"] = _usual_change(series)
+    series["usual"] = _usual_change(series, np.cumsum(starts) - 1)
     series["jump_limit"] = _jump_limit(series)
     mine = series[series["uid"].notna()].set_index("uid")
     mine.index = mine.index.astype(int)
@@ -773,26 +856,31 @@ def _series(current: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame
         stored = current.iloc[:0]
     else:
         stored = history[["region_code", "indicator_id", "period", "value"]].astype(
-            {"region_code": str, "indicator_id": str, "period": int, "value": float})
-        stored = stored.merge(current[["region_code", "indicator_id"]].drop_duplicates())
-        stored = stored.merge(current[KEY], how="left", indicator=True)
+            {"region_code": object, "indicator_id": object, "period": int, "value": float})
+        numbers = current[["region_code", "indicator_id", "series"]].drop_duplicates(
+            ["region_code", "indicator_id"])
+        stored = stored.merge(numbers, on=["region_code", "indicator_id"])
+        stored = stored.merge(current[SERIES_KEY], how="left", indicator=True)
         stored = stored[stored["_merge"] == "left_only"].drop(columns="_merge")
-        stored = stored.drop_duplicates(KEY, keep="last").assign(row=np.nan, uid=np.nan)
+        stored = stored.drop_duplicates(SERIES_KEY, keep="last").assign(row=np.nan, uid=np.nan)
     series = pd.concat([stored, current], ignore_index=True)
     series["row"] = series["row"].astype(float)
     series["uid"] = series["uid"].astype(float)
-    return series.sort_values(["region_code", "indicator_id", "period"], ignore_index=True)
+    return series
 
 
-def _usual_change(series: pd.DataFrame) -> pd.Series:
-    """For each file value, the median absolute yearly change among the values before it."""
-    changes = series.loc[series["yearly_change"].notna(),
-                         ["region_code", "indicator_id", "period", "yearly_change"]]
-    points = series.loc[series["uid"].notna(), ["region_code", "indicator_id", "period"]]
-    pairs = points.reset_index().merge(changes, on=["region_code", "indicator_id"],
-                                       suffixes=("", "_earlier"))
-    pairs = pairs[pairs["period_earlier"] < pairs["period"]]
-    return pairs.groupby("index")["yearly_change"].median().reindex(series.index)
+def _usual_change(series: pd.DataFrame, group: np.ndarray) -> np.ndarray:
+    """For each value, the median absolute yearly change among the values before it in its
+    series (`series` sorted by series then period; `group` numbers the series 0, 1, ...)."""
+    earlier = series["earlier"].to_numpy()
+    changes = np.full((group[-1] + 1, earlier.max() + 1), np.nan)
+    changes[group, earlier] = series["yearly_change"].to_numpy(float)
+    medians = np.full((changes.shape[1], changes.shape[0]), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a series with no change yet: NaN
+        for position in range(2, changes.shape[1]):
+            medians[position] = np.nanmedian(changes[:, :position], axis=1)
+    return medians[earlier, group]
 
 
 def _jump_limit(series: pd.DataFrame) -> pd.Series:
@@ -817,7 +905,10 @@ def _targets_hit(kept: pd.DataFrame, context: _Context) -> pd.DataFrame:
         {"target_value": float})
     bounds = bounds.merge(context.register.memberships[["region_code", "region_class"]])
     bounds["period"] = bounds["deadline_year"].astype(int)
-    rows = kept.join(context.info[["is_count"]], on="indicator_id")
+    # Only rows of an indicator and year some target names can hit one: a small share.
+    rows = kept[kept["period"].isin(bounds["period"].unique())
+                & kept["indicator_id"].isin(bounds["indicator_id"].unique())]
+    rows = rows.join(context.info[["is_count"]], on="indicator_id")
     rows = rows.loc[~rows["is_count"], [*KEY, "value"]].reset_index()
     hits = rows.merge(bounds[KEY + columns], on=KEY)
     hits = hits[np.isclose(hits["value"], hits["target_value"], rtol=1e-9, atol=1e-12)]
