@@ -278,43 +278,59 @@ def _fast_text_table(text: str, name: str, delimiter: str) -> RawTable | None:
     column instead of cell by cell (a national file has millions of cells). None when the file
     needs the careful path: a title above the header that spans lines, a row wider than the
     header, or an over-long cell; that path then says what is wrong."""
-    head = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+    head = list(itertools.islice(csv.reader(io.StringIO(_head(text), newline=""),
+                                            delimiter=delimiter),
                                  HEADER_SCAN_ROWS))
     head_rows: Rows = [(number, _trimmed([_text_cell(cell) for cell in record]))
                        for number, record in enumerate(head, start=1)]
     if not any(_filled(cells) for _, cells in head_rows):
         return None
     header_at = _header_index(head_rows)
-    lines = list(itertools.islice(io.StringIO(text, newline=""), header_at + 1))
+    lines = list(itertools.islice(io.StringIO(_head(text), newline=""), header_at + 1))
     if list(csv.reader(lines, delimiter=delimiter)) != head[:header_at + 1]:
         return None  # a quoted cell above the header spans lines: records are not lines
     try:
+        # Python strings straight from the parser (object), empty cells as NaN: an Arrow
+        # string column would be converted back to Python strings for resolution anyway.
         cells = pd.read_csv(io.StringIO(text, newline=""), sep=delimiter, header=None,
-                            skiprows=header_at, dtype=str, na_filter=False,
-                            skip_blank_lines=False, engine="c")
+                            skiprows=header_at, dtype=object, keep_default_na=False,
+                            na_values=[""], skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, ValueError):
         return None
-    cells = cells.apply(lambda column: column.where(column.str.strip() != "", None))
-    if any(column.str.len().max() > MAX_CELL_CHARS for _, column in cells.items()
-           if column.notna().any()):
+    lengths = np.column_stack([_cell_lengths(column) for _, column in cells.items()])
+    if lengths.max(initial=0) > MAX_CELL_CHARS:
         return None
-    return _fast_frame(cells, name, header_number=header_at + 1)
+    filled = lengths > 0
+    return _fast_frame(cells.where(filled, None), filled, name, header_number=header_at + 1)
 
 
-def _fast_frame(cells: pd.DataFrame, name: str, header_number: int) -> RawTable:
-    header = _trimmed([None if pd.isna(cell) else cell for cell in cells.iloc[0]])
-    data = cells.iloc[1:]
-    data = data[data.notna().any(axis=1)]
+# Per cell, its length, or 0 when it is empty or only whitespace (None for `_text_cell`).
+_LENGTH = np.frompyfunc(lambda cell: 0 if cell.isspace() else len(cell), 1, 1)
+
+
+def _cell_lengths(column: pd.Series) -> np.ndarray:
+    values = column.to_numpy()
+    present = pd.notna(values)
+    lengths = np.zeros(len(values), dtype=np.int64)
+    lengths[present] = _LENGTH(values[present]).astype(np.int64)
+    return lengths
+
+
+def _fast_frame(cells: pd.DataFrame, filled: np.ndarray, name: str,
+                header_number: int) -> RawTable:
+    header = _trimmed(list(cells.iloc[0]))
+    rows = filled[1:].any(axis=1)
+    data = cells.iloc[1:][rows]
     if data.empty:
         raise FileRejected(f"文件只有表头（第{header_number}行），没有数据行",
                            f"the file has a header (row {header_number}) but no data rows")
-    used = [i for i in range(cells.shape[1]) if data.iloc[:, i].notna().any()]
+    used = set(np.flatnonzero(filled[1:][rows].any(axis=0)).tolist())
     width = max(len(header), max(used, default=-1) + 1)
     names = _header_names(header, width)
-    frame = data.iloc[:, :width].set_axis(names, axis=1).astype(object)
-    frame = frame.where(frame.notna(), None)
-    debris = [column for column, cell in zip(names, _pad(header, width), strict=True)
-              if cell is None and frame[column].isna().all()]
+    frame = data.iloc[:, :width].set_axis(names, axis=1)
+    debris = [column for i, (column, cell) in enumerate(zip(names, _pad(header, width),
+                                                            strict=True))
+              if cell is None and i not in used]
     frame = frame.drop(columns=debris).reset_index(drop=False, names=ROW)
     frame[ROW] = (frame[ROW] + header_number).astype(int)
     return RawTable(frame, name, None, header_number)
@@ -382,7 +398,7 @@ def _delimiter(text: str) -> str:
     """The separator of the header: the first line that, split by one of DELIMITERS, names at
     least two known columns (a title line above it has none). Failing that, the separator used
     most in the first non-blank line, comma by default."""
-    lines = list(itertools.islice((line for line in io.StringIO(text) if line.strip()),
+    lines = list(itertools.islice((line for line in io.StringIO(_head(text)) if line.strip()),
                                   HEADER_SCAN_ROWS))
     for line in lines:
         known = {delimiter: _known_names([cell.strip().strip('"')
@@ -395,6 +411,17 @@ def _delimiter(text: str) -> str:
     counts = {delimiter: first.count(delimiter) for delimiter in DELIMITERS[:3]}
     best = max(DELIMITERS[:3], key=lambda delimiter: counts[delimiter])
     return best if counts[best] else ","
+
+
+def _head(text: str) -> str:
+    """The start of the text, enough for the lines a header is looked for in: a copy of the
+    whole of a national file costs a second each time."""
+    end = 0
+    for _ in range(HEADER_SCAN_ROWS + 1):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            return text
+    return text[:end]
 
 
 def _text_cell(cell: str) -> str | None:

@@ -486,7 +486,9 @@ def _not_a_number(text: str, milestone: bool) -> _Outcome:
 
 
 class Reported(pa.DataFrameModel):
-    """Resolved rows and what their checks need; each check's name picks its message."""
+    """Resolved rows and what their checks need; each check's name picks its message. Every
+    check says itself what a missing value means (ignore_na=False): pandera's default would
+    test every column of every row for NaN once per check."""
 
     row: Series[int]
     series: Series[int]  # region and indicator as one number: checks group by it
@@ -499,33 +501,33 @@ class Reported(pa.DataFrameModel):
     is_milestone: Series[bool]
     unit_given: Series[bool]
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)
     def value_not_below_minimum(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         return df["is_milestone"] | df["min_value"].isna() | (df["value"] >= df["min_value"])
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)
     def value_not_above_maximum(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         return df["is_milestone"] | df["max_value"].isna() | (df["value"] <= df["max_value"])
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)
     def milestone_done_or_not(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         return ~df["is_milestone"] | df["value"].isin([0.0, 1.0])
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)
     def rate_not_a_fraction(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         # 0.26 for a percent indicator, without a unit typed in the cell (a "%" header or unit
         # column does not count: the planner typed the fraction): 26% typed as a fraction.
         return ~(df["is_percent"] & ~df["unit_given"] & (df["value"] > 0) & (df["value"] <= 1))
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)
     def period_plausible(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         return (df["period"] >= FIRST_YEAR) & (df["period"] <= df["last_year"])
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)
     def one_value_per_key(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         return ~_conflicting(df)
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)
     def not_repeated(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         return ~(_same_value(df).duplicated(keep="first") & ~_conflicting(df))
 
@@ -538,12 +540,12 @@ class Plausible(pa.DataFrameModel):
     jump_limit: Series[float] = pa.Field(nullable=True)
     target_value: Series[float] = pa.Field(nullable=True)
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)
     def no_jump_from_previous(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         change = (df["value"] - df["previous_value"]).abs()
         return df["jump_limit"].isna() | ~(change > df["jump_limit"])
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)
     def not_exactly_on_target(cls, df: pd.DataFrame) -> pd.Series:  # noqa: N805
         return df["target_value"].isna() | ~np.isclose(df["value"], df["target_value"],
                                                        rtol=1e-9, atol=1e-12)
@@ -611,8 +613,11 @@ def _column_or_none(frame: pd.DataFrame, column: str) -> pd.Series:
 def _failures(frame: pd.DataFrame, model: type[pa.DataFrameModel],
               context: _Context) -> pd.DataFrame:
     """Every failed check of `model` on `frame`, as problems with their messages."""
+    # Only the model's columns, checked in place: pandera copies the frame it is given, and a
+    # national file's text columns cost seconds to copy.
+    checked = frame[list(model.to_schema().columns)]
     try:
-        model.validate(frame, lazy=True)
+        model.validate(checked, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
         if not cases["check"].isin(list(CHECKS)).all() or cases["index"].isna().any():
