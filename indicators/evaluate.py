@@ -35,6 +35,7 @@ required progress that the trend delivers, r = (v_D - v_now) / (bound - v_now):
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -62,12 +63,12 @@ def evaluate(actuals: pd.DataFrame, targets: pd.DataFrame, memberships: pd.DataF
     actuals = _with_predecessors(Actuals.validate(actuals), successors or {})
     year = int(year if year is not None else _latest_period(actuals))
     rows = applicable(targets, memberships, year)
-    series = measure_series(actuals, targets)
+    series = NumberedSeries(measure_series(actuals, targets))
     rows["series_key"] = series_key(rows)
-    rows = rows.join(trend(series, year), on=["series_key", "region_code"])
+    pairs = series.pairs(rows["series_key"], rows["region_code"])
+    rows = pd.concat([rows, trend(series, year).take_rows(pairs, rows.index)], axis=1)
     rows = _add_bounds(rows, series, year)
-    rows["actual_due"] = _lookup(series, rows["series_key"], rows["region_code"],
-                                 rows["deadline_year"])
+    rows["actual_due"] = series.lookup(pairs, rows["deadline_year"])
     return _judge(rows, year)
 
 
@@ -114,8 +115,8 @@ def measure_series(actuals: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame
     cumulative = targets.loc[targets["kind"] == "cumulative", ["indicator_id", "period_start"]]
     for indicator_id, start in cumulative.drop_duplicates().itertuples(index=False):
         parts.append(_running_sum(actuals, indicator_id, int(start)))
-    for indicator_id in targets.loc[targets["kind"] == "milestone", "indicator_id"].unique():
-        parts.append(_done_by(actuals, indicator_id))
+    milestones = targets.loc[targets["kind"] == "milestone", "indicator_id"].unique()
+    parts.append(_done_by(actuals[actuals["indicator_id"].isin(milestones)]))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -131,51 +132,107 @@ def _running_sum(actuals: pd.DataFrame, indicator_id: str, start: int) -> pd.Dat
                          "value": total}).dropna(subset=["value"])
 
 
-def _done_by(actuals: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """1 from the first year reported done onwards: a milestone once reached stays reached."""
-    values = actuals[actuals["indicator_id"] == indicator_id].sort_values(["region_code", "period"])
-    done = (values["value"] >= 1).astype(float).groupby(values["region_code"]).cummax()
-    return pd.DataFrame({"series_key": f"{indicator_id}|done", "region_code": values["region_code"],
-                         "period": values["period"], "value": done})
+def _done_by(milestones: pd.DataFrame) -> pd.DataFrame:
+    """1 from the first year reported done onwards: a milestone once reached stays reached.
+    All milestone indicators at once: one pass, not one scan of every value per indicator."""
+    values = milestones.sort_values(["indicator_id", "region_code", "period"])
+    done = (values["value"] >= 1).astype(float).groupby(
+        [values["indicator_id"], values["region_code"]], sort=False).cummax()
+    return pd.DataFrame({"series_key": values["indicator_id"].astype(str) + "|done",
+                         "region_code": values["region_code"], "period": values["period"],
+                         "value": done})
 
 
-def trend(series: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per (series_key, region): latest value and period up to `year`, weighted trend line."""
-    known = series[series["period"] <= year]
-    keys = ["series_key", "region_code"]
-    grouped = known.groupby(keys, sort=False)
-    t = known["period"].astype(float)
-    w = t - grouped["period"].transform("min") + 1.0
-    v = known["value"]
-    sums = pd.DataFrame({"w": w, "wt": w * t, "wv": w * v, "wtt": w * t * t, "wtv": w * t * v,
-                         "n": 1.0}).groupby([known["series_key"], known["region_code"]],
-                                            sort=False).sum()
-    t_mean = sums["wt"] / sums["w"]
-    v_mean = sums["wv"] / sums["w"]
-    spread = sums["wtt"] - sums["w"] * t_mean**2
-    slope = (sums["wtv"] - sums["w"] * t_mean * v_mean) / spread.where(spread > TOLERANCE)
-    latest = known.loc[grouped["period"].idxmax(), [*keys, "period", "value"]].set_index(keys)
-    return pd.DataFrame({
-        "latest_period": latest["period"], "latest_value": latest["value"],
-        "slope": slope.where(sums["n"] >= 2), "intercept": v_mean - slope * t_mean,
-        "observations": sums["n"],
-    })
+class NumberedSeries:
+    """(series_key, region_code, period, value) with each (series, region) pair numbered:
+    lookups and sums over millions of values by integer, not by pairs of strings."""
+
+    def __init__(self, series: pd.DataFrame) -> None:
+        key_codes, self.key_names = pd.factorize(series["series_key"])
+        region_codes, self.region_names = pd.factorize(series["region_code"])
+        self.pair = key_codes.astype(np.int64) * len(self.region_names) + region_codes
+        self.period = series["period"].to_numpy(dtype=np.int64)
+        self.value = series["value"].to_numpy(dtype=float)
+        self.first_period = int(self.period.min(initial=0))
+        span = int(self.period.max(initial=0)) - self.first_period + 1
+        self.span = max(span, 1)
+        flat = self.pair * self.span + (self.period - self.first_period)
+        self.order = np.argsort(flat, kind="stable")
+        self.sorted_flat = flat[self.order]
+
+    @property
+    def size(self) -> int:
+        return len(self.key_names) * len(self.region_names)
+
+    def pairs(self, keys: pd.Series, regions: pd.Series) -> np.ndarray:
+        """The pair number of each (key, region); -1 where the pair has no values."""
+        key = pd.Index(self.key_names).get_indexer(keys)
+        region = pd.Index(self.region_names).get_indexer(regions)
+        return np.where((key >= 0) & (region >= 0), key * len(self.region_names) + region, -1)
+
+    def lookup(self, pairs: np.ndarray, periods: pd.Series) -> np.ndarray:
+        """The value of each pair in each period; NaN where not reported."""
+        period = pd.to_numeric(periods).astype(float).to_numpy()
+        offset = period - self.first_period
+        usable = (pairs >= 0) & np.isfinite(offset) & (offset >= 0) & (offset < self.span)
+        values = np.full(len(pairs), np.nan)
+        if not len(self.sorted_flat):
+            return values
+        flat = pairs * self.span + np.where(usable, offset, 0).astype(np.int64)
+        found = np.searchsorted(self.sorted_flat, flat).clip(max=len(self.sorted_flat) - 1)
+        hit = usable & (self.sorted_flat[found] == flat)
+        values[hit] = self.value[self.order[found[hit]]]
+        return values
 
 
-def _lookup(series: pd.DataFrame, keys: pd.Series, regions: pd.Series,
-            periods: pd.Series) -> np.ndarray:
-    """The series value at (key, region, period) for each row; NaN where not reported."""
-    indexed = series.set_index(["series_key", "region_code", "period"])["value"]
-    wanted = pd.MultiIndex.from_arrays([keys.to_numpy(), regions.to_numpy(),
-                                        pd.to_numeric(periods).astype("Int64").to_numpy()])
-    return indexed.reindex(wanted).to_numpy(dtype=float)
+@dataclass(frozen=True)
+class Trend:
+    """Per pair number: latest period and value up to the year, weighted trend line."""
+
+    columns: pd.DataFrame  # indexed by pair number, NaN for pairs without values
+
+    def take_rows(self, pairs: np.ndarray, index: pd.Index) -> pd.DataFrame:
+        # A row of NaN at the end: pair -1 (no values) takes it.
+        table = np.vstack([self.columns.to_numpy(dtype=float),
+                           np.full((1, self.columns.shape[1]), np.nan)])
+        return pd.DataFrame(table[pairs], columns=self.columns.columns, index=index)
+
+
+def trend(series: NumberedSeries, year: int) -> Trend:
+    """Latest value and period up to `year`, and the weighted least-squares line, per pair:
+    sums by np.bincount over the pair numbers."""
+    known = series.period <= year
+    pair, t, v = series.pair[known], series.period[known].astype(float), series.value[known]
+    first = np.full(series.size, np.inf)
+    np.minimum.at(first, pair, t)
+    w = t - first[pair] + 1.0
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(pair, weights=weights, minlength=series.size)
+
+    n, sw = total(np.ones_like(t)), total(w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t_mean, v_mean = total(w * t) / sw, total(w * v) / sw
+        spread = total(w * t * t) - sw * t_mean**2
+        slope = (total(w * t * v) - sw * t_mean * v_mean) / np.where(spread > TOLERANCE, spread,
+                                                                    np.nan)
+    latest_period = np.full(series.size, np.nan)
+    latest_value = np.full(series.size, np.nan)
+    last = np.lexsort((t, pair))  # within a pair, the latest period comes last
+    latest_period[pair[last]] = t[last]  # later writes win: the latest period of each pair
+    latest_value[pair[last]] = v[last]
+    return Trend(pd.DataFrame({
+        "latest_period": latest_period, "latest_value": latest_value,
+        "slope": np.where(n >= 2, slope, np.nan), "intercept": v_mean - slope * t_mean,
+        "observations": np.where(n > 0, n, np.nan),
+    }))
 
 
 def _anticipate(rows: pd.DataFrame, at_year: pd.Series) -> pd.Series:
     return rows["intercept"] + rows["slope"] * at_year
 
 
-def _add_bounds(rows: pd.DataFrame, series: pd.DataFrame, year: int) -> pd.DataFrame:
+def _add_bounds(rows: pd.DataFrame, series: NumberedSeries, year: int) -> pd.DataFrame:
     """lower / upper bounds (NaN where open) that the value at the deadline must respect."""
     kind = rows["kind"]
     value = rows["target_value"].astype(float)
@@ -189,7 +246,8 @@ def _add_bounds(rows: pd.DataFrame, series: pd.DataFrame, year: int) -> pd.DataF
     lower = lower.mask(kind == "higher_than_previous", previous)
     upper = upper.mask(kind == "lower_than_previous", previous)
 
-    baseline = _lookup(series, rows["indicator_id"], rows["region_code"], rows["baseline_year"])
+    raw_pairs = series.pairs(rows["indicator_id"], rows["region_code"])
+    baseline = series.lookup(raw_pairs, rows["baseline_year"])
     years = (rows["deadline_year"] - rows["baseline_year"]).astype(float)
     raw_value = rows["value"].astype(float)
     step_higher = (kind == "annual_step") & (rows["direction"] == "higher")
@@ -205,11 +263,11 @@ def _add_bounds(rows: pd.DataFrame, series: pd.DataFrame, year: int) -> pd.DataF
     return rows
 
 
-def _previous_value(rows: pd.DataFrame, series: pd.DataFrame, year: int) -> pd.Series:
+def _previous_value(rows: pd.DataFrame, series: NumberedSeries, year: int) -> pd.Series:
     """The value of the year before the deadline: reported if known by `year`, else anticipated."""
     before = rows["deadline_year"] - 1
-    reported = pd.Series(_lookup(series, rows["indicator_id"], rows["region_code"], before),
-                         index=rows.index).where(before <= year)
+    pairs = series.pairs(rows["indicator_id"], rows["region_code"])
+    reported = pd.Series(series.lookup(pairs, before), index=rows.index).where(before <= year)
     return reported.fillna(_anticipate(rows, before).where(before > year))
 
 
