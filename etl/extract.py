@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -19,14 +22,17 @@ Progress = Callable[[int, int], None]
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
-    safe = frame.copy()
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe. Each
+    distinct text is tested once: an extract repeats names and units millions of times."""
+    safe = frame.copy(deep=False)
     for column in safe.columns:
         if pd.api.types.is_string_dtype(safe[column]) or safe[column].dtype == object:
-            text = safe[column]
-            risky = text.astype("string").str.contains(FORMULA_START, regex=True, na=False)
+            codes, distinct = pd.factorize(safe[column])
+            texts = pd.Series(distinct, dtype=object).astype(str)
+            risky = texts.str.contains(FORMULA_START, regex=True).to_numpy(dtype=bool)
             if risky.any():
-                safe[column] = text.mask(risky, "'" + text.astype(str))
+                fixed = texts.where(~risky, "'" + texts).to_numpy(dtype=object)
+                safe[column] = pd.Series(fixed[codes], index=safe.index).where(codes >= 0)
     return safe
 
 
@@ -39,16 +45,26 @@ def _spreadsheet_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return ready
 
 
+def write_csv(frame: pd.DataFrame, sink: IO[bytes], progress: Progress | None = None) -> None:
+    """UTF-8 with BOM, so Excel opens the Chinese text correctly; formulas neutralised. Arrow's
+    CSV writer, in batches for progress: several times faster than DataFrame.to_csv."""
+    sink.write(codecs.BOM_UTF8)
+    table = pa.Table.from_pandas(_spreadsheet_ready(frame), preserve_index=False)
+    options = pa_csv.WriteOptions(include_header=True, quoting_style="needed")
+    total = table.num_rows
+    with pa_csv.CSVWriter(sink, table.schema, write_options=options) as writer:
+        done = 0
+        for batch in table.to_batches(max_chunksize=CHUNK_ROWS):
+            writer.write_batch(batch)
+            done += batch.num_rows
+            if progress:
+                progress(done, total)
+
+
 def to_csv_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> bytes:
-    """UTF-8 with BOM, so Excel opens the Chinese text correctly; formulas neutralised."""
-    buffer = io.StringIO()
-    total = len(frame)
-    for start in range(0, max(total, 1), CHUNK_ROWS):
-        chunk = _spreadsheet_ready(frame.iloc[start:start + CHUNK_ROWS])
-        chunk.to_csv(buffer, index=False, header=start == 0, lineterminator="\r\n")
-        if progress:
-            progress(min(start + CHUNK_ROWS, total), total)
-    return buffer.getvalue().encode("utf-8-sig")
+    buffer = io.BytesIO()
+    write_csv(frame, buffer, progress)
+    return buffer.getvalue()
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> bytes:
@@ -88,10 +104,13 @@ MEDIA_TYPES = {
 def write_extract(frame: pd.DataFrame, file_format: str, output: Path | None,
                   stdout: IO[bytes] | None = None, progress: Progress | None = None) -> None:
     """Write `frame` in `file_format` to `output`, or to standard output when None."""
-    payload = WRITERS[file_format](frame, progress)
     if output is None:
-        (stdout or sys.stdout.buffer).write(payload)
+        (stdout or sys.stdout.buffer).write(WRITERS[file_format](frame, progress))
         return
     partial = output.with_name(output.name + ".partial")
-    partial.write_bytes(payload)
+    with partial.open("wb") as sink:
+        if file_format == "csv":
+            write_csv(frame, sink, progress)  # streamed: a national extract is a gigabyte
+        else:
+            sink.write(WRITERS[file_format](frame, progress))
     partial.replace(output)  # never leave a half-written extract under the real name
