@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 
@@ -304,16 +306,13 @@ def _fast_text_table(text: str, name: str, delimiter: str) -> RawTable | None:
     return _fast_frame(cells.where(filled, None), filled, name, header_number=header_at + 1)
 
 
-# Per cell, its length, or 0 when it is empty or only whitespace (None for `_text_cell`).
-_LENGTH = np.frompyfunc(lambda cell: 0 if cell.isspace() else len(cell), 1, 1)
-
-
 def _cell_lengths(column: pd.Series) -> np.ndarray:
-    values = column.to_numpy()
-    present = pd.notna(values)
-    lengths = np.zeros(len(values), dtype=np.int64)
-    lengths[present] = _LENGTH(values[present]).astype(np.int64)
-    return lengths
+    """Per cell, its length, or 0 when it is empty or only whitespace (None for `_text_cell`).
+    Measured by Arrow's string kernels: a Python call per cell costs seconds per column."""
+    text = pa.array(column.to_numpy(), type=pa.string(), from_pandas=True)
+    blank = pc.fill_null(pc.utf8_is_space(text), True).to_numpy(zero_copy_only=False)
+    lengths = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
+    return np.where(blank, 0, lengths).astype(np.int64)
 
 
 def _fast_frame(cells: pd.DataFrame, filled: np.ndarray, name: str,
