@@ -114,9 +114,9 @@ def read_tables(path: Path) -> list[RawTable]:
         raise FileRejected("文件是空的", "the file is empty")
     if suffix in XLSX_SUFFIXES:
         return _xlsx_tables(path, data)
-    text = _decode(data)
+    text, encoding = _decode(data)
     delimiter = _delimiter(text)
-    fast = _fast_text_table(text, path.name, delimiter)
+    fast = _fast_text_table(data, encoding, text, path.name, delimiter)
     if fast is not None:
         return [fast]
     return [_table(_text_rows(text, delimiter), path.name, None, delimiter)]
@@ -275,7 +275,8 @@ def _text_rows(text: str, delimiter: str) -> Rows:
             for number, record in enumerate(records, start=1)]
 
 
-def _fast_text_table(text: str, name: str, delimiter: str) -> RawTable | None:
+def _fast_text_table(data: bytes, encoding: str, text: str, name: str,
+                     delimiter: str) -> RawTable | None:
     """The same table as `_table(_text_rows(...))`, parsed by pandas' C reader column by
     column instead of cell by cell (a national file has millions of cells). None when the file
     needs the careful path: a title above the header that spans lines, a row wider than the
@@ -294,7 +295,8 @@ def _fast_text_table(text: str, name: str, delimiter: str) -> RawTable | None:
     try:
         # Python strings straight from the parser (object), empty cells as NaN: an Arrow
         # string column would be converted back to Python strings for resolution anyway.
-        cells = pd.read_csv(io.StringIO(text, newline=""), sep=delimiter, header=None,
+        # From the bytes: a StringIO of a national file's text would hold 4 bytes a character.
+        cells = pd.read_csv(io.BytesIO(data), encoding=encoding, sep=delimiter, header=None,
                             skiprows=header_at, dtype=object, keep_default_na=False,
                             na_values=[""], skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, ValueError):
@@ -335,9 +337,10 @@ def _fast_frame(cells: pd.DataFrame, filled: np.ndarray, name: str,
     return RawTable(frame, name, None, header_number)
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text of the file and the encoding it was read with."""
     _reject_binary(data)
-    text = _decoded(data)
+    text, encoding = _decoded(data)
     # NUL and other control characters: binary content that happened to decode. In UTF-8 and
     # GB18030 those bytes stand only for themselves, so the bytes are checked (at memory speed;
     # a regex over a national file's text takes seconds); UTF-16 text is checked as text.
@@ -346,10 +349,10 @@ def _decode(data: bytes) -> str:
     if binary:
         raise FileRejected("文件含有二进制内容，不是CSV文本文件",
                            "the file contains binary data: it is not a CSV text file")
-    return text
+    return text, encoding
 
 
-def _decoded(data: bytes) -> str:
+def _decoded(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         encodings: tuple[str, ...] = ("utf-8-sig",)
     elif data.startswith(UTF16_BOMS):  # Excel's "Unicode text" (.txt)
@@ -363,23 +366,25 @@ def _decoded(data: bytes) -> str:
             continue
         if encoding == "utf-8":
             return _unless_gbk(data, text)
-        return text
+        return text, encoding
     raise FileRejected("无法识别文件编码，请将文件另存为UTF-8或GBK编码的CSV",
                        "cannot decode the file: save it as CSV in UTF-8 or GBK encoding")
 
 
-def _unless_gbk(data: bytes, text: str) -> str:
+def _unless_gbk(data: bytes, text: str) -> tuple[str, str]:
     """A short GBK file may also be valid UTF-8: 全省 in GBK (C8 AB CA A1) reads as "ȫʡ". When
     the UTF-8 reading has letters from U+0080-U+07FF and no Chinese at all, while the GB18030
     reading has Chinese and none of those letters, the file is GBK. A real UTF-8 file with
     Chinese in it is never taken for GBK."""
     if data.isascii() or CJK.search(text) or not UNLIKELY_IN_UTF8.search(text):
-        return text
+        return text, "utf-8"
     try:
         gbk = data.decode("gb18030")
     except UnicodeDecodeError:
-        return text
-    return gbk if CJK.search(gbk) and not UNLIKELY_IN_UTF8.search(gbk) else text
+        return text, "utf-8"
+    if CJK.search(gbk) and not UNLIKELY_IN_UTF8.search(gbk):
+        return gbk, "gb18030"
+    return text, "utf-8"
 
 
 def _reject_binary(data: bytes) -> None:
