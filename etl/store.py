@@ -292,7 +292,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
-    prepared = rows.copy()
+    prepared = rows.copy(deep=False)  # new columns only: the caller's frame is left alone
     for column in ("value_entered", "unit_entered", "note"):
         if column not in prepared:
             prepared[column] = None
@@ -306,9 +306,14 @@ def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _diff(rows: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """The rows that are new or change a value, each with the revision it replaces."""
-    merged = rows.merge(current.rename(columns={"value": "previous_value",
-                                                "revision_id": "previous_revision_id"}),
-                        on=KEY, how="left")
+    if current.empty:  # a first load: no merge of millions of rows against nothing
+        merged = rows.assign(previous_value=np.nan,
+                             previous_revision_id=pd.Series(pd.NA, index=rows.index,
+                                                            dtype="Int64"))
+    else:
+        merged = rows.merge(current.rename(columns={"value": "previous_value",
+                                                    "revision_id": "previous_revision_id"}),
+                            on=KEY, how="left")
     stale = merged["expected_revision_id"].notna() & (
         merged["expected_revision_id"].astype("Int64").fillna(0)
         != merged["previous_revision_id"].fillna(0))

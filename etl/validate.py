@@ -125,8 +125,7 @@ def validate(long: pd.DataFrame, catalogue: Catalogue, register: RegionRegister,
     frame = long.reset_index(drop=True)
     frame.attrs = {}  # pandas deep-copies attrs on every operation: read once, then drop
     frame.index.name = "uid"  # a wide row gives several values: the row number is not a key
-    resolved, found = _resolve(frame, context)
-    checked = _checked(resolved, context)
+    checked, found = _resolved_and_checked(frame, context)
     problems = _combine([long.attrs.get(PROBLEMS_ATTR), *found,
                          _failures(checked, Reported, context)])
     kept = _kept(checked, problems)
@@ -148,6 +147,14 @@ def validate_file(path: Path, catalogue: Catalogue, register: RegionRegister,
             "problem_zh": rejected.problem_zh, "problem_en": rejected.problem_en}])
         return Validation(_empty_rows(), problems, bool(options.get("strict", False)))
     return validate(long, catalogue, register, **options)
+
+
+def _resolved_and_checked(frame: pd.DataFrame, context: _Context,
+                          ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The rows that resolved, with the columns Reported checks, and the problems found on
+    the way; the wide frame of resolution steps is dropped here (hundreds of MB nationally)."""
+    resolved, found = _resolve(frame, context)
+    return _checked(resolved, context), found
 
 
 # --- resolution, once per distinct value ----------------------------------------------------
