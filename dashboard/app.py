@@ -19,7 +19,7 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 def create_app(database_url: str | None = None) -> dash.Dash:
     store = Store(database_url)
-    data.configure(data.DashboardData(store))
+    data.configure(data.DashboardData(store, warm=True))
     app = dash.Dash(
         __name__, use_pages=True, pages_folder=str(PAGES), title="吉林省目标监测",
         # Bootstrap's CSS is served from assets/: the machines it runs on may reach no CDN.
@@ -33,6 +33,10 @@ def create_app(database_url: str | None = None) -> dash.Dash:
     ])
     init_auth(app.server, store)
     _header_callback(app)
+    # Dash finishes its setup on the first request but marks it done before it has: a fresh
+    # gunicorn worker hit by several callbacks at once answered 500 "Callback function not
+    # found" (plotly/dash#3971, seen in the load test). One request here finishes it first.
+    app.server.test_client().get("/_dash-layout")
     return app
 
 

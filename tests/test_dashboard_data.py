@@ -34,3 +34,12 @@ def test_export_is_the_same_as_the_command(tmp_path):
     shown = data.export(ExportFilters(indicators=(SHARE,), regions=("220200",)))
     expected = export_table(store, Reference.load(), indicators=[SHARE], regions=["220200"])
     assert shown.equals(expected) and len(shown) == 1
+
+
+def test_the_app_is_set_up_before_its_first_real_request(tmp_path, monkeypatch):
+    """Guards against plotly/dash#3971: concurrent first callbacks in a new worker failed."""
+    from dashboard.app import create_app
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    app = create_app(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    assert app._got_first_request["setup_server"]  # Dash's own flag; no public accessor
