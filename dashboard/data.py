@@ -1,26 +1,47 @@
 """The one data-access module of the dashboard: reads the store, never computes a status.
 
 Statuses come from etl.export.status_table (which calls indicators.evaluate); extracts from
-etl.export.export_table, the same as `targets export`. Results are cached per store data
-version, so a new entry is seen at once and an unchanged store is not evaluated twice.
+etl.export.export_table, the same as `targets export`. Everything is keyed by the store's data
+version, so a new entry is seen at once and an unchanged store is not read or evaluated twice.
+
+At national size (2,929 regions x 60 indicators x 15 years: 2.6M values) reading every value
+takes 10-40 s and evaluating one year 4-11 s, so:
+- the current values are held once per process, with their positions by indicator and by
+  region, so a page takes its rows without scanning millions;
+- a write is applied as a change: the current values of the keys written since the version
+  held are read (`_changed_since`), and each year's status is evaluated again for the
+  regions and indicators written only, when that year is next asked for;
+- the data version is asked once per request, so one request sees one version throughout;
+- a year's status is computed by one thread while others asking for it wait; in the app,
+  every year is evaluated in the background after the first read, newest first.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+import flask
+import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from etl.export import Reference, export_table, status_table
+from etl.schema import actual, revision
 from etl.store import Store
 from indicators.paths import gazette_file
-from indicators.regions import valid_on
+from indicators.regions import RegionRegister, valid_on
+
+KEY = ["region_code", "indicator_id", "period"]
+VALUE_COLUMNS = [*KEY, "value"]
+# Beyond this many revisions since the values held, reading everything again is quicker.
+FULL_READ_REVISIONS = 200_000
 
 
 @dataclass(frozen=True)
@@ -32,41 +53,105 @@ class ExportFilters:
 
 
 class _VersionedCache:
-    """Keeps a few results per store data version; a new version drops the old ones."""
+    """Keeps a few results per store data version; a new version drops the old ones.
+    One thread computes a missing result while the others asking for it wait."""
 
     def __init__(self, size: int = 32) -> None:
         self.size = size
         self.version: int | None = None
         self.items: OrderedDict[Any, Any] = OrderedDict()
+        self.pending: dict[Any, threading.Lock] = {}
         self.lock = threading.Lock()
 
     def get(self, version: int, key: Any, compute: Callable[[], Any]) -> Any:
-        with self.lock:
-            if version != self.version:
-                self.items.clear()
-                self.version = version
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = compute()
-        with self.lock:
-            if version == self.version:
-                self.items[key] = value
-                while len(self.items) > self.size:
-                    self.items.popitem(last=False)
-        return value
+        while True:
+            with self.lock:
+                if version != self.version:
+                    self.items.clear()
+                    self.version = version
+                if key in self.items:
+                    self.items.move_to_end(key)
+                    return self.items[key]
+                running = self.pending.get(key)
+                if running is None:
+                    running = self.pending[key] = threading.Lock()
+                    running.acquire()
+                    break
+            with running:  # another thread computes it: wait, then look again
+                pass
+        try:
+            value = compute()
+            with self.lock:
+                if version == self.version:
+                    self.items[key] = value
+                    while len(self.items) > self.size:
+                        self.items.popitem(last=False)
+            return value
+        finally:
+            with self.lock:
+                self.pending.pop(key, None)
+            running.release()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The current values at one data version, with the positions of each indicator's rows
+    (in region and period order) and of each region's rows (in indicator and period order)."""
+
+    version: int
+    generation: int  # full reads so far: statuses of an earlier generation are not patched
+    values: pd.DataFrame  # region_code, indicator_id, period, value
+    by_indicator: Mapping[str, np.ndarray]
+    by_region: Mapping[str, np.ndarray]
+    years: tuple[int, ...]
+    demo: bool
+
+    def rows(self, index: Mapping[str, np.ndarray], keys: Iterable[str]) -> pd.DataFrame:
+        found = [index[key] for key in keys if key in index]
+        positions = np.concatenate(found) if found else np.empty(0, dtype=np.intp)
+        return self.values.take(positions)
+
+
+@dataclass(frozen=True)
+class _Status:
+    """One year's status table as of a data version, with positions by indicator and region."""
+
+    version: int
+    generation: int
+    frame: pd.DataFrame
+
+    @cached_property
+    def by_indicator(self) -> dict[str, np.ndarray]:
+        return self.frame.groupby("indicator_id", sort=False).indices
+
+    @cached_property
+    def by_region(self) -> dict[str, np.ndarray]:
+        return self.frame.groupby("region_code", sort=False).indices
 
 
 class DashboardData:
     """What the pages read: values, statuses, names and the gazette text."""
 
-    def __init__(self, store: Store, reference: Reference | None = None) -> None:
+    def __init__(self, store: Store, reference: Reference | None = None, *,
+                 warm: bool = False) -> None:
+        """With `warm` (the app's), every year is evaluated in the background after the
+        first read; a script that reads a few things leaves it off."""
         self.store = store
         self.reference = reference or Reference.load()
+        self.warm_in_background = warm
         self._cache = _VersionedCache()
+        self._snapshot: Snapshot | None = None
+        self._snapshot_lock = threading.Lock()
+        # (version, regions written, indicators written) of each change applied
+        self._changes: list[tuple[int, frozenset[str], frozenset[str]]] = []
+        self._statuses: dict[int, _Status] = {}
+        self._status_locks: dict[int, threading.Lock] = {}
+        self._lock = threading.Lock()
+        self._warming: threading.Thread | None = None
+        self._lasting: dict[Any, Any] = {}  # (generation, key) -> a page's lasting result
 
     def _cached(self, key: Any, compute: Callable[[], Any]) -> Any:
-        return self._cache.get(self.store.data_version(), key, compute)
+        return self._cache.get(self.snapshot().version, key, compute)
 
     # --- reference data --------------------------------------------------------------------
 
@@ -88,6 +173,26 @@ class DashboardData:
         return self.reference.register.regions.drop_duplicates("code").set_index("code",
                                                                                  drop=False)
 
+    def region_names(self, language: str) -> dict[str, str]:
+        """Code -> name in `language`, in register order (built once per language)."""
+        return self._names[language]
+
+    @cached_property
+    def _names(self) -> dict[str, dict[str, str]]:
+        codes = self.regions.index
+        return {language: dict(zip(codes, self.regions[f"name_{language}"], strict=True))
+                for language in ("zh", "en")}
+
+    def indicator_names(self, language: str) -> dict[str, str]:
+        """Indicator id -> name in `language`, in catalogue order (built once per language)."""
+        return self._indicator_names[language]
+
+    @cached_property
+    def _indicator_names(self) -> dict[str, dict[str, str]]:
+        ids = self.indicators.index
+        return {language: dict(zip(ids, self.indicators[f"indicator_{language}"], strict=True))
+                for language in ("zh", "en")}
+
     @cached_property
     def gazette_text(self) -> str:
         return gazette_file().read_text(encoding="utf-8")
@@ -100,36 +205,163 @@ class DashboardData:
         return {key: (theme.zh, theme.en)
                 for key, theme in self.reference.catalogue.themes.items()}
 
+    # --- the values held -------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        """The values at the store's current data version, asked once per request."""
+        if not flask.has_request_context():
+            return self._snapshot_at(self.store.data_version())
+        key = f"targets_snapshot_{id(self)}"
+        held = flask.g.get(key)
+        if held is None:
+            held = self._snapshot_at(self.store.data_version())
+            setattr(flask.g, key, held)
+        return held
+
+    def _snapshot_at(self, version: int) -> Snapshot:
+        held = self._snapshot
+        if held is not None and held.version == version:
+            return held
+        with self._snapshot_lock:
+            held = self._snapshot
+            if held is not None and held.version == version:
+                return held
+            full = (held is None or version < held.version
+                    or version - held.version > FULL_READ_REVISIONS)
+            fresh = (self._read_everything(version, held) if full
+                     else self._read_changes(held, version))
+            self._snapshot = fresh
+        if full:  # after a write, a year is evaluated again only when it is asked for
+            self._start_warming()
+        return fresh
+
+    def _read_everything(self, version: int, held: Snapshot | None) -> Snapshot:
+        generation = 1 if held is None else held.generation + 1
+        with self._lock:
+            self._changes.clear()
+            self._statuses.clear()
+            self._lasting.clear()
+        return _indexed(self.store.values(), version, generation, self.store.demo_in_use())
+
+    def _read_changes(self, held: Snapshot, version: int) -> Snapshot:
+        changes = _changed_since(self.store, held.version)
+        with self._lock:
+            self._changes.append((version, frozenset(changes["region_code"]),
+                                  frozenset(changes["indicator_id"])))
+        demo = bool(changes["is_demo"].any()) or (held.demo and self.store.demo_in_use())
+        return _applied(held, changes[VALUE_COLUMNS], version, demo)
+
+    def _written(self, after: int, upto: int) -> tuple[frozenset[str], frozenset[str]]:
+        """The regions and the indicators written after version `after` up to `upto`."""
+        with self._lock:
+            changes = [change for change in self._changes if after < change[0] <= upto]
+        return (frozenset().union(*[regions for _v, regions, _i in changes]),
+                frozenset().union(*[indicators for _v, _r, indicators in changes]))
+
     # --- stored values and statuses --------------------------------------------------------
 
     def values(self) -> pd.DataFrame:
-        return self._cached("values", self.store.values)
+        return self.snapshot().values
 
     def years(self) -> list[int]:
-        values = self.values()
-        if values.empty:
-            return [dt.date.today().year]
-        return sorted(int(year) for year in values["period"].unique())
+        years = self.snapshot().years
+        return list(years) if years else [dt.date.today().year]
 
     def default_year(self) -> int:
         return self.years()[-1]
 
     def demo_in_use(self) -> bool:
-        return bool(self._cached("demo", self.store.demo_in_use))
+        return self.snapshot().demo
 
     def status(self, year: int) -> pd.DataFrame:
         """Every target for every region, evaluated as of `year` (see indicators.evaluate)."""
-        return self._cached(("status", year),
-                            lambda: status_table(self.values(), self.reference, year))
+        return self._status(year).frame
+
+    def status_of(self, year: int, *, indicator_id: str | None = None,
+                  region_code: str | None = None) -> pd.DataFrame:
+        """The rows of status(year) for one indicator or one region, without a scan."""
+        held = self._status(year)
+        if indicator_id is not None:
+            return held.frame.take(held.by_indicator.get(indicator_id, []))
+        return held.frame.take(held.by_region.get(region_code or "", []))
+
+    def _status(self, year: int) -> _Status:
+        snapshot = self.snapshot()
+        held = self._statuses.get(year)
+        if _fits(held, snapshot):
+            return held  # type: ignore[return-value]
+        with self._lock:
+            lock = self._status_locks.setdefault(year, threading.Lock())
+        with lock:  # one thread evaluates a year; the others wait for its result
+            held = self._statuses.get(year)
+            if not _fits(held, snapshot):
+                held = self._evaluated(held, snapshot, year)
+                with self._lock:
+                    current = self._statuses.get(year)
+                    if current is None or current.version <= held.version:
+                        self._statuses[year] = held
+        return held
+
+    def _evaluated(self, held: _Status | None, snapshot: Snapshot, year: int) -> _Status:
+        if held is None or held.generation != snapshot.generation:
+            frame = _compact(status_table(snapshot.values, self.reference, year))
+        else:
+            regions, indicators = self._written(held.version, snapshot.version)
+            frame = self._patched(held.frame, snapshot, year, regions, indicators)
+        return _Status(snapshot.version, snapshot.generation, frame)
+
+    def _patched(self, frame: pd.DataFrame, snapshot: Snapshot, year: int,
+                 regions: frozenset[str], indicators: frozenset[str]) -> pd.DataFrame:
+        """`frame` with the rows of the regions and indicators written evaluated again: a
+        target's status depends on its own indicator's values of its region only, and of
+        the region it replaced (see indicators.evaluate)."""
+        if not regions:
+            return frame
+        register = self.reference.register
+        successors = register.successors
+        codes = set(regions) | {successors[code] for code in regions if code in successors}
+        codes |= {old for old, new in successors.items() if new in codes}
+        catalogue = self.reference.catalogue
+        # Evaluating costs about 1 s however few the values, mostly per indicator with a
+        # milestone or a running sum: only the targets of the indicators written are asked.
+        part = Reference(
+            dataclasses.replace(catalogue, targets=[
+                target for target in catalogue.targets if target.indicator in indicators]),
+            RegionRegister(register.regions[register.regions["code"].isin(codes)]))
+        values = snapshot.rows(snapshot.by_region, codes)
+        fresh = status_table(values[values["indicator_id"].isin(indicators)], part, year)
+        replaced = _replaced(frame, _compact(fresh), codes, indicators)
+        if replaced is None:  # rows follow targets and classes, never values: cannot happen
+            with self._lock:
+                self._lasting.clear()
+            return _compact(status_table(snapshot.values, self.reference, year))
+        return replaced
+
+    def warm(self) -> None:
+        """Evaluate every year now, newest first (each once: see _status)."""
+        for year in reversed(self.years()):
+            self._status(year)
+
+    def _start_warming(self) -> None:
+        with self._lock:
+            if not self.warm_in_background or (self._warming and self._warming.is_alive()):
+                return
+            self._warming = threading.Thread(target=self.warm, name="targets-warm",
+                                             daemon=True)
+            self._warming.start()
 
     def series(self, indicator_id: str) -> pd.DataFrame:
-        values = self.values()
-        return values[values["indicator_id"] == indicator_id].sort_values(
-            ["region_code", "period"])
+        """The indicator's values, in region and period order."""
+        snapshot = self.snapshot()
+        return snapshot.rows(snapshot.by_indicator, [indicator_id])
 
     def region_values(self, region_code: str) -> pd.DataFrame:
-        values = self.values()
-        return values[values["region_code"] == region_code]
+        """The region's values, in indicator and period order."""
+        return self.regions_values([region_code])
+
+    def regions_values(self, region_codes: Iterable[str]) -> pd.DataFrame:
+        snapshot = self.snapshot()
+        return snapshot.rows(snapshot.by_region, region_codes)
 
     def applicable_targets(self, region_code: str, period: int) -> pd.DataFrame:
         """The catalogue's targets whose region class holds this region in `period`."""
@@ -144,8 +376,7 @@ class DashboardData:
         the target due in `period`, the stored value and the revision it comes from."""
         targets = self.applicable_targets(region_code, period)
         indicators = list(dict.fromkeys(targets["indicator_id"]))
-        stored = self.store.current(regions=[region_code], first_period=period,
-                                    last_period=period).set_index("indicator_id")
+        stored = _stored(self.store, region_code, period).set_index("indicator_id")
         due = targets[targets["deadline_year"] == period].groupby("indicator_id")
         rows = []
         for indicator_id in indicators:
@@ -167,6 +398,153 @@ class DashboardData:
                             indicators=_or_none(filters.indicators),
                             regions=_or_none(filters.regions),
                             first_period=filters.first_period, last_period=filters.last_period)
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A page's own result, kept for the current data version."""
+        return self._cached(("page", key), compute)
+
+    def lasting(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A page's result that depends on which status rows there are and where, not on
+        their values: it holds through writes (a write changes values, and each year's rows
+        keep their place) until everything is read again."""
+        generation = self.snapshot().generation
+        with self._lock:
+            found = self._lasting.get((generation, key))
+        if found is None:
+            found = compute()
+            with self._lock:
+                self._lasting[(generation, key)] = found
+        return found
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as categories. The status table comes from many merges as chunked Arrow
+    text, which takes rows (sorting, filtering) a hundred times slower than numbers; and
+    Python strings would hold 200 MB a year at national size (categories: 20 MB)."""
+    text = [column for column, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)]
+    return frame.astype(dict.fromkeys(text, "category"))
+
+
+def _fits(held: _Status | None, snapshot: Snapshot) -> bool:
+    """A status of this snapshot's version, or of a later one (another request saw a newer
+    version first): either is as new as this request may ask."""
+    return (held is not None and held.generation == snapshot.generation
+            and held.version >= snapshot.version)
+
+
+# --- values: read, indexed, changed ------------------------------------------------------------
+
+def _indexed(values: pd.DataFrame, version: int, generation: int, demo: bool) -> Snapshot:
+    frame = values[VALUE_COLUMNS].sort_values(["indicator_id", "region_code", "period"],
+                                              ignore_index=True)
+    # Positions come ascending: each indicator's rows in region and period order, each
+    # region's in indicator and period order.
+    return Snapshot(version, generation, frame,
+                    frame.groupby("indicator_id", sort=False).indices,
+                    frame.groupby("region_code", sort=False).indices,
+                    tuple(sorted(int(year) for year in frame["period"].unique())), demo)
+
+
+def _changed_since(store: Store, version: int) -> pd.DataFrame:
+    """The current value and demo flag of every key with a revision newer than `version`.
+
+    This belongs in etl.store.Store (as Store.changed_since); it is here until it is there.
+    The revision ids come from the primary key and the values from actual's key: no scan."""
+    newer = revision.alias("newer")
+    query = (sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
+                       actual.c.value, actual.c.is_demo)
+             .select_from(newer)
+             .join(actual, sa.and_(actual.c.region_code == newer.c.region_code,
+                                   actual.c.indicator_id == newer.c.indicator_id,
+                                   actual.c.period == newer.c.period))
+             .where(newer.c.id > version))
+    with store.engine.connect() as connection:
+        rows = connection.execute(query).fetchall()
+    frame = pd.DataFrame(rows, columns=[*VALUE_COLUMNS, "is_demo"]).drop_duplicates(KEY)
+    return frame.astype({"region_code": "str", "indicator_id": "str", "period": "int64",
+                         "value": "float64", "is_demo": "bool"})
+
+
+def _stored(store: Store, region_code: str, period: int) -> pd.DataFrame:
+    """The region's current values of `period` with their revision ids, by actual's primary
+    key. Store.current gives the same but, at national size, in seconds rather than
+    milliseconds (it filters revisions by `id IN (every current revision)`); this belongs
+    in etl.store.Store (asked for) and is here until current() is quick."""
+    query = (sa.select(actual.c.indicator_id, actual.c.value, actual.c.revision_id)
+             .where(actual.c.region_code == region_code, actual.c.period == period))
+    with store.engine.connect() as connection:
+        rows = connection.execute(query).fetchall()
+    return pd.DataFrame(rows, columns=["indicator_id", "value", "revision_id"])
+
+
+def _applied(held: Snapshot, changes: pd.DataFrame, version: int, demo: bool) -> Snapshot:
+    """`held` with `changes` (current values of written keys): changed values replaced in a
+    copy of the value column, new keys appended, the positions of both kept in order."""
+    if changes.empty:
+        return Snapshot(version, held.generation, held.values, held.by_indicator,
+                        held.by_region, held.years, demo)
+    regions = changes["region_code"].unique()
+    existing = held.rows(held.by_region, regions)[KEY].assign(position=lambda f: f.index)
+    located = changes.merge(existing, on=KEY, how="left")
+    known = located[located["position"].notna()]
+    value = held.values["value"].to_numpy(copy=True)
+    value[known["position"].astype(int).to_numpy()] = known["value"].to_numpy()
+    frame = held.values.assign(value=value)
+    added = located.loc[located["position"].isna(), VALUE_COLUMNS]
+    by_indicator, by_region = dict(held.by_indicator), dict(held.by_region)
+    if not added.empty:
+        start = len(frame)
+        frame = pd.concat([frame, added.astype(frame.dtypes.to_dict())], ignore_index=True)
+        added = added.assign(position=np.arange(start, start + len(added)))
+        _insert(by_indicator, frame, added, "indicator_id", ["region_code", "period"])
+        _insert(by_region, frame, added, "region_code", ["indicator_id", "period"])
+    years = tuple(sorted(set(held.years) | {int(y) for y in added["period"]}))
+    return Snapshot(version, held.generation, frame, by_indicator, by_region, years, demo)
+
+
+def _insert(index: dict[str, np.ndarray], frame: pd.DataFrame, added: pd.DataFrame,
+            column: str, order: list[str]) -> None:
+    """Add the positions of `added` rows to `index` by `column`, keeping `order` within."""
+    for key, rows in added.groupby(column, sort=False):
+        positions = np.concatenate([index.get(key, np.empty(0, dtype=np.intp)),
+                                    rows["position"].to_numpy()])
+        part = frame.take(positions)
+        ordered = part.sort_values(order, kind="stable").index.to_numpy()
+        index[key] = ordered
+
+
+def _replaced(frame: pd.DataFrame, fresh: pd.DataFrame, codes: set[str],
+              indicators: frozenset[str]) -> pd.DataFrame | None:
+    """`frame` with its rows of `codes` x `indicators` replaced by `fresh`, each in its
+    place; None if `fresh` has other rows than those."""
+    mine = np.flatnonzero((frame["region_code"].isin(codes)
+                           & frame["indicator_id"].isin(indicators)).to_numpy())
+    old = pd.MultiIndex.from_frame(frame.iloc[mine][["region_code", "target_id"]])
+    place = pd.Series(mine, index=old).reindex(
+        pd.MultiIndex.from_frame(fresh[["region_code", "target_id"]]))
+    if len(fresh) != len(mine) or place.isna().any():
+        return None
+    patched = frame.copy(deep=False)  # each column is replaced by a patched copy below
+    positions = place.to_numpy(dtype=np.intp)
+    for number, column in enumerate(frame.columns):
+        # Names, classes, deadlines do not change with values: only copy what does.
+        before = frame[column].iloc[positions].to_numpy(dtype=object)
+        after = fresh[column].to_numpy(dtype=object)
+        if not pd.Series(before).equals(pd.Series(after)):
+            patched.isetitem(number, _put(frame[column], positions, fresh[column]))
+    return patched
+
+
+def _put(column: pd.Series, positions: np.ndarray, values: pd.Series) -> pd.Series:
+    """A copy of `column` with `values` at `positions`."""
+    patched = column.copy()
+    if isinstance(patched.dtype, pd.CategoricalDtype):
+        new = set(values.dropna()) - set(patched.cat.categories)
+        patched = patched.cat.add_categories(sorted(new)) if new else patched
+    patched.iloc[positions] = values.to_numpy(dtype=object if isinstance(
+        values.dtype, pd.CategoricalDtype) else None)
+    return patched
 
 
 def _or_none(items: Iterable[str]) -> list[str] | None:

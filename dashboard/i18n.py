@@ -103,6 +103,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "done": ("已完成", "Done"),
     "not_done": ("未完成", "Not done"),
     "no_target_due": ("{year}年没有到期的目标", "No target due in {year}"),
+    "other_regions_band": ("其他地区（10%–90%分位）", "Other regions (10th–90th percentile)"),
+    "other_regions_median": ("其他地区中位数", "Other regions' median"),
+    "gap_ends": ("共{total}个地区，显示差距两端的{shown}个",
+                 "{shown} of {total} regions: both ends"),
+    "table_one_region": ("共{total}行，此处只列所选地区；全部数据请到“数据下载”。",
+                         "{total} rows in all: only the chosen region is listed here; "
+                         "the Downloads page has them all."),
     "error": ("错误", "error"),
     "warning": ("警告", "warning"),
     "target_achieved": ("已达目标", "Target achieved"),

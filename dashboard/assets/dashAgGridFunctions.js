@@ -3,6 +3,14 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
 
 var STATUS_SYMBOLS = {met: "✓", on_track: "↗", at_risk: "!", off_track: "↘", missed: "✗", no_data: "·"};
 
+// The status grid's rows carry one letter per column (components.STATUS_LETTERS).
+var STATUS_OF_LETTER = {m: "met", o: "on_track", r: "at_risk", f: "off_track", x: "missed", n: "no_data"};
+
+dagfuncs.statusAt = function (params, position) {
+  var letters = params.data && params.data.s;
+  return letters ? STATUS_OF_LETTER[letters.charAt(position)] : undefined;
+};
+
 dagfuncs.statusSymbol = function (status) {
   return status ? STATUS_SYMBOLS[status] || "" : "";
 };

@@ -23,8 +23,7 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
     source = data.get()
     indicators = [(row.indicator_id, pick(language, row.indicator_zh, row.indicator_en))
                   for row in source.indicators.itertuples()]
-    regions = [(code, pick(language, row.name_zh, row.name_en))
-               for code, row in source.regions.iterrows()]
+    regions = list(source.region_names(language).items())
     years = [(y, str(y)) for y in source.years()]
     return html.Div([
         html.H1(t("downloads_title", language), className="h3"),

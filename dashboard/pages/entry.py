@@ -133,8 +133,9 @@ def _checked(rows: list[dict[str, Any]], region: str, period: int,
     if not filled:
         return rows, 0
     source = data.get()
+    # The jump check compares each value with its own series only: the region's values do.
     result = validate(_long(filled, region, period), source.reference.catalogue,
-                      source.reference.register, history=source.values())
+                      source.reference.register, history=source.region_values(region))
     message = "problem_zh" if language == "zh" else "problem_en"
     errors = 0
     for problem in result.problems.sort_values("severity").itertuples():

@@ -21,8 +21,7 @@ def layout(region: str | None = None, indicator: str | None = None, lang: str | 
            **_: object) -> html.Div:
     language = language_of(lang)
     source = data.get()
-    regions = [(code, pick(language, row.name_zh, row.name_en))
-               for code, row in source.regions.iterrows()]
+    regions = list(source.region_names(language).items())
     user = auth.current_user()
     own = [code for code, _name in regions if user is not None and user.can_write(code)]
     chosen = region if region in dict(regions) else (own or [regions[0][0]])[0]
@@ -54,9 +53,8 @@ def layout(region: str | None = None, indicator: str | None = None, lang: str | 
 def show(region: str, indicator: str, _message: Any, language: str) -> Any:
     source = data.get()
     history = source.store.history(region, indicator or None)
-    names = source.indicators
-    history["indicator"] = [pick(language, names.at[i, "indicator_zh"],
-                                 names.at[i, "indicator_en"]) for i in history["indicator_id"]]
+    names = source.indicator_names(language)
+    history["indicator"] = history["indicator_id"].map(names)
     history["when"] = history["loaded_at"].astype(str).str.slice(0, 19)
     table = data_table(history, {
         "id": "#", "indicator": t("indicator", language), "period": t("period", language),

@@ -32,11 +32,11 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
     indicator = source.indicators.loc[indicator_id]
     years = source.years()
     chosen_year = int(year) if year and year.isdigit() and int(year) in years else years[-1]
-    regions = _regions_of(indicator_id)
-    chosen_region = region if region in dict(regions) else (regions[0][0] if regions else None)
+    codes = _regions_of(indicator_id)
+    chosen_region = region if region in codes else (codes[0] if codes else None)
     unit = unit_label(indicator["unit"], language)
-    names = [(code, pick(language, source.regions.at[code, "name_zh"],
-                         source.regions.at[code, "name_en"])) for code, _ in regions]
+    region_names = source.region_names(language)
+    names = [(code, region_names[code]) for code in codes]
     return html.Div([
         html.H1(pick(language, indicator["indicator_zh"], indicator["indicator_en"]),
                 className="h3", id="indicator-title"),
@@ -71,19 +71,18 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
     ], id="indicator-page")
 
 
-def _regions_of(indicator_id: str) -> list[tuple[str, str]]:
+def _regions_of(indicator_id: str) -> list[str]:
     """Regions with a target of this indicator or a reported value, in register order."""
     source = data.get()
-    status = source.status(source.default_year())
-    codes = set(status.loc[status["indicator_id"] == indicator_id, "region_code"])
-    codes |= set(source.series(indicator_id)["region_code"])
-    return [(code, code) for code in source.regions.index if code in codes]
+    status = source.status_of(source.default_year(), indicator_id=indicator_id)
+    codes = set(status["region_code"].unique())
+    codes |= set(source.series(indicator_id)["region_code"].unique())
+    return [code for code in source.regions.index if code in codes]
 
 
 @callback(
     Output("indicator-trend", "figure"), Output("indicator-region-targets", "children"),
     Output("indicator-gap", "figure"), Output("indicator-anticipation", "children"),
-    Output("indicator-table", "children"),
     Input("indicator-region", "value"), Input("indicator-year", "value"),
     Input("indicator-method", "value"),
     State("indicator-id", "children"), State("indicator-language", "children"),
@@ -93,21 +92,18 @@ def update(region: str | None, year: int, method: str, indicator_id: str,
     source = data.get()
     year = int(year)
     indicator = source.indicators.loc[indicator_id]
-    status = source.status(year)
-    rows = status[status["indicator_id"] == indicator_id]
+    rows = source.status_of(year, indicator_id=indicator_id)
     if method == "opensdg":
         rows = rows.assign(status=rows["opensdg_status"])
-    names = {code: pick(language, row.name_zh, row.name_en)
-             for code, row in source.regions.iterrows()}
+    names = source.region_names(language)
     own = rows[rows["region_code"] == region]
     trend = trend_figure(source.series(indicator_id), own, region, names, language,
                          indicator["unit"])
-    gaps = rows[rows["deadline_year"] == year].assign(
-        region=lambda frame: frame["region_code"].map(names))
-    table = _table(indicator_id, language)
+    gaps = rows[rows["deadline_year"] == year]
+    gaps = gaps.assign(region=gaps["region_code"].map(names))
     return (trend, _region_targets(own, language),
             gap_figure(gaps, language, indicator["unit"], year),
-            _anticipation(rows, names, language), _shown_table(table, language))
+            _anticipation(rows, names, language))
 
 
 def _region_targets(own: pd.DataFrame, language: str) -> html.Div:
@@ -134,10 +130,30 @@ def _anticipation(rows: pd.DataFrame, names: dict[str, str], language: str) -> o
         "indicator-anticipation-table", height=260)
 
 
-def _table(indicator_id: str, language: str) -> pd.DataFrame:
-    """The numbers behind the charts: every stored value with the target due that year."""
+# Above this many stored values the table lists the chosen region only (the whole indicator
+# at national size is 44,000 rows, megabytes to send and more than anyone reads on a page).
+TABLE_ROWS = 5_000
+
+
+def _table_region(indicator_id: str, region: str | None) -> str | None:
+    """The region the table is limited to, or None for every region."""
+    if region is None or len(data.get().series(indicator_id)) <= TABLE_ROWS:
+        return None
+    return region
+
+
+def _table(indicator_id: str, language: str, region: str | None = None) -> pd.DataFrame:
+    """The numbers behind the charts: every stored value (of `region`, when given) with the
+    target due that year. Kept per data version: the download asks for the same table."""
     source = data.get()
-    table = source.export(data.ExportFilters(indicators=(indicator_id,)))
+    return source.cached(("indicator-table", indicator_id, language, region),
+                         lambda: _made_table(indicator_id, language, region)).copy()
+
+
+def _made_table(indicator_id: str, language: str, region: str | None) -> pd.DataFrame:
+    source = data.get()
+    table = source.export(data.ExportFilters(indicators=(indicator_id,),
+                                             regions=(region,) if region else ()))
     table["region"] = table["region_zh"] if language == "zh" else table["region_en"]
     table["unit"] = table["unit"].map(lambda unit: unit_label(unit, language))
     table["status"] = table["status"].map(lambda s: t(s, language) if isinstance(s, str) else s)
@@ -146,18 +162,36 @@ def _table(indicator_id: str, language: str) -> pd.DataFrame:
     return table[TABLE_COLUMNS]
 
 
-def _shown_table(table: pd.DataFrame, language: str) -> object:
+@callback(
+    Output("indicator-table", "children"), Input("indicator-region", "value"),
+    State("indicator-id", "children"), State("indicator-language", "children"),
+)
+def shown_table(region: str | None, indicator_id: str, language: str) -> object:
+    """The table on its own: the charts need not wait for the extract it is made from."""
+    return _shown_table(indicator_id, region, language)
+
+
+def _shown_table(indicator_id: str, region: str | None, language: str) -> object:
+    limited = _table_region(indicator_id, region)
+    table = _table(indicator_id, language, limited)
     headers = {column: t(column, language) for column in TABLE_COLUMNS}
-    return data_table(table, headers, "indicator-data-table")
+    grid = data_table(table, headers, "indicator-data-table")
+    if limited is None:
+        return grid
+    total = len(data.get().series(indicator_id))
+    return html.Div([html.P(t("table_one_region", language, total=total),
+                            className="text-muted small", id="indicator-table-note"), grid])
 
 
 @callback(
     Output("indicator-download", "data"), Input("indicator-download-button", "n_clicks"),
-    State("indicator-id", "children"), State("indicator-language", "children"),
-    prevent_initial_call=True,
+    State("indicator-id", "children"), State("indicator-region", "value"),
+    State("indicator-language", "children"), prevent_initial_call=True,
 )
-def download(_clicks: int, indicator_id: str, language: str) -> dict:  # type: ignore[type-arg]
-    table = _table(indicator_id, language)
+def download(_clicks: int, indicator_id: str, region: str | None,
+             language: str) -> dict:  # type: ignore[type-arg]
+    """The table as shown: every region, or the chosen one where the table is limited."""
+    table = _table(indicator_id, language, _table_region(indicator_id, region))
     return dcc.send_bytes(to_csv_bytes(table), f"{indicator_id}.csv")
 
 

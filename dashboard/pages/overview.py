@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
@@ -17,7 +18,13 @@ from dashboard.components import (
     status_counts,
     status_grid,
 )
-from dashboard.figures import furthest_behind, grid_cells, share_meeting
+from dashboard.figures import (
+    STATUS_ORDER,
+    first_cells,
+    furthest_behind,
+    grid_order,
+    share_meeting,
+)
 from dashboard.figures import status_counts as count_statuses
 from dashboard.i18n import language_of, pick, t
 from indicators.catalogue import REGION_CLASS_NAMES
@@ -77,13 +84,51 @@ def _valid(value: str | None, options: list[tuple[str, str]]) -> str:
 )
 def update(year: int, document: str, theme: str, region_class: str,
            language: str) -> tuple[object, object, object]:
-    source = data.get()
     year = int(year)
-    status = source.status(year)
-    status = _filtered(status, source.targets, document, theme, region_class)
-    cells = grid_cells(status, year)
+    # The same filters at the same data version give the same answer: kept until a write.
+    return data.get().cached(("overview", year, document, theme, region_class, language),
+                             lambda: _shown(year, document, theme, region_class, language))
+
+
+def _shown(year: int, document: str, theme: str, region_class: str,
+           language: str) -> tuple[object, object, object]:
+    cells = _cells(year, document, theme, region_class)
     return (status_counts(count_statuses(cells), language),
-            _grid(cells, language, year), _rates(cells, language))
+            _grid(cells, language), _rates(cells, language))
+
+
+# What the grid, counts and rates read of the status table: fewer columns to filter, and
+# text as categories, so that filters, counts and groups compare small integers, not text.
+CELL_COLUMNS = ["region_code", "indicator_id", "target_id", "status", "gap_pct", "direction",
+                "region_zh", "region_en", "document", "theme", "region_class", "_pair"]
+CATEGORIES = ["region_code", "indicator_id", "status", "direction", "region_zh", "region_en",
+              "document", "theme", "region_class"]
+
+
+def _cells(year: int, document: str, theme: str, region_class: str) -> pd.DataFrame:
+    """grid_cells of the filtered status rows: the rows are sorted once (grid_order), then
+    each filter keeps rows in that order (first_cells)."""
+    ranked = data.get().cached(("overview-ranked", year), lambda: _ranked(year))
+    return first_cells(_filtered(ranked, document, theme, region_class))
+
+
+def _ranked(year: int) -> pd.DataFrame:
+    """The status rows in grid order with this data version's statuses and gaps. The order
+    and the other columns hold through writes (a write changes statuses, not rows)."""
+    source = data.get()
+    status = source.status(year)
+    order, fixed = source.lasting(("overview-order", year), lambda: _order(status, year))
+    statuses = status["status"].astype("category").cat.set_categories(STATUS_ORDER)
+    return fixed.assign(
+        status=pd.Categorical.from_codes(statuses.cat.codes.to_numpy()[order], STATUS_ORDER),
+        gap_pct=status["gap_pct"].to_numpy()[order])
+
+
+def _order(status: pd.DataFrame, year: int) -> tuple[np.ndarray, pd.DataFrame]:
+    ranked = grid_order(status.assign(_row=np.arange(len(status))), year)
+    fixed = ranked[[c for c in CELL_COLUMNS if c not in ("status", "gap_pct")]]
+    return ranked["_row"].to_numpy(), fixed.astype(
+        {column: "category" for column in CATEGORIES if column != "status"})
 
 
 @callback(
@@ -98,32 +143,28 @@ def open_cell(cell: dict | None, year: int, language: str) -> str:  # type: igno
     return href(f"/indicator/{cell['colId']}", language, region=cell["rowId"], year=year)
 
 
-def _filtered(status: pd.DataFrame, targets: pd.DataFrame, document: str, theme: str,
+def _filtered(status: pd.DataFrame, document: str, theme: str,
               region_class: str) -> pd.DataFrame:
-    keep = pd.Series(True, index=status.index)
-    if document:
-        keep &= status["document"] == document
-    if theme:
-        keep &= status["theme"] == theme
-    if region_class:
-        keep &= status["region_class"] == region_class
-    return status[keep]
+    keep = np.ones(len(status), dtype=bool)
+    for column, wanted in (("document", document), ("theme", theme),
+                           ("region_class", region_class)):
+        if wanted:
+            keep &= (status[column] == wanted).to_numpy()
+    return status if keep.all() else status[keep]
 
 
-def _grid(cells: pd.DataFrame, language: str, year: int) -> html.Div:
+def _grid(cells: pd.DataFrame, language: str) -> object:
     source = data.get()
     if cells.empty:
         return html.P(t("no_data", language))
-    present = set(cells["region_code"])
-    regions = [(code, pick(language, row.name_zh, row.name_en))
-               for code, row in source.regions.iterrows() if code in present]
+    present = set(cells["region_code"].unique())
+    names = source.region_names(language)
+    regions = [(code, name) for code, name in names.items() if code in present]
+    shown = set(cells["indicator_id"].unique())
     indicator_ids = list(dict.fromkeys(
-        source.targets.loc[source.targets["indicator_id"].isin(set(cells["indicator_id"])),
-                           "indicator_id"]))
-    names = source.indicators
-    indicators = [(i, pick(language, names.at[i, "indicator_zh"], names.at[i, "indicator_en"]))
-                  for i in indicator_ids]
-    return status_grid(cells, regions, indicators, language)
+        source.targets.loc[source.targets["indicator_id"].isin(shown), "indicator_id"]))
+    indicators = source.indicator_names(language)
+    return status_grid(cells, regions, [(i, indicators[i]) for i in indicator_ids], language)
 
 
 def _rates(cells: pd.DataFrame, language: str) -> object:
@@ -133,10 +174,12 @@ def _rates(cells: pd.DataFrame, language: str) -> object:
         return html.P(t("no_data", language))
     behind = furthest_behind(cells)
     name_column = "region_zh" if language == "zh" else "region_en"
-    behind_names = behind.groupby("indicator_id")[name_column].agg("、".join)
-    names = source.indicators
-    rates["indicator"] = [pick(language, names.at[i, "indicator_zh"], names.at[i, "indicator_en"])
-                          for i in rates["indicator_id"]]
+    joined: dict[str, list[str]] = {}  # a few rows per indicator: no grouping machinery
+    for indicator_id, name in zip(behind["indicator_id"], behind[name_column], strict=True):
+        joined.setdefault(indicator_id, []).append(str(name))
+    behind_names = {indicator_id: "、".join(names) for indicator_id, names in joined.items()}
+    names = source.indicator_names(language)
+    rates["indicator"] = [names[i] for i in rates["indicator_id"]]
     rates["rate"] = rates["rate"].round(1)
     rates["behind"] = rates["indicator_id"].map(behind_names).fillna("")
     rates = rates.sort_values("rate")

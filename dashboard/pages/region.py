@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from dashboard import data
 from dashboard.components import dropdown, href, status_badge
-from dashboard.figures import sparkline
+from dashboard.figures import sparkline_spec
 from dashboard.i18n import language_of, pick, t
 from indicators.units import unit_label
 
@@ -25,10 +26,13 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
     name = pick(language, region["name_zh"], region["name_en"])
     years = source.years()
     chosen = int(year) if year and year.isdigit() and int(year) in years else years[-1]
-    status = source.status(chosen)
-    rows = status[status["region_code"] == code].sort_values(["deadline_year", "target_id"])
+    rows = source.status_of(chosen, region_code=code).sort_values(["deadline_year", "target_id"])
     values = source.region_values(code)
     reported = set(values["indicator_id"])
+    # Each indicator's series once, not a scan of the region's values per target.
+    series = {indicator_id: rows_of for indicator_id, rows_of
+              in values[["indicator_id", "period", "value"]].groupby("indicator_id", sort=False)}
+    none = values.iloc[:0]
     return html.Div([
         html.H1(t("region_title", language, region=name), className="h3", id="region-title"),
         html.P(f"{code} · {t('year', language)} {chosen}", className="text-muted"),
@@ -36,16 +40,16 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
         dbc.Row(dbc.Col(dropdown("region-year", [(y, str(y)) for y in years], chosen,
                                  t("year", language)), xs=6, md=2), className="mb-3"),
         html.H2(t("region_targets", language), className="h5"),
-        html.Div([_target_row(row, values, language, chosen) for row in rows.itertuples()],
+        html.Div([_target_row(row, series.get(row.indicator_id, none), language, chosen)
+                  for row in rows.itertuples()],
                  id="region-targets"),
         html.H2(t("not_reported", language), className="h5 mt-4"),
         _not_reported(rows, reported, language, code, chosen),
     ], id="region-page")
 
 
-def _target_row(row: object, values: object, language: str, year: int) -> dbc.Card:
+def _target_row(row: object, series: pd.DataFrame, language: str, year: int) -> dbc.Card:
     source = data.get()
-    series = values[values["indicator_id"] == row.indicator_id]  # type: ignore[attr-defined,index]
     indicator = source.indicators.loc[row.indicator_id]  # type: ignore[attr-defined]
     unit = unit_label(indicator["unit"], language)
     name = pick(language, indicator["indicator_zh"], indicator["indicator_en"])
@@ -62,7 +66,7 @@ def _target_row(row: object, values: object, language: str, year: int) -> dbc.Ca
                           f"{target} · {actual} · {gap}", className="small text-muted")],
                 xs=12, md=7),
         dbc.Col(status_badge(row.status, language), xs=6, md=2),  # type: ignore[attr-defined]
-        dbc.Col(dcc.Graph(figure=sparkline(series, row.status),  # type: ignore[attr-defined]
+        dbc.Col(dcc.Graph(figure=sparkline_spec(series, row.status),  # type: ignore[attr-defined]
                           config={"staticPlot": True}, className="sparkline")
                 if len(series) > 1 else None, xs=6, md=3),
     ], className="align-items-center")), className="mb-2 region-target")

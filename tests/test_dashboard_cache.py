@@ -1,0 +1,115 @@
+"""The dashboard's fast paths give what the plain computations give: values held and changed
+in place, each year's status patched for the regions written, the overview's grid cells."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from dashboard.components import STATUS_LETTERS, _grid_rows
+from dashboard.data import DashboardData
+from dashboard.figures import first_cells, grid_cells, grid_order
+from etl.cli import main as targets
+from etl.export import Reference, status_table
+from etl.store import Store
+from tests.factories import make_rows
+
+SHARE = "transit_modal_share"
+KEY = ["region_code", "indicator_id", "period"]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("cache") / "demo.sqlite"
+    assert targets(["--database", f"sqlite:///{path}", "demo"]) == 0
+    return path
+
+
+@pytest.fixture
+def store(demo_file, tmp_path) -> Store:
+    copy = tmp_path / "store.sqlite"
+    shutil.copy(demo_file, copy)
+    return Store(f"sqlite:///{copy}")
+
+
+def by_key(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """Sorted by `key`, text (categories, Arrow or numpy) as plain Python objects."""
+    text = [column for column, dtype in frame.dtypes.items()
+            if isinstance(dtype, pd.CategoricalDtype | pd.StringDtype)
+            or pd.api.types.is_object_dtype(dtype)]
+    plain = frame.astype(dict.fromkeys(text, object))
+    return plain.sort_values(key).reset_index(drop=True)
+
+
+def test_a_write_is_applied_as_a_change_and_equals_reading_everything(store):
+    data = DashboardData(store)
+    before = data.status(2019)
+    store.load(make_rows(("220100", SHARE, 2019, 35.0), ("220300", SHARE, 2021, 19.0),
+                         ("220300", "park_green_space_per_capita", 2019, 0.5)),
+               by="planner", source="form", kind="form")
+    assert data.snapshot().generation == 1  # applied as a change, not read again
+    values = by_key(data.values(), KEY)
+    assert values.equals(by_key(store.values()[values.columns], KEY))
+    assert data.years()[-1] == 2021  # a new year from a new key
+    series = data.series(SHARE)
+    assert series.equals(series.sort_values(["region_code", "period"]))
+    assert series["value"].tolist() == by_key(
+        store.values().query("indicator_id == @SHARE"), ["region_code", "period"])[
+        "value"].tolist()
+    own = data.region_values("220300")
+    assert own.equals(own.sort_values(["indicator_id", "period"]))
+    assert len(own) == (store.values()["region_code"] == "220300").sum()
+
+    patched = data.status(2019)
+    assert patched is not before
+    expected = status_table(store.values(), Reference.load(), 2019)
+    assert patched["target_id"].tolist() == before["target_id"].tolist()  # rows keep place
+    pd.testing.assert_frame_equal(by_key(patched, ["region_code", "target_id"]),
+                                  by_key(expected, ["region_code", "target_id"]),
+                                  check_dtype=False)
+    changchun = data.status_of(2019, region_code="220100")
+    assert set(changchun["region_code"]) == {"220100"}
+    assert len(data.status_of(2019, indicator_id=SHARE)) == (patched["indicator_id"]
+                                                            == SHARE).sum()
+
+
+def test_the_data_version_is_asked_once_per_request(store):
+    data = DashboardData(store)
+    from flask import Flask
+
+    asked = []
+    version = store.data_version
+    store.data_version = lambda: asked.append(1) or version()  # type: ignore[method-assign]
+    with Flask(__name__).test_request_context():
+        data.values(), data.years(), data.demo_in_use(), data.status(2019), data.series(SHARE)
+    assert len(asked) == 1
+
+
+def test_grid_cells_from_the_order_equal_sorting_the_filtered_rows(store):
+    status = status_table(store.values(), Reference.load(), 2019)
+
+    def plain(rows: pd.DataFrame, year: int) -> pd.DataFrame:
+        ranked = rows.assign(_later=rows["deadline_year"] < year,
+                             _distance=(rows["deadline_year"] - year).abs())
+        ranked = ranked.sort_values(["region_code", "indicator_id", "_later", "_distance",
+                                     "target_id"])
+        return ranked.drop_duplicates(["region_code", "indicator_id"])[status.columns]
+
+    ordered = grid_order(status, 2019)
+    for keep in (status["region_class"] == "other_cities",
+                 status["document"] == status["document"].iloc[0],
+                 pd.Series(True, index=status.index)):
+        fast = first_cells(ordered[keep.reindex(ordered.index).to_numpy()])
+        assert fast[status.columns].equals(plain(status[keep], 2019))
+    assert grid_cells(status, 2019).equals(plain(status, 2019))
+
+
+def test_grid_rows_carry_one_letter_per_indicator():
+    cells = pd.DataFrame({"region_code": ["A", "A", "B"], "indicator_id": ["x", "z", "y"],
+                          "status": ["met", "no_data", "missed"]})
+    rows = _grid_rows(cells, [("A", "甲"), ("B", "乙"), ("C", "丙")], ["x", "y", "z"])
+    letters = {status: letter for status, letter in STATUS_LETTERS.items()}
+    assert rows == [{"region_code": "A", "region": "甲", "s": f"{letters['met']} n"},
+                    {"region_code": "B", "region": "乙", "s": f" {letters['missed']} "}]
