@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system-packages run test lint screenshots
+.PHONY: setup system-packages run test lint screenshots bench loadtest
 
 # The virtual environment, rebuilt when the dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -32,3 +32,13 @@ system-packages:
 
 test: lint system-packages
 	$(BIN)/pytest
+
+# The national-scale benchmark and the load test (docs/benchmarks.md); not part of `make test`.
+bench: setup system-packages
+	$(BIN)/python -m benchmarks --json docs/benchmarks.json
+
+LOADTEST_DATABASE := sqlite:////tmp/targets-loadtest/demo.sqlite
+loadtest: setup
+	mkdir -p /tmp/targets-loadtest && rm -f /tmp/targets-loadtest/demo.sqlite*
+	$(BIN)/targets --database $(LOADTEST_DATABASE) demo
+	$(BIN)/python -m benchmarks.loadtest --database $(LOADTEST_DATABASE) --json docs/loadtest.json

@@ -1,0 +1,65 @@
+"""The benchmark's figures as Markdown tables, each against the target it must reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _mark(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    targets = results["targets"]
+    size = results["size"]
+    lines = [f"Size: {size['regions']:,} regions x {size['indicators']} indicators x "
+             f"{size['years']} years = {size['values']:,} values (seed {size['seed']}).",
+             f"pandas.read_csv of the values file: {results['read_csv']['seconds']:.2f} s.", "",
+             "| database | step | figure | target | |", "|---|---|---|---|---|"]
+    read_csv = results["read_csv"]["seconds"]
+    for kind, figures in results["databases"].items():
+        load, evaluation = figures["load"], figures["evaluate"]
+        export, to_csv = figures["export"], figures["to_csv"]
+        rows = [
+            ("targets load, end to end", f"{load['seconds']:.1f} s = "
+             f"{load['seconds'] / read_csv:.1f} x read_csv", f"<= {targets['load_ratio']:g} x",
+             load["seconds"] / read_csv <= targets["load_ratio"]),
+            ("evaluate every target x region", f"{evaluation['seconds']:.2f} s "
+             f"({evaluation['evaluations']:,} evaluations)",
+             f"<= {targets['evaluate_seconds']:g} s",
+             evaluation["seconds"] <= targets["evaluate_seconds"]),
+            ("targets export CSV, end to end", f"{export['seconds']:.1f} s = "
+             f"{export['seconds'] / to_csv['seconds']:.2f} x to_csv "
+             f"({to_csv['seconds']:.1f} s, {to_csv['rows']:,} rows)",
+             f"<= {targets['export_ratio']:g} x", export["seconds"] <= to_csv["seconds"]),
+            ("CSV writer alone, same rows", f"{to_csv['write_extract_seconds']:.1f} s = "
+             f"{to_csv['write_extract_seconds'] / to_csv['seconds']:.2f} x to_csv",
+             f"<= {targets['export_ratio']:g} x",
+             to_csv["write_extract_seconds"] <= to_csv["seconds"]),
+        ]
+        peaks = {"load": load, "evaluate": evaluation, "pages": figures["pages"],
+                 "export": export}
+        rows += [(f"peak RSS, {name}", f"{step['peak_rss_mb']:,.0f} MB",
+                  f"<= {targets['peak_rss_mb']:,.0f} MB",
+                  step["peak_rss_mb"] <= targets["peak_rss_mb"]) for name, step in peaks.items()]
+        lines += [f"| {kind} | {name} | {figure} | {target} | {_mark(met)} |"
+                  for name, figure, target, met in rows]
+    lines += ["", _callbacks(results)]
+    return "\n".join(lines)
+
+
+def _callbacks(results: dict[str, Any]) -> str:
+    limit = results["targets"]["callback_p95_ms"]
+    lines = [f"Page callbacks, server time through the real app (target p95 <= {limit:g} ms):",
+             "", "| database | page | callback | variant | n | median ms | p95 ms | first ms | |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for kind, figures in results["databases"].items():
+        for row in figures["pages"]["callbacks"]:
+            timed = row["n"] > 0
+            figures_text = (f"{row['median_ms']:.0f} | {row['p95_ms']:.0f}" if timed
+                            else "- | -")
+            mark = _mark(row["p95_ms"] <= limit) if timed else ""
+            lines.append(f"| {kind} | {row['page']} | {row['callback']} | "
+                         f"{row.get('variant', '')} | {row['n']} | {figures_text} | "
+                         f"{row.get('first_ms', float('nan')):.0f} | {mark} |")
+    return "\n".join(lines)

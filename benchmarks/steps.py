@@ -1,0 +1,93 @@
+"""One measured step of the benchmark, run in a process of its own so that its peak memory is
+its own: `python -m benchmarks.steps STEP --database URL ...` prints one JSON object.
+
+The data folder (synthetic register) comes from TARGETS_DATA_DIR, as for the product itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+Result = dict[str, Any]
+
+
+def read_csv(args: argparse.Namespace) -> Result:
+    """The baseline of `targets load`: pandas reading the same file, nothing else."""
+    started = time.perf_counter()
+    frame = pd.read_csv(args.file)
+    return {"seconds": time.perf_counter() - started, "rows": len(frame)}
+
+
+def evaluate_all(args: argparse.Namespace) -> Result:
+    """Every target for every region it applies to, from the store's current values."""
+    from etl.export import Reference, status_table
+    from etl.store import Store
+    from indicators.evaluate import evaluate
+
+    reference = Reference.load()
+    started = time.perf_counter()
+    values = Store(args.database).values()
+    read = time.perf_counter() - started
+    year = int(values["period"].max())
+    started = time.perf_counter()
+    evaluation = evaluate(values, reference.catalogue.targets_frame,
+                          reference.register.memberships, year, reference.register.successors)
+    evaluated = time.perf_counter() - started
+    started = time.perf_counter()
+    table = status_table(values, reference, year)
+    tabled = time.perf_counter() - started
+    return {"seconds": evaluated, "read_store_seconds": read, "status_table_seconds": tabled,
+            "values": len(values), "evaluations": len(evaluation), "status_rows": len(table),
+            "statuses": evaluation["status"].value_counts().to_dict()}
+
+
+def to_csv(args: argparse.Namespace) -> Result:
+    """The baseline of `targets export`: DataFrame.to_csv of the very rows it exports, beside
+    the product's own CSV writer on the same rows in the same process."""
+    from etl.export import Reference, export_table
+    from etl.extract import write_extract
+    from etl.store import Store
+
+    table = export_table(Store(args.database), Reference.load())
+    started = time.perf_counter()
+    table.to_csv(args.output, index=False)
+    baseline = time.perf_counter() - started
+    started = time.perf_counter()
+    write_extract(table, "csv", args.output.with_suffix(".ours.csv"))
+    ours = time.perf_counter() - started
+    return {"seconds": baseline, "write_extract_seconds": ours, "rows": len(table),
+            "columns": len(table.columns)}
+
+
+def pages(args: argparse.Namespace) -> Result:
+    from benchmarks.pages import measure_pages
+
+    table = measure_pages(args.database, repeats=args.repeats)
+    return {"callbacks": table.to_dict(orient="records")}
+
+
+STEPS: dict[str, Callable[[argparse.Namespace], Result]] = {
+    "read_csv": read_csv, "evaluate": evaluate_all, "to_csv": to_csv, "pages": pages,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("step", choices=sorted(STEPS))
+    parser.add_argument("--database")
+    parser.add_argument("--file", type=Path)
+    parser.add_argument("--output", type=Path)
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+    print(json.dumps(STEPS[args.step](args), default=str))
+
+
+if __name__ == "__main__":
+    main()
