@@ -105,10 +105,15 @@ def export_table(store: Store, reference: Reference, *, indicators: Iterable[str
                "target_value", "target_value_high", "target_deadline", "region_class",
                "status", "gap", "gap_pct", "opensdg_status", "opensdg_score", "document",
                "clause"]]
+    # The store gives the values ordered by indicator, region and period, and a left merge
+    # keeps that order: sorting millions of rows again would only cost time and a copy.
+    due = due.sort_values("target_id")
     table = values.merge(due, on=["region_code", "indicator_id", "period"], how="left")
-    table = table.merge(reference.region_names, on="region_code", how="left")
-    table = table.merge(reference.indicator_names, on="indicator_id", how="left")
-    table = table.sort_values(["indicator_id", "region_code", "period", "target_id"])
+    for names, key in ((reference.region_names, "region_code"),
+                       (reference.indicator_names, "indicator_id")):
+        names = names.set_index(key)
+        for column in names.columns.intersection(EXPORT_COLUMNS):
+            table[column] = table[key].map(names[column])
     return table[EXPORT_COLUMNS].reset_index(drop=True)
 
 
