@@ -179,9 +179,7 @@ class DashboardData:
 
     @cached_property
     def _names(self) -> dict[str, dict[str, str]]:
-        codes = self.regions.index
-        return {language: dict(zip(codes, self.regions[f"name_{language}"], strict=True))
-                for language in ("zh", "en")}
+        return _by_language(self.regions, "name_{language}")
 
     def indicator_names(self, language: str) -> dict[str, str]:
         """Indicator id -> name in `language`, in catalogue order (built once per language)."""
@@ -189,9 +187,7 @@ class DashboardData:
 
     @cached_property
     def _indicator_names(self) -> dict[str, dict[str, str]]:
-        ids = self.indicators.index
-        return {language: dict(zip(ids, self.indicators[f"indicator_{language}"], strict=True))
-                for language in ("zh", "en")}
+        return _by_language(self.indicators, "indicator_{language}")
 
     @cached_property
     def gazette_text(self) -> str:
@@ -545,6 +541,12 @@ def _put(column: pd.Series, positions: np.ndarray, values: pd.Series) -> pd.Seri
     patched.iloc[positions] = values.to_numpy(dtype=object if isinstance(
         values.dtype, pd.CategoricalDtype) else None)
     return patched
+
+
+def _by_language(frame: pd.DataFrame, column: str) -> dict[str, dict[str, str]]:
+    """Index -> the `column` (with {language}) of each language, in the frame's order."""
+    return {language: dict(zip(frame.index, frame[column.format(language=language)],
+                               strict=True)) for language in ("zh", "en")}
 
 
 def _or_none(items: Iterable[str]) -> list[str] | None:
