@@ -26,7 +26,8 @@ def read_csv(args: argparse.Namespace) -> Result:
 
 
 def evaluate_all(args: argparse.Namespace) -> Result:
-    """Every target for every region it applies to, from the store's current values."""
+    """Every target for every region it applies to, from the store's current values (which
+    the store's table already keeps unique and typed, so evaluate() does not check them)."""
     from etl.export import Reference, status_table
     from etl.store import Store
     from indicators.evaluate import evaluate
@@ -38,7 +39,8 @@ def evaluate_all(args: argparse.Namespace) -> Result:
     year = int(values["period"].max())
     started = time.perf_counter()
     evaluation = evaluate(values, reference.catalogue.targets_frame,
-                          reference.register.memberships, year, reference.register.successors)
+                          reference.register.memberships, year, reference.register.successors,
+                          checked=True)
     evaluated = time.perf_counter() - started
     started = time.perf_counter()
     table = status_table(values, reference, year)

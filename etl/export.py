@@ -57,9 +57,9 @@ class Reference:
 
 def status_table(values: pd.DataFrame, reference: Reference, year: int | None = None,
                  method: str = "escap") -> pd.DataFrame:
-    """Every target for every region it applies to, evaluated as of `year`, with names and
-    both progress methods. With method "opensdg", `status` holds Open SDG's status and ours
-    moves to `escap_status`."""
+    """Every target for every region it applies to, evaluated as of `year` on `values`, the
+    store's current values (or some of them), with names and both progress methods. With
+    method "opensdg", `status` holds Open SDG's status and ours moves to `escap_status`."""
     result = _evaluated(values, reference, year)
     result = result.merge(reference.region_names, on="region_code", how="left")
     names = reference.catalogue.targets_frame[["target_id", "indicator_zh", "indicator_en",
@@ -74,9 +74,11 @@ def status_table(values: pd.DataFrame, reference: Reference, year: int | None = 
 
 
 def _evaluated(values: pd.DataFrame, reference: Reference, year: int | None) -> pd.DataFrame:
-    """Our evaluation with Open SDG's status and score beside it."""
+    """Our evaluation with Open SDG's status and score beside it. The values come from the
+    store, whose table keeps their keys unique and their types: not checked again."""
     result = evaluate(values, reference.catalogue.targets_frame,
-                      reference.register.memberships, year, reference.register.successors)
+                      reference.register.memberships, year, reference.register.successors,
+                      checked=True)
     opensdg = opensdg_for_targets(values, result)
     return result.merge(opensdg, on=["region_code", "target_id"], how="left")
 

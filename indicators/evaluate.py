@@ -34,12 +34,13 @@ required progress that the trend delivers, r = (v_D - v_now) / (bound - v_now):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from indicators.codes import text_codes
 from indicators.regions import valid_on
 from indicators.schemas import Actuals
 
@@ -53,33 +54,26 @@ BASELINE_KINDS = ("annual_step", "reduction_vs_baseline")
 
 
 def evaluate(actuals: pd.DataFrame, targets: pd.DataFrame, memberships: pd.DataFrame,
-             year: int | None = None, successors: Mapping[str, str] | None = None,
-             ) -> pd.DataFrame:
+             year: int | None = None, successors: Mapping[str, str] | None = None, *,
+             checked: bool = False) -> pd.DataFrame:
     """Evaluate `targets` (Catalogue.targets_frame) for the regions of `memberships`
     (RegionRegister.memberships) on `actuals` (schemas.Actuals), as of `year`
     (default: the latest period in `actuals`). `successors` maps a region code that was
     replaced to the code that replaced it (RegionRegister.successors), so the new code's
-    series continues the old one's history."""
-    actuals = _with_predecessors(Actuals.validate(actuals), successors or {})
+    series continues the old one's history. `checked` says `actuals` already hold to
+    schemas.Actuals, as the store's current values do (the database keeps their keys unique
+    and their types): checking millions of them again costs more than evaluating them."""
+    if not checked:
+        actuals = Actuals.validate(actuals)
     year = int(year if year is not None else _latest_period(actuals))
+    series = NumberedSeries.of_actuals(actuals, successors or {}).with_derived(targets)
     rows = applicable(targets, memberships, year)
-    series = NumberedSeries(measure_series(actuals, targets))
     rows["series_key"] = series_key(rows)
     pairs = series.pairs(rows["series_key"], rows["region_code"])
     rows = pd.concat([rows, trend(series, year).take_rows(pairs, rows.index)], axis=1)
     rows = _add_bounds(rows, series, year)
     rows["actual_due"] = series.lookup(pairs, rows["deadline_year"])
     return _judge(rows, year)
-
-
-def _with_predecessors(actuals: pd.DataFrame, successors: Mapping[str, str]) -> pd.DataFrame:
-    """Add each replaced code's values under its successor, where the successor has none."""
-    inherited = actuals[actuals["region_code"].isin(list(successors))]
-    if inherited.empty:
-        return actuals
-    inherited = inherited.assign(region_code=inherited["region_code"].map(successors))
-    combined = pd.concat([actuals, inherited], ignore_index=True)
-    return combined.drop_duplicates(["region_code", "indicator_id", "period"], keep="first")
 
 
 def _latest_period(actuals: pd.DataFrame) -> int:
@@ -107,58 +101,72 @@ def series_key(rows: pd.DataFrame) -> pd.Series:
     return key.mask(rows["kind"] == "milestone", key + "|done")
 
 
-def measure_series(actuals: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """(series_key, region_code, period, value): raw series plus running sums and done flags."""
-    raw = actuals.rename(columns={"indicator_id": "series_key"})[
-        ["series_key", "region_code", "period", "value"]]
-    parts = [raw]
-    cumulative = targets.loc[targets["kind"] == "cumulative", ["indicator_id", "period_start"]]
-    for indicator_id, start in cumulative.drop_duplicates().itertuples(index=False):
-        parts.append(_running_sum(actuals, indicator_id, int(start)))
-    milestones = targets.loc[targets["kind"] == "milestone", "indicator_id"].unique()
-    parts.append(_done_by(actuals[actuals["indicator_id"].isin(milestones)]))
-    return pd.concat(parts, ignore_index=True)
-
-
-def _running_sum(actuals: pd.DataFrame, indicator_id: str, start: int) -> pd.DataFrame:
-    """Sum from `start` to each year; undefined after a missing year, which would hide a gap."""
-    values = actuals[(actuals["indicator_id"] == indicator_id) & (actuals["period"] >= start)]
-    values = values.sort_values(["region_code", "period"])
-    by_region = values.groupby("region_code", sort=False)
-    unbroken = (values["period"] - start) == by_region.cumcount()
-    total = by_region["value"].cumsum().where(unbroken)
-    return pd.DataFrame({"series_key": f"{indicator_id}|sum_from_{start}",
-                         "region_code": values["region_code"], "period": values["period"],
-                         "value": total}).dropna(subset=["value"])
-
-
-def _done_by(milestones: pd.DataFrame) -> pd.DataFrame:
-    """1 from the first year reported done onwards: a milestone once reached stays reached.
-    All milestone indicators at once: one pass, not one scan of every value per indicator."""
-    values = milestones.sort_values(["indicator_id", "region_code", "period"])
-    done = (values["value"] >= 1).astype(float).groupby(
-        [values["indicator_id"], values["region_code"]], sort=False).cummax()
-    return pd.DataFrame({"series_key": values["indicator_id"].astype(str) + "|done",
-                         "region_code": values["region_code"], "period": values["period"],
-                         "value": done})
-
-
 class NumberedSeries:
-    """(series_key, region_code, period, value) with each (series, region) pair numbered:
-    lookups and sums over millions of values by integer, not by pairs of strings."""
+    """Values by series (an indicator's own, or one derived from it: a running sum, a done
+    flag), region and period, as integer arrays sorted by (series, region, period), each
+    (series, region) pair numbered: lookups and sums over millions of values go by integer,
+    not by pairs of strings, and each pair's values lie side by side."""
 
-    def __init__(self, series: pd.DataFrame) -> None:
-        key_codes, self.key_names = pd.factorize(series["series_key"])
-        region_codes, self.region_names = pd.factorize(series["region_code"])
-        self.pair = key_codes.astype(np.int64) * len(self.region_names) + region_codes
-        self.period = series["period"].to_numpy(dtype=np.int64)
-        self.value = series["value"].to_numpy(dtype=float)
-        self.first_period = int(self.period.min(initial=0))
-        span = int(self.period.max(initial=0)) - self.first_period + 1
-        self.span = max(span, 1)
-        flat = self.pair * self.span + (self.period - self.first_period)
-        self.order = np.argsort(flat, kind="stable")
-        self.sorted_flat = flat[self.order]
+    def __init__(self, key_names: list[str], region_names: np.ndarray, pair: np.ndarray,
+                 period: np.ndarray, value: np.ndarray, first_period: int, span: int) -> None:
+        self.key_names, self.region_names = key_names, region_names
+        self.pair, self.period, self.value = pair, period, value
+        self.first_period, self.span = first_period, span
+        self.sorted_flat = pair * span + (period - first_period)
+
+    @classmethod
+    def of_actuals(cls, actuals: pd.DataFrame,
+                   successors: Mapping[str, str]) -> NumberedSeries:
+        """The indicators' own series; each replaced region code's values also stand under its
+        successor, where the successor has none for that indicator and period."""
+        key, key_names = text_codes(actuals["indicator_id"])
+        region, region_names = text_codes(actuals["region_code"])
+        period = actuals["period"].to_numpy(dtype=np.int64)
+        value = actuals["value"].to_numpy(dtype=float)
+        region_names, successor_of = _with_successors(region_names, successors)
+        inherited = successor_of[region] >= 0
+        # Inherited values come after the successor's own, and the first of equal keys is kept.
+        key = np.concatenate([key, key[inherited]])
+        region = np.concatenate([region, successor_of[region[inherited]]])
+        period = np.concatenate([period, period[inherited]])
+        value = np.concatenate([value, value[inherited]])
+        pair = key.astype(np.int64) * len(region_names) + region
+        first_period = int(period.min()) if len(period) else 0
+        span = int(period.max()) - first_period + 1 if len(period) else 1
+        flat = pair * span + (period - first_period)
+        order = np.argsort(flat, kind="stable")
+        kept = order[_run_starts(flat[order])]
+        return cls(list(key_names), region_names, pair[kept], period[kept], value[kept],
+                   first_period, span)
+
+    def with_derived(self, targets: pd.DataFrame) -> NumberedSeries:
+        """These series and, after them, the running sums of cumulative targets and the done
+        flags of milestones: new keys after the old, so the arrays stay sorted."""
+        names, parts = list(self.key_names), [(self.pair, self.period, self.value)]
+        kind = targets["kind"]
+        cumulative = targets.loc[kind == "cumulative", ["indicator_id", "period_start"]]
+        for indicator_id, start in cumulative.drop_duplicates().itertuples(index=False):
+            names.append(f"{indicator_id}|sum_from_{int(start)}")
+            parts.append(self._derived(indicator_id, len(names) - 1, _running_sum, int(start)))
+        for indicator_id in targets.loc[kind == "milestone", "indicator_id"].unique():
+            names.append(f"{indicator_id}|done")
+            parts.append(self._derived(indicator_id, len(names) - 1, _done_by))
+        pair, period, value = (np.concatenate(column) for column in zip(*parts, strict=True))
+        return NumberedSeries(names, self.region_names, pair, period, value,
+                              self.first_period, self.span)
+
+    def _derived(self, indicator_id: str, key: int, derive: Derivation,
+                 *args: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pair, period, value) of series `key`, derived from one indicator's values."""
+        regions = len(self.region_names)
+        own = self.key_names.index(indicator_id) if indicator_id in self.key_names else -1
+        low, high = np.searchsorted(self.pair, [own * regions, (own + 1) * regions])
+        if own < 0:
+            low = high = 0
+        region = self.pair[low:high] - own * regions
+        region, period, value = derive(region, self.period[low:high], self.value[low:high],
+                                       *args)
+        return key * regions + region, period, value
 
     @property
     def size(self) -> int:
@@ -181,8 +189,60 @@ class NumberedSeries:
         flat = pairs * self.span + np.where(usable, offset, 0).astype(np.int64)
         found = np.searchsorted(self.sorted_flat, flat).clip(max=len(self.sorted_flat) - 1)
         hit = usable & (self.sorted_flat[found] == flat)
-        values[hit] = self.value[self.order[found[hit]]]
+        values[hit] = self.value[found[hit]]
         return values
+
+
+Columns = tuple[np.ndarray, np.ndarray, np.ndarray]
+Derivation = Callable[..., Columns]
+
+
+def _with_successors(region_names: np.ndarray,
+                     successors: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """The region names with any successor not among them added, and for each region number
+    its successor's number (-1 where it was not replaced)."""
+    names = list(region_names)
+    position = {name: number for number, name in enumerate(names)}
+    successor_of: list[int] = []
+    for name in region_names:
+        successor = successors.get(name)
+        if successor is not None and successor not in position:
+            position[successor] = len(names)
+            names.append(successor)
+        successor_of.append(-1 if successor is None else position[successor])
+    successor_of += [-1] * (len(names) - len(successor_of))
+    return np.array(names, dtype=object), np.array(successor_of, dtype=np.intp)
+
+
+def _region_runs(region: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For values sorted by region: each value's run number and where each run starts."""
+    new_run = _run_starts(region)
+    return np.cumsum(new_run) - 1, np.flatnonzero(new_run)
+
+
+def _run_starts(numbers: np.ndarray) -> np.ndarray:
+    """True where a sorted array's value differs from the one before (and at the start)."""
+    return np.concatenate([np.ones(min(len(numbers), 1), dtype=bool), numbers[1:] != numbers[:-1]])
+
+
+def _running_sum(region: np.ndarray, period: np.ndarray, value: np.ndarray,
+                 start: int) -> Columns:
+    """Sum from `start` to each year; undefined after a missing year, which would hide a gap."""
+    chosen = period >= start
+    region, period, value = region[chosen], period[chosen], value[chosen]
+    run, starts = _region_runs(region)
+    unbroken = (period - start) == np.arange(len(region)) - starts[run]
+    total = pd.Series(value).groupby(run, sort=False).cumsum().to_numpy(dtype=float)
+    return region[unbroken], period[unbroken], total[unbroken]
+
+
+def _done_by(region: np.ndarray, period: np.ndarray, value: np.ndarray) -> Columns:
+    """1 from the first year reported done onwards: a milestone once reached stays reached."""
+    reached = (value >= 1).astype(np.int64)
+    run, starts = _region_runs(region)
+    reached_so_far = np.cumsum(reached)
+    before_run = reached_so_far[starts] - reached[starts]
+    return region, period, (reached_so_far - before_run[run] > 0).astype(float)
 
 
 @dataclass(frozen=True)
@@ -200,11 +260,14 @@ class Trend:
 
 def trend(series: NumberedSeries, year: int) -> Trend:
     """Latest value and period up to `year`, and the weighted least-squares line, per pair:
-    sums by np.bincount over the pair numbers."""
+    sums by np.bincount over the pair numbers. Each pair's values lie side by side in
+    period order, so its first and latest are where its run starts and ends."""
     known = series.period <= year
     pair, t, v = series.pair[known], series.period[known].astype(float), series.value[known]
-    first = np.full(series.size, np.inf)
-    np.minimum.at(first, pair, t)
+    starts = _run_starts(pair)
+    ends = np.roll(starts, -1)
+    first = np.full(series.size, np.nan)
+    first[pair[starts]] = t[starts]
     w = t - first[pair] + 1.0
 
     def total(weights: np.ndarray) -> np.ndarray:
@@ -218,9 +281,8 @@ def trend(series: NumberedSeries, year: int) -> Trend:
                                                                     np.nan)
     latest_period = np.full(series.size, np.nan)
     latest_value = np.full(series.size, np.nan)
-    last = np.lexsort((t, pair))  # within a pair, the latest period comes last
-    latest_period[pair[last]] = t[last]  # later writes win: the latest period of each pair
-    latest_value[pair[last]] = v[last]
+    latest_period[pair[ends]] = t[ends]
+    latest_value[pair[ends]] = v[ends]
     return Trend(pd.DataFrame({
         "latest_period": latest_period, "latest_value": latest_value,
         "slope": np.where(n >= 2, slope, np.nan), "intercept": v_mean - slope * t_mean,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+
+from indicators.codes import text_codes
 
 STATUSES = ("met", "missed", "on_track", "at_risk", "off_track", "no_data")
 
@@ -31,15 +34,27 @@ class Actuals(pa.DataFrameModel):
 
     @pa.dataframe_check(ignore_na=False)
     def one_value_per_key(cls, frame):  # noqa: N805 - pandera passes the class
-        return ~frame.duplicated(["region_code", "indicator_id", "period"])
+        return ~pd.Series(_key_numbers(frame), index=frame.index).duplicated()
+
+
+def _key_numbers(frame: pd.DataFrame) -> np.ndarray:
+    """One integer per (region_code, indicator_id, period): hashing integers is several times
+    quicker than hashing rows of text. Codes shift by one so a missing part (-1) is a part."""
+    number = np.zeros(len(frame), dtype=np.int64)
+    for column in ("region_code", "indicator_id", "period"):
+        codes, distinct = (text_codes(frame[column]) if column != "period"
+                           else pd.factorize(frame[column]))
+        number = number * (len(distinct) + 1) + (codes + 1)
+    return number
 
 
 def _matching(column: pd.Series, pattern: str) -> pd.Series:
     """Whether each value matches `pattern` whole, tested once per distinct value: millions
     of actual values have a few thousand distinct codes."""
-    codes, distinct = pd.factorize(column, use_na_sentinel=False)
+    codes, distinct = text_codes(column)
     matches = pd.Series(distinct, dtype=object).astype(str).str.fullmatch(pattern)
-    return pd.Series(matches.to_numpy(dtype=bool)[codes], index=column.index)
+    # A missing value (code -1) takes the False appended last.
+    return pd.Series(np.append(matches.to_numpy(dtype=bool), False)[codes], index=column.index)
 
 
 class Evaluation(pa.DataFrameModel):

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -278,3 +279,52 @@ def test_new_code_continues_the_replaced_codes_history():
     assert joined.loc["220184", "status"] == "met"
     assert joined.loc["220184", "baseline"] == 30.0
     assert register.successors == {"220381": "220184"}
+
+
+def test_successor_keeps_its_own_value_where_both_codes_report_a_year():
+    register = load_regions()
+    step = load_catalogue().targets_frame
+    step = step[step["kind"] == "annual_step"]
+    actuals = make_actuals(("220381", "built_up_green_space_ratio", 2017, 30.0),
+                           ("220381", "built_up_green_space_ratio", 2020, 10.0),
+                           ("220184", "built_up_green_space_ratio", 2020, 31.2))
+    joined = evaluate(actuals, step, register.memberships, 2020,
+                      successors=register.successors).set_index("region_code")
+    assert joined.loc["220184", "actual"] == 31.2
+    assert joined.loc["220184", "baseline"] == 30.0
+
+
+def demo_actuals(seed: int) -> pd.DataFrame:
+    """The demo generator's values with about a sixth dropped, so series have gaps."""
+    from etl.demo import generate_demo
+
+    catalogue, register = load_catalogue(), load_regions()
+    values = generate_demo(catalogue, register, seed=seed)
+    values = values[["region_code", "indicator_id", "period", "value"]]
+    rng = np.random.default_rng(seed)
+    return values[rng.random(len(values)) > 0.15].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("year", [2016, 2019, 2021])
+def test_order_of_the_values_does_not_matter(year):
+    register, targets = load_regions(), load_catalogue().targets_frame
+    actuals = demo_actuals(7)
+    shuffled = actuals.sample(frac=1.0, random_state=3)
+    in_order = evaluate(actuals, targets, register.memberships, year, register.successors)
+    in_disorder = evaluate(shuffled, targets, register.memberships, year, register.successors)
+    pd.testing.assert_frame_equal(in_order, in_disorder)
+    assert in_order["status"].nunique() >= 3  # a real mix, not all no_data
+
+
+def test_checked_values_give_the_same_result_without_the_schema_check():
+    register, targets = load_regions(), load_catalogue().targets_frame
+    actuals = demo_actuals(11)
+    checked = evaluate(actuals, targets, register.memberships, 2020, register.successors,
+                       checked=True)
+    unchecked = evaluate(actuals, targets, register.memberships, 2020, register.successors)
+    pd.testing.assert_frame_equal(checked, unchecked)
+    duplicated = pd.concat([actuals, actuals.head(1)], ignore_index=True)
+    with pytest.raises(Exception, match="one_value_per_key"):
+        evaluate(duplicated, targets, register.memberships, 2020)
+    # Values the caller says are checked are not checked again: the duplicate gets through.
+    evaluate(duplicated, targets, register.memberships, 2020, checked=True)
