@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,29 +83,35 @@ def targets_command(*arguments: str) -> list[str]:
 
 
 @contextmanager
-def database(kind: str, folder: Path) -> Iterator[str]:
-    """A fresh empty store: a SQLite file, or a database on a throwaway PostgreSQL server."""
+def databases(kind: str, folder: Path) -> Iterator[Callable[[str], str]]:
+    """Fresh empty stores on demand: SQLite files, or databases on one throwaway PostgreSQL
+    server (removed afterwards)."""
     if kind == "sqlite":
-        path = folder / "national.sqlite"
-        for leftover in folder.glob("national.sqlite*"):
-            leftover.unlink()
-        yield f"sqlite:///{path}"
+        def fresh_file(name: str) -> str:
+            for leftover in folder.glob(f"{name}.sqlite*"):
+                leftover.unlink()
+            return f"sqlite:///{folder / name}.sqlite"
+
+        yield fresh_file
         return
     from tests.postgres import PostgresServer
 
     server = PostgresServer().start()
     try:
-        yield server.create_database()
+        yield lambda _name: server.create_database()
     finally:
         server.stop()
 
 
 def bench_database(kind: str, folder: Path, values: Path, env: dict[str, str],
                    repeats: int) -> dict[str, Any]:
-    with database(kind, folder) as url:
+    with databases(kind, folder) as fresh:
+        url = fresh("national")
         print(f"[{kind}] targets load …", file=sys.stderr, flush=True)
         load = measured(targets_command("--database", url, "load", str(values), "--by",
                                         "benchmark"), env)
+        print(f"[{kind}] the store's floor (bare driver writes) …", file=sys.stderr, flush=True)
+        floor = step("store_floor", env, database=fresh("floor"), file=values)
         print(f"[{kind}] evaluation …", file=sys.stderr, flush=True)
         evaluation = step("evaluate", env, database=url)
         print(f"[{kind}] page callbacks …", file=sys.stderr, flush=True)
@@ -116,6 +122,7 @@ def bench_database(kind: str, folder: Path, values: Path, env: dict[str, str],
         baseline = step("to_csv", env, database=url, output=folder / "to_csv.csv")
     return {
         "load": {"seconds": load.seconds, "peak_rss_mb": load.peak_rss_mb},
+        "store_floor": floor,
         "evaluate": evaluation,
         "pages": callbacks,
         "export": {"seconds": export.seconds, "peak_rss_mb": export.peak_rss_mb,

@@ -68,6 +68,43 @@ def to_csv(args: argparse.Namespace) -> Result:
             "columns": len(table.columns)}
 
 
+def store_floor(args: argparse.Namespace) -> Result:
+    """The least a store keeping every value as a revision can pay: the file's rows written
+    as revisions and as current values into the product's own (empty) tables by the bare
+    driver (SQLite: executemany of plain tuples; PostgreSQL: COPY), with no checking,
+    converting or bookkeeping. `targets load` cannot be quicker than this."""
+    from etl.store import Store
+
+    frame = pd.read_csv(args.file, dtype={"region_code": str, "indicator_id": str})
+    store = Store(args.database)  # builds the schema outside the timing
+    started = time.perf_counter()
+    with store.engine.begin() as connection:
+        load_id = connection.exec_driver_sql(
+            "INSERT INTO load (loaded_at, loaded_by, source, kind, is_demo, revision_count) "
+            "VALUES (CURRENT_TIMESTAMP, 'floor', 'floor', 'file', false, 0) RETURNING id",
+        ).scalar_one()
+        revisions = frame[["region_code", "indicator_id", "period", "value"]].assign(
+            load_id=load_id, id=range(1, len(frame) + 1), is_demo=False)
+        _bare_write(connection, "revision", revisions[
+            ["id", "load_id", "region_code", "indicator_id", "period", "value"]])
+        _bare_write(connection, "actual", revisions.rename(columns={"id": "revision_id"})[
+            ["region_code", "indicator_id", "period", "value", "revision_id", "is_demo"]])
+    return {"seconds": time.perf_counter() - started, "rows": len(frame)}
+
+
+def _bare_write(connection: Any, table: str, frame: pd.DataFrame) -> None:
+    columns = ", ".join(frame.columns)
+    driver = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        with driver.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(frame.to_csv(index=False, header=False))
+        return
+    marks = ", ".join("?" * len(frame.columns))
+    driver.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                       frame.itertuples(index=False, name=None))
+
+
 def pages(args: argparse.Namespace) -> Result:
     from benchmarks.pages import measure_pages
 
@@ -77,6 +114,7 @@ def pages(args: argparse.Namespace) -> Result:
 
 STEPS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "read_csv": read_csv, "evaluate": evaluate_all, "to_csv": to_csv, "pages": pages,
+    "store_floor": store_floor,
 }
 
 
