@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -351,9 +353,12 @@ def _insert_many(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> 
 
 def _copy(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:
     """PostgreSQL bulk insert through COPY: a thousand times faster than multi-row INSERT."""
-    buffer = io.StringIO()
-    # Unquoted empty fields are NULL in COPY's CSV format; an empty text becomes NULL too.
-    chunk.to_csv(buffer, index=False, header=False, na_rep="")
+    buffer = io.BytesIO()
+    # Arrow's CSV writer, several times quicker than DataFrame.to_csv (a national load spent
+    # 17 s there). It writes a missing value as an unquoted empty field, which COPY's CSV
+    # format reads as NULL, and an empty text as "", which it reads as an empty text.
+    pa_csv.write_csv(pa.Table.from_pandas(chunk, preserve_index=False), buffer,
+                     pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
     columns = ", ".join(chunk.columns)
     dbapi = connection.connection.dbapi_connection
     with dbapi.cursor() as cursor, cursor.copy(

@@ -194,3 +194,14 @@ def test_revert_is_a_new_revision_with_the_old_value(store):
     assert history["loaded_by"].iloc[0] == "admin"
     with pytest.raises(KeyError):
         store.revert(10_000, by="admin")
+
+
+def test_entered_texts_come_back_exactly_as_written(store):
+    texts = ['1,5', 'say "26"\nthen stop', "公主岭，约 26%", "", None]
+    rows = make_rows(*[("220100", SHARE, 2014 + n, 20.0 + n) for n in range(len(texts))])
+    rows["value_entered"] = texts
+    rows["note"] = list(reversed(texts))
+    store.load(rows, by="a", source="texts.csv")
+    history = store.history("220100", SHARE).sort_values("period")
+    assert history["value_entered"].tolist() == texts
+    assert history["note"].tolist() == list(reversed(texts))
