@@ -115,9 +115,20 @@ def progress(values: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFrame:
     ids = pd.Index(settings["series_id"])
     if not ids.is_unique:
         raise ValueError(f"settings give series more than once: {list(ids[ids.duplicated()])[:5]}")
+    ends = series_ends(values, ids, _column(settings, "base_year", DEFAULT_BASE_YEAR))
+    return progress_from_ends(settings, ends)
+
+
+Ends = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def progress_from_ends(settings: pd.DataFrame, ends: Ends) -> pd.DataFrame:
+    """`progress` of each settings row from its series' ends, (t0, y0, ti, yi) as
+    `series_ends` finds them: for callers measuring one series against several targets,
+    whose ends are then found once."""
+    t0, y0, ti, yi = ends
     d = _direction(settings)
     target = _column(settings, "target", np.nan)
-    t0, y0, ti, yi = _ends(values, ids, _column(settings, "base_year", DEFAULT_BASE_YEAR))
     n = ti - t0
     n_target = _column(settings, "target_year", DEFAULT_TARGET_YEAR) - t0
     has_target = ~np.isnan(target)
@@ -134,7 +145,8 @@ def progress(values: pd.DataFrame, settings: pd.DataFrame) -> pd.DataFrame:
     slack = TOLERANCE * np.maximum(1.0, np.abs(target))
     achieved = has_target & (n > 0) & (d * (yi - target) >= -slack)
     return pd.DataFrame({
-        "series_id": ids, "base_year": pd.array(t0, dtype="Int64"), "base_value": y0,
+        "series_id": settings["series_id"].to_numpy(), "base_year": pd.array(t0, dtype="Int64"),
+        "base_value": y0,
         "current_year": pd.array(ti, dtype="Int64"), "current_value": yi,
         "observed_cagr": observed, "required_cagr": required, "ratio": ratio,
         "status": np.where(achieved, "target_achieved", status),
@@ -178,9 +190,9 @@ def _direction(settings: pd.DataFrame) -> np.ndarray:
     return d.to_numpy(dtype=float)
 
 
-def _ends(values: pd.DataFrame, ids: pd.Index, base_request: np.ndarray,
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per series of `ids`: base year and value, latest year and value (NaN where none)."""
+def series_ends(values: pd.DataFrame, ids: pd.Index, base_request: np.ndarray) -> Ends:
+    """Per series of `ids` (unique): base year and value, latest year and value (NaN where
+    none), the base the first year with a value from `base_request` on."""
     codes, uniques = pd.factorize(values["series_id"])
     # Appending -1 sends a missing series_id (code -1) to "no settings" too.
     row = np.append(ids.get_indexer(uniques), -1)[codes]
