@@ -231,11 +231,12 @@ class Store:
         streamed `batch_rows` at a time, cut where an indicator ends once a group holds at
         least `group_rows` values, so that memory holds a group, not the whole store."""
         keys = actual if as_of is None else revision
-        selection = self._current_query(as_of, indicators, regions)
+        conditions = self._key_conditions(as_of, indicators, regions)
         # Both figures come from the streamed statement itself: one statement, one snapshot,
         # so a load committed meanwhile cannot give a year or a count the rows do not match.
-        whole = selection.with_only_columns(keys.c.period).subquery()
-        query = selection.add_columns(
+        # They need the keys only: joined to the revisions they took seconds longer.
+        whole = sa.select(keys.c.period).where(*conditions).subquery()
+        query = self._current_query(as_of, indicators, regions).add_columns(
             revision.c.load_id,
             sa.select(sa.func.max(whole.c.period)).scalar_subquery().label("latest_period"),
             sa.select(sa.func.count()).select_from(whole).scalar_subquery().label("selected"),
@@ -258,17 +259,24 @@ class Store:
                           revision.c.source_row)
         if as_of is None:
             query = query.select_from(actual.join(revision, revision.c.id == actual.c.revision_id))
-        else:
-            query = query.where(revision.c.id.in_(self._latest_revisions(as_of)))
+        return query.where(*self._key_conditions(as_of, indicators, regions, first_period,
+                                                 last_period))
+
+    def _key_conditions(self, as_of: dt.datetime | None, indicators: Iterable[str] | None,
+                        regions: Iterable[str] | None, first_period: int | None = None,
+                        last_period: int | None = None) -> list[sa.ColumnElement[bool]]:
+        """Which keys are selected, on `actual` (current values) or `revision` (as of)."""
+        keys = actual if as_of is None else revision
+        conditions = [] if as_of is None else [revision.c.id.in_(self._latest_revisions(as_of))]
         if indicators is not None:
-            query = query.where(keys.c.indicator_id.in_(list(indicators)))
+            conditions.append(keys.c.indicator_id.in_(list(indicators)))
         if regions is not None:
-            query = query.where(keys.c.region_code.in_(list(regions)))
+            conditions.append(keys.c.region_code.in_(list(regions)))
         if first_period is not None:
-            query = query.where(keys.c.period >= first_period)
+            conditions.append(keys.c.period >= first_period)
         if last_period is not None:
-            query = query.where(keys.c.period <= last_period)
-        return query
+            conditions.append(keys.c.period <= last_period)
+        return conditions
 
     @staticmethod
     def _latest_revisions(as_of: dt.datetime) -> sa.Select:
