@@ -153,9 +153,11 @@ def export_rows(series: pd.DataFrame, reference: Reference, year: int,
     table = values.merge(due, on=["region_code", "indicator_id", "period"], how="left")
     for names, key in ((reference.region_names, "region_code"),
                        (reference.indicator_names, "indicator_id")):
-        names = names.set_index(key)
-        for column in names.columns.intersection(EXPORT_COLUMNS):
-            table[column] = table[key].map(names[column])
+        # Each distinct code looked up once: a few thousand regions repeat millions of times.
+        codes, distinct = pd.factorize(table[key])
+        found = names.set_index(key).reindex(distinct)
+        for column in found.columns.intersection(EXPORT_COLUMNS):
+            table[column] = found[column].array.take(codes, allow_fill=True)
     return table[EXPORT_COLUMNS].reset_index(drop=True)
 
 
