@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,8 +16,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from etl.cli_users import add_user_commands
-from etl.export import Reference, export_table, status_table
-from etl.extract import BINARY_FORMATS, write_extract
+from etl.export import EXPORT_SCHEMA, Reference, export_chunks, status_table
+from etl.extract import BINARY_FORMATS, Chunk, write_extract, write_extract_chunks
 from etl.store import ConflictError, Store, database_url
 from etl.validate import Validation, format_problems, validate_file
 from indicators.catalogue import CatalogueError
@@ -142,18 +142,35 @@ def _export(args: argparse.Namespace) -> int:
     if args.format in BINARY_FORMATS and args.output is None:
         raise UserError(f"{args.format} 格式需要 -o 文件名 / {args.format} needs -o FILE")
     store = Store(args.database)
-    table = export_table(store, Reference.load(), indicators=args.indicator or None,
-                         regions=args.region or None, first_period=args.first,
-                         last_period=args.last, as_of=args.as_of)
-    if table["is_demo"].any():
+    chunks = export_chunks(store, Reference.load(), indicators=args.indicator or None,
+                           regions=args.region or None, first_period=args.first,
+                           last_period=args.last, as_of=args.as_of)
+    tally = Tally()
+    with progress_bar("导出 exporting") as progress:
+        write_extract_chunks(tally.watch(chunks), EXPORT_SCHEMA, args.format, args.output,
+                             progress=progress)
+    # Known once every chunk has gone by: the extract is never in memory whole.
+    if tally.demo:
         say("注意：导出内容含演示数据，并非真实统计",
             "note: the extract holds demo data, not statistics")
-    with progress_bar("导出 exporting") as progress:
-        write_extract(table, args.format, args.output, progress=progress)
     if args.output is not None:
-        say(f"已导出 {len(table)} 行到 {args.output}",
-            f"exported {len(table)} rows to {args.output}")
+        say(f"已导出 {tally.rows} 行到 {args.output}",
+            f"exported {tally.rows} rows to {args.output}")
     return 0
+
+
+class Tally:
+    """Rows and demo data seen in an extract as its chunks go by to the writer."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.demo = False
+
+    def watch(self, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+        for chunk in chunks:
+            self.rows += len(chunk.rows)
+            self.demo = self.demo or bool(chunk.rows["is_demo"].any())
+            yield chunk
 
 
 def _status(args: argparse.Namespace) -> int:

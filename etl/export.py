@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
+import pyarrow as pa
 
-from etl.store import Store
+from etl.extract import Chunk
+from etl.store import GROUP_ROWS, Store
 from indicators.catalogue import REGION_CLASS_NAMES, Catalogue, RegionClass, load_catalogue
 from indicators.evaluate import evaluate
 from indicators.methods import opensdg_for_targets
@@ -22,6 +24,20 @@ EXPORT_COLUMNS = [
     "region_class", "status", "gap", "gap_pct", "opensdg_status", "opensdg_score",
     "document", "clause", "is_demo", "revision_id", "loaded_at", "loaded_by", "source",
 ]
+# The extract's types, fixed before the first row: a group where, say, every note is empty
+# must write the same column as one with notes (inferred, it would be a column of nulls).
+# Times are naive UTC, as the spreadsheet-ready frame has them.
+_TEXT, _NUMBER = pa.string(), pa.float64()
+EXPORT_SCHEMA = pa.schema([
+    (column, _TEXT) for column in EXPORT_COLUMNS[:6]] + [
+    ("period", pa.int64()), ("value", _NUMBER), ("unit", _TEXT), ("value_entered", _TEXT),
+    ("unit_entered", _TEXT), ("note", _TEXT), ("target_id", _TEXT), ("target_kind", _TEXT),
+    ("target_value", _NUMBER), ("target_value_high", _NUMBER), ("target_deadline", _TEXT),
+    ("region_class", _TEXT), ("status", _TEXT), ("gap", _NUMBER), ("gap_pct", _NUMBER),
+    ("opensdg_status", _TEXT), ("opensdg_score", _NUMBER), ("document", _TEXT),
+    ("clause", _TEXT), ("is_demo", pa.bool_()), ("revision_id", pa.int64()),
+    ("loaded_at", pa.timestamp("us")), ("loaded_by", _TEXT), ("source", _TEXT),
+])
 STATUS_COLUMNS = [
     "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
     "target_id", "kind", "theme", "direction", "region_class", "region_class_zh", "deadline",
@@ -73,12 +89,14 @@ def status_table(values: pd.DataFrame, reference: Reference, year: int | None = 
     return table
 
 
-def _evaluated(values: pd.DataFrame, reference: Reference, year: int | None) -> pd.DataFrame:
-    """Our evaluation with Open SDG's status and score beside it. The values come from the
-    store, whose table keeps their keys unique and their types: not checked again."""
-    result = evaluate(values, reference.catalogue.targets_frame,
-                      reference.register.memberships, year, reference.register.successors,
-                      checked=True)
+def _evaluated(values: pd.DataFrame, reference: Reference, year: int | None,
+               targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Our evaluation of `targets` (default: every target) with Open SDG's status and score
+    beside it. The values come from the store, whose table keeps their keys unique and their
+    types: not checked again."""
+    targets = reference.catalogue.targets_frame if targets is None else targets
+    result = evaluate(values, targets, reference.register.memberships, year,
+                      reference.register.successors, checked=True)
     opensdg = opensdg_for_targets(values, result)
     return result.merge(opensdg, on=["region_code", "target_id"], how="left")
 
@@ -88,35 +106,78 @@ def export_table(store: Store, reference: Reference, *, indicators: Iterable[str
                  last_period: int | None = None, as_of: dt.datetime | None = None,
                  ) -> pd.DataFrame:
     """One row per stored value (and per target due that year): names, unit, the target
-    that applies, its status and gap, provenance and the revision it comes from."""
-    # Status needs each series whole (previous years, baselines): read them once, then keep
-    # the extract's years.
-    series = store.current(as_of=as_of, indicators=indicators, regions=regions)
+    that applies, its status and gap, provenance and the revision it comes from. The whole
+    extract in memory, for the dashboard's downloads; `targets export` streams export_chunks."""
+    chunks = [chunk.rows for chunk in export_chunks(
+        store, reference, indicators=indicators, regions=regions, first_period=first_period,
+        last_period=last_period, as_of=as_of)]
+    if not chunks:
+        return pd.DataFrame(columns=EXPORT_COLUMNS)
+    return pd.concat(chunks, ignore_index=True)
+
+
+def export_chunks(store: Store, reference: Reference, *,
+                  indicators: Iterable[str] | None = None, regions: Iterable[str] | None = None,
+                  first_period: int | None = None, last_period: int | None = None,
+                  as_of: dt.datetime | None = None, group_rows: int = GROUP_ROWS,
+                  ) -> Iterator[Chunk]:
+    """export_table's rows, a group of whole indicators at a time, in the same order. Exact,
+    not an approximation: a target is judged on its own indicator's series (its years,
+    regions, predecessors' codes, and the running sums and done flags derived from it), and
+    every group is evaluated as of the latest period of the whole selection."""
+    groups = store.current_by_indicator(as_of=as_of, indicators=indicators, regions=regions,
+                                        group_rows=group_rows)
+    done = 0
+    for group in groups:
+        done += len(group.values)
+        rows = export_rows(group.values, reference, group.latest_period, first_period,
+                           last_period)
+        if len(rows):
+            yield Chunk(rows, done, group.selected)
+
+
+def export_rows(series: pd.DataFrame, reference: Reference, year: int,
+                first_period: int | None = None, last_period: int | None = None,
+                ) -> pd.DataFrame:
+    """The extract's rows for `series` (Store.current() of whole indicators) evaluated as of
+    `year`, keeping the values from `first_period` to `last_period`."""
+    # Status needs each series whole (previous years, baselines): evaluate them whole, then
+    # keep the extract's years.
     period = series["period"]
     values = series[((first_period is None) | (period >= (first_period or 0)))
                     & ((last_period is None) | (period <= (last_period or 0)))]
     if values.empty:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
+    due = _due_targets(series, reference, year)
+    # The store gives the values ordered by indicator, region and period, and a left merge
+    # keeps that order: sorting millions of rows again would only cost time and a copy.
+    table = values.merge(due, on=["region_code", "indicator_id", "period"], how="left")
+    for names, key in ((reference.region_names, "region_code"),
+                       (reference.indicator_names, "indicator_id")):
+        # Each distinct code looked up once: a few thousand regions repeat millions of times.
+        codes, distinct = pd.factorize(table[key])
+        found = names.set_index(key).reindex(distinct)
+        for column in found.columns.intersection(EXPORT_COLUMNS):
+            table[column] = found[column].array.take(codes, allow_fill=True)
+    return table[EXPORT_COLUMNS].reset_index(drop=True)
+
+
+def _due_targets(series: pd.DataFrame, reference: Reference, year: int) -> pd.DataFrame:
+    """The targets due in each (region, indicator, period) of `series`, judged, in target
+    order. Only the targets of the series' own indicators: the others would be judged on no
+    data and match no value."""
+    targets = reference.catalogue.targets_frame
+    targets = targets[targets["indicator_id"].isin(series["indicator_id"].unique())]
     evaluation = _evaluated(series[["region_code", "indicator_id", "period", "value"]],
-                            reference, int(series["period"].max()))
+                            reference, year, targets)
     due = evaluation[evaluation["due"]].rename(columns={
         "deadline_year": "period", "kind": "target_kind", "deadline": "target_deadline"})
-    targets = reference.catalogue.targets_frame[["target_id", "target_value_high"]]
-    due = due.merge(targets, on="target_id")
+    due = due.merge(targets[["target_id", "target_value_high"]], on="target_id")
     due = due[["region_code", "indicator_id", "period", "target_id", "target_kind",
                "target_value", "target_value_high", "target_deadline", "region_class",
                "status", "gap", "gap_pct", "opensdg_status", "opensdg_score", "document",
                "clause"]]
-    # The store gives the values ordered by indicator, region and period, and a left merge
-    # keeps that order: sorting millions of rows again would only cost time and a copy.
-    due = due.sort_values("target_id")
-    table = values.merge(due, on=["region_code", "indicator_id", "period"], how="left")
-    for names, key in ((reference.region_names, "region_code"),
-                       (reference.indicator_names, "indicator_id")):
-        names = names.set_index(key)
-        for column in names.columns.intersection(EXPORT_COLUMNS):
-            table[column] = table[key].map(names[column])
-    return table[EXPORT_COLUMNS].reset_index(drop=True)
+    return due.sort_values("target_id")
 
 
 def region_class_label(region_class: str, language: str = "zh") -> str:

@@ -6,9 +6,10 @@ import codecs
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 import pandas as pd
 import pyarrow as pa
@@ -45,22 +46,57 @@ def _spreadsheet_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return ready
 
 
+class Chunk(NamedTuple):
+    """Rows of an extract written as they come, and how far their producer has got (in its
+    own units: the export counts stored values read) for the progress bar."""
+
+    rows: pd.DataFrame
+    done: int
+    total: int
+
+
 def write_csv(frame: pd.DataFrame, sink: IO[bytes], progress: Progress | None = None) -> None:
     """UTF-8 with BOM, so Excel opens the Chinese text correctly; formulas neutralised. Arrow's
     CSV writer, in batches for progress: several times faster than DataFrame.to_csv."""
-    sink.write(codecs.BOM_UTF8)
     ready = _spreadsheet_ready(frame)
-    # One Arrow chunk at a time, in a schema fixed from the whole frame: a national extract
-    # converted at once would double the memory.
+    # In a schema inferred from the whole frame: every batch then has the same columns.
     schema = pa.Schema.from_pandas(ready, preserve_index=False)
-    options = pa_csv.WriteOptions(include_header=True, quoting_style="needed")
     total = len(ready)
+    batches = (Chunk(ready.iloc[start:start + CHUNK_ROWS], min(start + CHUNK_ROWS, total), total)
+               for start in range(0, total, CHUNK_ROWS))
+    _write_arrow_csv(batches, schema, sink, progress)
+
+
+def write_csv_chunks(chunks: Iterable[Chunk], schema: pa.Schema, sink: IO[bytes],
+                     progress: Progress | None = None) -> None:
+    """write_csv for an extract that never is in memory whole: each chunk made ready and
+    written as it comes, in `schema`, fixed before the first (one chunk's types, inferred,
+    could be another's nulls)."""
+    ready = (Chunk(_spreadsheet_ready(chunk.rows), chunk.done, chunk.total) for chunk in chunks)
+    _write_arrow_csv(ready, schema, sink, progress)
+
+
+def _write_arrow_csv(chunks: Iterable[Chunk], schema: pa.Schema, sink: IO[bytes],
+                     progress: Progress | None) -> None:
+    sink.write(codecs.BOM_UTF8)
+    options = pa_csv.WriteOptions(include_header=True, quoting_style="needed")
     with pa_csv.CSVWriter(sink, schema, write_options=options) as writer:
-        for start in range(0, total, CHUNK_ROWS):
-            chunk = ready.iloc[start:start + CHUNK_ROWS]
-            writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
+        for chunk in chunks:
+            # Converted to Arrow a slice at a time: a chunk converted at once would double it.
+            for start in range(0, len(chunk.rows), CHUNK_ROWS):
+                writer.write_table(_arrow_table(chunk.rows.iloc[start:start + CHUNK_ROWS],
+                                                schema))
             if progress:
-                progress(min(start + CHUNK_ROWS, total), total)
+                progress(chunk.done, chunk.total)
+
+
+def _arrow_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """`frame` in `schema`. A column with nothing in it is nulls of the schema's type, whatever
+    pandas made of it (floats of NaN would not convert to text)."""
+    arrays = [pa.nulls(len(frame), field.type) if frame[field.name].isna().all()
+              else pa.array(frame[field.name], type=field.type, from_pandas=True)
+              for field in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def to_csv_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> bytes:
@@ -109,10 +145,42 @@ def write_extract(frame: pd.DataFrame, file_format: str, output: Path | None,
     if output is None:
         (stdout or sys.stdout.buffer).write(WRITERS[file_format](frame, progress))
         return
-    partial = output.with_name(output.name + ".partial")
-    with partial.open("wb") as sink:
+    with _replacing(output) as sink:
         if file_format == "csv":
-            write_csv(frame, sink, progress)  # streamed: a national extract is a gigabyte
+            write_csv(frame, sink, progress)  # in batches: a national extract is a gigabyte
         else:
             sink.write(WRITERS[file_format](frame, progress))
-    partial.replace(output)  # never leave a half-written extract under the real name
+
+
+def write_extract_chunks(chunks: Iterable[Chunk], schema: pa.Schema, file_format: str,
+                         output: Path | None, stdout: IO[bytes] | None = None,
+                         progress: Progress | None = None) -> None:
+    """write_extract for an extract given in chunks. CSV is written as the chunks come, so
+    memory holds one chunk; the other formats are built whole in memory first (an XLSX
+    sheet, a JSON array and a Parquet file are written from the whole table by their
+    writers here), for extracts small enough for a spreadsheet anyway."""
+    if file_format != "csv":
+        frames = [chunk.rows for chunk in chunks]
+        frame = pd.concat(frames, ignore_index=True) if frames \
+            else pd.DataFrame(columns=schema.names)
+        write_extract(frame, file_format, output, stdout, progress)
+        return
+    if output is None:
+        write_csv_chunks(chunks, schema, stdout or sys.stdout.buffer, progress)
+        return
+    with _replacing(output) as sink:
+        write_csv_chunks(chunks, schema, sink, progress)
+
+
+@contextmanager
+def _replacing(output: Path) -> Iterator[IO[bytes]]:
+    """A sink that becomes `output` only once written whole: never a half-written extract
+    under the real name, whatever fails on the way (the partial file is removed)."""
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("wb") as sink:
+            yield sink
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)

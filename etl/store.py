@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,12 @@ from indicators.paths import data_dir
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY = ["region_code", "indicator_id", "period"]
 CHUNK_ROWS = 50_000
+# Values per group of whole indicators that current_by_indicator gives: a national indicator
+# has some 44,000, so a group is a few indicators and a few tens of megabytes.
+GROUP_ROWS = 200_000
+CURRENT_DTYPES = {"period": "int64", "source_row": "Int64"}
+LOAD_COLUMNS = {"is_demo": "is_demo", "loaded_at": "loaded_at", "loaded_by": "loaded_by",
+                "source": "source", "kind": "source_kind"}
 # Serialises writers on PostgreSQL; SQLite has a single writer already.
 WRITE_LOCK_ID = 20181115
 Progress = Callable[[int, int], None]
@@ -53,6 +59,16 @@ class LoadResult:
     @property
     def written(self) -> int:
         return self.new + self.changed
+
+
+@dataclass(frozen=True)
+class ValueGroup:
+    """Current values of whole indicators, as current() gives them, with two figures of the
+    whole selection the group belongs to."""
+
+    values: pd.DataFrame
+    latest_period: int  # the latest period of the whole selection
+    selected: int  # values in the whole selection
 
 
 class ConflictError(RuntimeError):
@@ -199,31 +215,70 @@ class Store:
                 first_period: int | None = None, last_period: int | None = None,
                 ) -> pd.DataFrame:
         """The current value of each key, or the value it had at `as_of`, with provenance."""
+        keys = actual if as_of is None else revision
+        query = (self._current_query(as_of, indicators, regions, first_period, last_period)
+                 .add_columns(load.c.is_demo, load.c.loaded_at, load.c.loaded_by, load.c.source,
+                              load.c.kind.label("source_kind"))
+                 .join(load, load.c.id == revision.c.load_id)
+                 .order_by(keys.c.indicator_id, keys.c.region_code, keys.c.period))
+        with self.engine.connect() as connection:
+            return _frame(connection, query, CURRENT_DTYPES)
+
+    def current_by_indicator(self, *, as_of: dt.datetime | None = None,
+                             indicators: Iterable[str] | None = None,
+                             regions: Iterable[str] | None = None,
+                             group_rows: int = GROUP_ROWS, batch_rows: int = CHUNK_ROWS,
+                             ) -> Iterator[ValueGroup]:
+        """What current() gives, as groups of whole indicators in the same order: one query
+        streamed `batch_rows` at a time, cut where an indicator ends once a group holds at
+        least `group_rows` values, so that memory holds a group, not the whole store."""
+        keys = actual if as_of is None else revision
+        conditions = self._key_conditions(as_of, indicators, regions)
+        # Both figures come from the streamed statement itself: one statement, one snapshot,
+        # so a load committed meanwhile cannot give a year or a count the rows do not match.
+        # They need the keys only: joined to the revisions they took seconds longer.
+        whole = sa.select(keys.c.period).where(*conditions).subquery()
+        query = self._current_query(as_of, indicators, regions).add_columns(
+            revision.c.load_id,
+            sa.select(sa.func.max(whole.c.period)).scalar_subquery().label("latest_period"),
+            sa.select(sa.func.count()).select_from(whole).scalar_subquery().label("selected"),
+        ).order_by(keys.c.indicator_id, keys.c.region_code, keys.c.period)
+        loads = self.loads().set_index("id")
+        with self.engine.connect() as connection:
+            batches = _batches(connection, query, batch_rows)
+            yield from _whole_indicators(batches, loads, group_rows)
+
+    def _current_query(self, as_of: dt.datetime | None, indicators: Iterable[str] | None,
+                       regions: Iterable[str] | None, first_period: int | None = None,
+                       last_period: int | None = None) -> sa.Select:
+        """The selected keys' current (or as-of) revisions, without order or load columns."""
         # The current values start from `actual` (its key is the primary key), joined to their
         # revisions: "revision.id IN (every current revision)" took seconds for one region.
         keys = actual if as_of is None else revision
         query = sa.select(revision.c.id.label("revision_id"), keys.c.region_code,
                           keys.c.indicator_id, keys.c.period, revision.c.value,
                           revision.c.value_entered, revision.c.unit_entered, revision.c.note,
-                          revision.c.source_row, load.c.is_demo, load.c.loaded_at,
-                          load.c.loaded_by, load.c.source, load.c.kind.label("source_kind"))
+                          revision.c.source_row)
         if as_of is None:
-            query = query.select_from(actual.join(revision, revision.c.id == actual.c.revision_id)
-                                      .join(load, load.c.id == revision.c.load_id))
-        else:
-            query = (query.select_from(revision.join(load, load.c.id == revision.c.load_id))
-                     .where(revision.c.id.in_(self._latest_revisions(as_of))))
+            query = query.select_from(actual.join(revision, revision.c.id == actual.c.revision_id))
+        return query.where(*self._key_conditions(as_of, indicators, regions, first_period,
+                                                 last_period))
+
+    def _key_conditions(self, as_of: dt.datetime | None, indicators: Iterable[str] | None,
+                        regions: Iterable[str] | None, first_period: int | None = None,
+                        last_period: int | None = None) -> list[sa.ColumnElement[bool]]:
+        """Which keys are selected, on `actual` (current values) or `revision` (as of)."""
+        keys = actual if as_of is None else revision
+        conditions = [] if as_of is None else [revision.c.id.in_(self._latest_revisions(as_of))]
         if indicators is not None:
-            query = query.where(keys.c.indicator_id.in_(list(indicators)))
+            conditions.append(keys.c.indicator_id.in_(list(indicators)))
         if regions is not None:
-            query = query.where(keys.c.region_code.in_(list(regions)))
+            conditions.append(keys.c.region_code.in_(list(regions)))
         if first_period is not None:
-            query = query.where(keys.c.period >= first_period)
+            conditions.append(keys.c.period >= first_period)
         if last_period is not None:
-            query = query.where(keys.c.period <= last_period)
-        query = query.order_by(keys.c.indicator_id, keys.c.region_code, keys.c.period)
-        with self.engine.connect() as connection:
-            return _frame(connection, query, {"period": "int64", "source_row": "Int64"})
+            conditions.append(keys.c.period <= last_period)
+        return conditions
 
     @staticmethod
     def _latest_revisions(as_of: dt.datetime) -> sa.Select:
@@ -376,20 +431,26 @@ def _copy(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:
 
 def _frame(connection: sa.Connection, query: sa.Select, dtypes: dict[str, str]) -> pd.DataFrame:
     result = connection.execute(query)
-    columns = list(result.keys())
-    # The driver's plain tuples, not SQLAlchemy Rows: 2.6M Rows took 55 s to build. Columns
-    # whose type converts what the driver gives (times, booleans on SQLite) are converted
-    # once per distinct value, by the type's own result processor.
+    # The driver's plain tuples, not SQLAlchemy Rows: 2.6M Rows took 55 s to build.
     cursor = result.cursor
     rows = cursor.fetchall() if cursor is not None else []
     type_codes = [entry[1] for entry in cursor.description] if cursor is not None else []
     result.close()
+    return _typed_frame(connection.dialect, query, type_codes, rows, dtypes)
+
+
+def _typed_frame(dialect: sa.Dialect, query: sa.Select, type_codes: list[Any],
+                 rows: list[tuple[Any, ...]], dtypes: dict[str, str], *,
+                 convert: bool = True) -> pd.DataFrame:
+    """The driver's rows as a frame. Columns whose type converts what the driver gives (times,
+    booleans on SQLite) are converted once per distinct value, by the type's own result
+    processor, unless the rows come through SQLAlchemy (`convert` false) and are converted."""
+    columns = [column.key for column in query.selected_columns]
     frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=False) if rows \
         else pd.DataFrame(columns=columns)
-    dialect = connection.dialect
     for column, type_code in zip(query.selected_columns, type_codes, strict=False):
         processor = dialect.type_descriptor(column.type).result_processor(dialect, type_code)
-        if processor is not None and len(frame):
+        if processor is not None and convert and len(frame):
             codes, distinct = pd.factorize(frame[column.key], use_na_sentinel=False)
             converted = np.empty(len(distinct), dtype=object)
             converted[:] = [processor(value) for value in distinct]
@@ -398,6 +459,67 @@ def _frame(connection: sa.Connection, query: sa.Select, dtypes: dict[str, str]) 
     text = [c for c in ("value_entered", "unit_entered", "note") if c in frame.columns]
     frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
     return frame
+
+
+def _batches(connection: sa.Connection, query: sa.Select, size: int,
+             ) -> Iterator[pd.DataFrame]:
+    """The query's rows, `size` at a time, from the driver's cursor: server-side on
+    PostgreSQL (stream_results); SQLite's cursor steps through the rows as they are asked for.
+    The driver's tuples, not SQLAlchemy Rows, which a frame takes seven times longer to build
+    from."""
+    result = connection.execution_options(stream_results=True).execute(query)
+    try:
+        # A streamed result has read one row ahead into SQLAlchemy's buffer: that row comes
+        # through the result (converted already), the rest straight from the driver.
+        cursor = result.cursor
+        type_codes = [entry[1] for entry in cursor.description]
+        head = [tuple(row) for row in result.fetchmany(1)]
+        if not head:
+            return  # nothing selected; the result has closed its cursor
+        yield _typed_frame(connection.dialect, query, type_codes, head, CURRENT_DTYPES,
+                           convert=False)
+        while rows := cursor.fetchmany(size):
+            yield _typed_frame(connection.dialect, query, type_codes, rows, CURRENT_DTYPES)
+    finally:
+        result.close()
+
+
+def _whole_indicators(batches: Iterator[pd.DataFrame], loads: pd.DataFrame,
+                      group_rows: int) -> Iterator[ValueGroup]:
+    """Batches in indicator order regrouped into groups of whole indicators, each cut where
+    the first indicator to end after `group_rows` values ends; each group's load columns
+    taken from `loads` (a few rows) rather than joined to every value in the query."""
+    pending: list[pd.DataFrame] = []
+    held = 0
+    open_indicator = None  # the indicator of the last row held: it may go on in the next batch
+    for batch in batches:
+        ids = batch["indicator_id"].to_numpy()
+        # Where an indicator begins in the batch; everything held before such a row is whole.
+        starts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
+        if ids[0] != open_indicator:
+            starts = np.r_[0, starts]
+        taken = 0
+        for start in starts:
+            if held + start - taken >= max(group_rows, 1):
+                pending.append(batch.iloc[taken:start])
+                yield _group(pending, loads)
+                pending, held, taken = [], 0, int(start)
+        pending.append(batch.iloc[taken:])
+        held += len(batch) - taken
+        open_indicator = ids[-1]
+    if held:
+        yield _group(pending, loads)
+
+
+def _group(batches: list[pd.DataFrame], loads: pd.DataFrame) -> ValueGroup:
+    values = pd.concat(batches, ignore_index=True)
+    first = values.iloc[0]
+    latest, selected = int(first["latest_period"]), int(first["selected"])
+    provenance = loads.loc[values["load_id"], list(LOAD_COLUMNS)].rename(columns=LOAD_COLUMNS)
+    values = values.drop(columns=["load_id", "latest_period", "selected"])
+    for column in provenance.columns:
+        values[column] = provenance[column].array  # .array keeps a time zone; numpy would not
+    return ValueGroup(values, latest, selected)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
