@@ -45,6 +45,8 @@ actual = sa.Table(
     sa.Column("value", sa.Float, nullable=False),
     sa.Column("revision_id", RevisionId, nullable=False),
     sa.Column("is_demo", sa.Boolean, nullable=False),
+    # One indicator's values (the indicator page, an extract) without a scan of every value.
+    sa.Index("ix_actual_indicator_region_period", "indicator_id", "region_code", "period"),
 )
 
 REVISION_COLUMNS = ["load_id", "region_code", "indicator_id", "period", "value", "value_entered",
