@@ -9,7 +9,7 @@ takes 10-40 s and evaluating one year 4-11 s, so:
 - the current values are held once per process, with their positions by indicator and by
   region, so a page takes its rows without scanning millions;
 - a write is applied as a change: the current values of the keys written since the version
-  held are read (`_changed_since`), and each year's status is evaluated again for the
+  held are read (Store.changed_since), and each year's status is evaluated again for the
   regions and indicators written only, when that year is next asked for;
 - the data version is asked once per request, so one request sees one version throughout;
 - a year's status is computed by one thread while others asking for it wait; in the app,
@@ -30,10 +30,8 @@ from typing import Any
 import flask
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from etl.export import Reference, export_table, status_table
-from etl.schema import actual, revision
 from etl.store import Store
 from indicators.paths import gazette_file
 from indicators.regions import RegionRegister, valid_on
@@ -240,7 +238,7 @@ class DashboardData:
         return _indexed(self.store.values(), version, generation, self.store.demo_in_use())
 
     def _read_changes(self, held: Snapshot, version: int) -> Snapshot:
-        changes = _changed_since(self.store, held.version)
+        changes = self.store.changed_since(held.version)
         with self._lock:
             self._changes.append((version, frozenset(changes["region_code"]),
                                   frozenset(changes["indicator_id"])))
@@ -372,7 +370,7 @@ class DashboardData:
         the target due in `period`, the stored value and the revision it comes from."""
         targets = self.applicable_targets(region_code, period)
         indicators = list(dict.fromkeys(targets["indicator_id"]))
-        stored = _stored(self.store, region_code, period).set_index("indicator_id")
+        stored = self.store.region_period(region_code, period).set_index("indicator_id")
         due = targets[targets["deadline_year"] == period].groupby("indicator_id")
         rows = []
         for indicator_id in indicators:
@@ -440,38 +438,6 @@ def _indexed(values: pd.DataFrame, version: int, generation: int, demo: bool) ->
                     frame.groupby("indicator_id", sort=False).indices,
                     frame.groupby("region_code", sort=False).indices,
                     tuple(sorted(int(year) for year in frame["period"].unique())), demo)
-
-
-def _changed_since(store: Store, version: int) -> pd.DataFrame:
-    """The current value and demo flag of every key with a revision newer than `version`.
-
-    This belongs in etl.store.Store (as Store.changed_since); it is here until it is there.
-    The revision ids come from the primary key and the values from actual's key: no scan."""
-    newer = revision.alias("newer")
-    query = (sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
-                       actual.c.value, actual.c.is_demo)
-             .select_from(newer)
-             .join(actual, sa.and_(actual.c.region_code == newer.c.region_code,
-                                   actual.c.indicator_id == newer.c.indicator_id,
-                                   actual.c.period == newer.c.period))
-             .where(newer.c.id > version))
-    with store.engine.connect() as connection:
-        rows = connection.execute(query).fetchall()
-    frame = pd.DataFrame(rows, columns=[*VALUE_COLUMNS, "is_demo"]).drop_duplicates(KEY)
-    return frame.astype({"region_code": "str", "indicator_id": "str", "period": "int64",
-                         "value": "float64", "is_demo": "bool"})
-
-
-def _stored(store: Store, region_code: str, period: int) -> pd.DataFrame:
-    """The region's current values of `period` with their revision ids, by actual's primary
-    key. Store.current gives the same but, at national size, in seconds rather than
-    milliseconds (it filters revisions by `id IN (every current revision)`); this belongs
-    in etl.store.Store (asked for) and is here until current() is quick."""
-    query = (sa.select(actual.c.indicator_id, actual.c.value, actual.c.revision_id)
-             .where(actual.c.region_code == region_code, actual.c.period == period))
-    with store.engine.connect() as connection:
-        rows = connection.execute(query).fetchall()
-    return pd.DataFrame(rows, columns=["indicator_id", "value", "revision_id"])
 
 
 def _applied(held: Snapshot, changes: pd.DataFrame, version: int, demo: bool) -> Snapshot:
