@@ -73,10 +73,19 @@ def status_table(values: pd.DataFrame, reference: Reference, year: int | None = 
     return table
 
 
-def _evaluated(values: pd.DataFrame, reference: Reference, year: int | None) -> pd.DataFrame:
-    """Our evaluation with Open SDG's status and score beside it."""
-    result = evaluate(values, reference.catalogue.targets_frame,
-                      reference.register.memberships, year, reference.register.successors)
+def _evaluated(values: pd.DataFrame, reference: Reference, year: int | None, *,
+               only_values: bool = False) -> pd.DataFrame:
+    """Our evaluation with Open SDG's status and score beside it. With `only_values`, only
+    the targets of the indicators in `values` for the regions in `values`: a target's row
+    depends on its own region's series of its own indicator only (see indicators.evaluate),
+    so the rows kept are the same, without evaluating every region for an extract of one."""
+    targets = reference.catalogue.targets_frame
+    memberships = reference.register.memberships
+    if only_values:
+        targets = targets[targets["indicator_id"].isin(values["indicator_id"].unique())]
+        memberships = memberships[memberships["region_code"].isin(
+            values["region_code"].unique())]
+    result = evaluate(values, targets, memberships, year, reference.register.successors)
     opensdg = opensdg_for_targets(values, result)
     return result.merge(opensdg, on=["region_code", "target_id"], how="left")
 
@@ -95,8 +104,9 @@ def export_table(store: Store, reference: Reference, *, indicators: Iterable[str
                     & ((last_period is None) | (period <= (last_period or 0)))]
     if values.empty:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
+    # The table keeps the rows of the values read only: so is the evaluation.
     evaluation = _evaluated(series[["region_code", "indicator_id", "period", "value"]],
-                            reference, int(series["period"].max()))
+                            reference, int(series["period"].max()), only_values=True)
     due = evaluation[evaluation["due"]].rename(columns={
         "deadline_year": "period", "kind": "target_kind", "deadline": "target_deadline"})
     targets = reference.catalogue.targets_frame[["target_id", "target_value_high"]]
