@@ -38,6 +38,8 @@ from indicators.regions import RegionRegister, valid_on
 
 KEY = ["region_code", "indicator_id", "period"]
 VALUE_COLUMNS = [*KEY, "value"]
+DUE_COLUMNS = ["region_code", "indicator_id", "deadline_year", "target_id", "target_value",
+               "status", "gap", "gap_pct", "document", "clause"]
 # Beyond this many revisions since the values held, reading everything again is quicker.
 FULL_READ_REVISIONS = 200_000
 
@@ -385,6 +387,34 @@ class DashboardData:
                 "revision_id": 0 if current is None else int(current["revision_id"]),
             })
         return pd.DataFrame(rows)
+
+    def due_values(self, indicator_id: str, region_code: str | None = None) -> pd.DataFrame:
+        """The indicator's stored values (of `region_code`, else of every region) in region
+        and period order, each with the targets due in its period (target_id, target_value,
+        status, gap, gap_pct, document, clause; a row per target, by target id; empty
+        without one) as the latest year's status judges them: what an extract of the
+        indicator holds, from the values and statuses held instead of the store and a new
+        evaluation. A due target is judged on its deadline year's value whatever the year
+        of the status, so the latest year's status holds every due target; an ongoing one is
+        judged as of the latest year, as in an extract of the indicator (an extract of one
+        region whose values end earlier judges it as of that region's last year)."""
+        if region_code is None:
+            values = self.series(indicator_id)
+            status = self.status_of(self.default_year(), indicator_id=indicator_id)
+        else:
+            values = self.region_values(region_code)
+            values = values[values["indicator_id"] == indicator_id]
+            status = self.status_of(self.default_year(), region_code=region_code)
+            status = status[status["indicator_id"] == indicator_id]
+        due = status.loc[status["deadline_year"] <= status["as_of_year"], DUE_COLUMNS]
+        # Plain text, not the categories of the held status: a page maps and shows them.
+        text = [column for column, dtype in due.dtypes.items()
+                if isinstance(dtype, pd.CategoricalDtype)]
+        due = due.astype({**dict.fromkeys(text, object), "deadline_year": "int64"})
+        due = due.rename(columns={"deadline_year": "period"}).sort_values("target_id",
+                                                                          kind="stable")
+        keys = values.astype({column: object for column in ("region_code", "indicator_id")})
+        return keys.reset_index(drop=True).merge(due, on=KEY, how="left")
 
     def export(self, filters: ExportFilters) -> pd.DataFrame:
         """Exactly what `targets export` gives for the same filters."""
