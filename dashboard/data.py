@@ -18,7 +18,6 @@ takes 10-40 s and evaluating one year 4-11 s, so:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -34,7 +33,7 @@ import pandas as pd
 from etl.export import Reference, export_table, status_table
 from etl.store import Store
 from indicators.paths import gazette_file
-from indicators.regions import RegionRegister, valid_on
+from indicators.regions import valid_on
 
 KEY = ["region_code", "indicator_id", "period"]
 VALUE_COLUMNS = [*KEY, "value"]
@@ -317,15 +316,12 @@ class DashboardData:
         successors = register.successors
         codes = set(regions) | {successors[code] for code in regions if code in successors}
         codes |= {old for old, new in successors.items() if new in codes}
-        catalogue = self.reference.catalogue
         # Evaluating costs about 1 s however few the values, mostly per indicator with a
-        # milestone or a running sum: only the targets of the indicators written are asked.
-        part = Reference(
-            dataclasses.replace(catalogue, targets=[
-                target for target in catalogue.targets if target.indicator in indicators]),
-            RegionRegister(register.regions[register.regions["code"].isin(codes)]))
+        # milestone or a running sum: only the targets of the indicators written are asked,
+        # of the whole reference (a part of it made anew would build its tables again).
         values = snapshot.rows(snapshot.by_region, codes)
-        fresh = status_table(values[values["indicator_id"].isin(indicators)], part, year)
+        fresh = status_table(values[values["indicator_id"].isin(indicators)], self.reference,
+                             year, regions=codes, indicators=indicators)
         replaced = _replaced(frame, _compact(fresh), codes, indicators)
         if replaced is None:  # rows follow targets and classes, never values: cannot happen
             with self._lock:

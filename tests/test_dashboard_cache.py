@@ -151,3 +151,29 @@ def test_due_values_are_the_rows_of_an_extract(store):
             pd.testing.assert_frame_equal(plain(shown), plain(expected), check_dtype=False)
             checked += shown["target_id"].notna().sum()
     assert checked > 100  # many values with a target due, not only empty target columns
+
+
+def test_a_patch_evaluates_the_written_regions_and_indicators_only(store, monkeypatch):
+    from dashboard import data as data_module
+
+    data = DashboardData(store)
+    before = data.status(2019)
+    asked = []
+    evaluate = data_module.status_table
+
+    def spy(values, reference, year, *args, **narrowed):  # type: ignore[no-untyped-def]
+        asked.append((reference, narrowed, set(values["indicator_id"])))
+        return evaluate(values, reference, year, *args, **narrowed)
+
+    monkeypatch.setattr(data_module, "status_table", spy)
+    store.load(make_rows(("220300", SHARE, 2019, 19.0)), by="planner", source="form",
+               kind="form")
+    patched = data.status(2019)
+    assert len(asked) == 1  # patched in place: no evaluation of everything after it
+    reference, narrowed, indicators = asked[0]
+    assert reference is data.reference  # its tables are built once, not for every patch
+    assert set(narrowed["indicators"]) == indicators == {SHARE}
+    assert "220300" in narrowed["regions"] and len(narrowed["regions"]) < 5
+    changed = (patched["region_code"] == "220300") & (patched["indicator_id"] == SHARE)
+    assert patched["target_id"].tolist() == before["target_id"].tolist()
+    assert (patched.loc[changed, "actual"] == 19.0).any()

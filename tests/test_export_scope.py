@@ -50,7 +50,7 @@ def test_an_extract_evaluates_its_own_rows_only_with_the_same_result(store, refe
     assert len(narrowed) > 0
 
     everything = export._evaluated
-    monkeypatch.setattr(export, "_evaluated", lambda values, ref, year, only_values=False:
+    monkeypatch.setattr(export, "_evaluated", lambda values, ref, year, **_narrowed:
                         everything(values, ref, year))
     whole = export_table(store, reference, **filters)
     pd.testing.assert_frame_equal(narrowed, whole)
