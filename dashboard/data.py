@@ -322,7 +322,7 @@ class DashboardData:
         values = snapshot.rows(snapshot.by_region, codes)
         fresh = status_table(values[values["indicator_id"].isin(indicators)], self.reference,
                              year, regions=codes, indicators=indicators)
-        replaced = _replaced(frame, _compact(fresh), codes, indicators)
+        replaced = _replaced(frame, fresh, codes, indicators)
         if replaced is None:  # rows follow targets and classes, never values: cannot happen
             with self._lock:
                 self._lasting.clear()
