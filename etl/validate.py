@@ -917,7 +917,11 @@ def _series(current: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame
     if history is None or history.empty:
         stored = current.iloc[:0]
     else:
-        stored = history[["region_code", "indicator_id", "period", "value"]].astype(
+        # Only the file's series count (the merge below keeps no other): a planner's region
+        # holds hundreds of values, an admin's history millions, for a file of a few.
+        mine = (history["indicator_id"].isin(current["indicator_id"].unique())
+                & history["region_code"].isin(current["region_code"].unique()))
+        stored = history.loc[mine, ["region_code", "indicator_id", "period", "value"]].astype(
             {"region_code": object, "indicator_id": object, "period": int, "value": float})
         numbers = current[["region_code", "indicator_id", "series"]].drop_duplicates(
             ["region_code", "indicator_id"])
