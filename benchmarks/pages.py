@@ -267,6 +267,8 @@ def reader_cases(b: Bench) -> list[Case]:
 
 ENTRY_ROWS = ("entry-grid.rowData", "entry-history-link.href")
 SAVE = ("entry-message.children", "entry-grid.rowData")
+PREVIEW = ("upload-preview.children", "upload-confirm.disabled", "upload-contents.data",
+           "upload-result.children")
 
 
 def planner_cases(b: Bench) -> list[Case]:
@@ -334,6 +336,12 @@ def planner_cases(b: Bench) -> list[Case]:
         return Call({"upload-confirm.n_clicks": i + 1, "upload-contents.data": upload_file(i),
                      "upload-language.children": _language(i)}, ("upload-confirm.n_clicks",))
 
+    def previewed(i: int) -> None:
+        """As in the browser, where confirm is enabled by the preview of the same file."""
+        fetch_rows(i)
+        b.post(Case("upload", PREVIEW, "", preview, client="planner", expect="upload-ok"),
+               preview(i))
+
     overview = ("overview-counts.children", "overview-grid.children", "overview-rates.children")
     return [
         Case("entry", PAGES, "varied", lambda i: _page_call(
@@ -351,11 +359,10 @@ def planner_cases(b: Bench) -> list[Case]:
              expect="overview-grid-table"),
         Case("upload", PAGES, "varied", lambda i: _page_call("/upload", _query(
             lang=_language(i))), client="planner"),
-        Case("upload", ("upload-preview.children", "upload-confirm.disabled",
-                        "upload-contents.data", "upload-result.children"), "varied", preview,
-             client="planner", before=fetch_rows, expect="upload-ok"),
+        Case("upload", PREVIEW, "varied", preview, client="planner", before=fetch_rows,
+             expect="upload-ok"),
         Case("upload", ("upload-result.children", "upload-confirm.disabled"), "varied", confirm,
-             client="planner", before=fetch_rows, expect="upload-loaded"),
+             client="planner", before=previewed, expect="upload-loaded"),
         Case("upload", ("upload-template.data",), "varied", lambda i: Call({
             "upload-template-button.n_clicks": i + 1, "upload-region.value": region_year(i)[0],
             "upload-year.value": region_year(i)[1]}, ("upload-template-button.n_clicks",)),

@@ -9,7 +9,7 @@ takes 10-40 s and evaluating one year 4-11 s, so:
 - the current values are held once per process, with their positions by indicator and by
   region, so a page takes its rows without scanning millions;
 - a write is applied as a change: the current values of the keys written since the version
-  held are read (`_changed_since`), and each year's status is evaluated again for the
+  held are read (Store.changed_since), and each year's status is evaluated again for the
   regions and indicators written only, when that year is next asked for;
 - the data version is asked once per request, so one request sees one version throughout;
 - a year's status is computed by one thread while others asking for it wait; in the app,
@@ -18,7 +18,6 @@ takes 10-40 s and evaluating one year 4-11 s, so:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
@@ -30,16 +29,16 @@ from typing import Any
 import flask
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from etl.export import Reference, export_table, status_table
-from etl.schema import actual, revision
 from etl.store import Store
 from indicators.paths import gazette_file
-from indicators.regions import RegionRegister, valid_on
+from indicators.regions import valid_on
 
 KEY = ["region_code", "indicator_id", "period"]
 VALUE_COLUMNS = [*KEY, "value"]
+DUE_COLUMNS = ["region_code", "indicator_id", "deadline_year", "target_id", "target_value",
+               "status", "gap", "gap_pct", "document", "clause"]
 # Beyond this many revisions since the values held, reading everything again is quicker.
 FULL_READ_REVISIONS = 200_000
 
@@ -240,7 +239,7 @@ class DashboardData:
         return _indexed(self.store.values(), version, generation, self.store.demo_in_use())
 
     def _read_changes(self, held: Snapshot, version: int) -> Snapshot:
-        changes = _changed_since(self.store, held.version)
+        changes = self.store.changed_since(held.version)
         with self._lock:
             self._changes.append((version, frozenset(changes["region_code"]),
                                   frozenset(changes["indicator_id"])))
@@ -317,16 +316,13 @@ class DashboardData:
         successors = register.successors
         codes = set(regions) | {successors[code] for code in regions if code in successors}
         codes |= {old for old, new in successors.items() if new in codes}
-        catalogue = self.reference.catalogue
-        # Evaluating costs about 1 s however few the values, mostly per indicator with a
-        # milestone or a running sum: only the targets of the indicators written are asked.
-        part = Reference(
-            dataclasses.replace(catalogue, targets=[
-                target for target in catalogue.targets if target.indicator in indicators]),
-            RegionRegister(register.regions[register.regions["code"].isin(codes)]))
+        # Evaluating every region takes seconds nationally; the targets of the indicators
+        # written for the regions written take about 0.1 s (a fixed cost of evaluate), asked
+        # of the whole reference (a part of it made anew would build its tables again).
         values = snapshot.rows(snapshot.by_region, codes)
-        fresh = status_table(values[values["indicator_id"].isin(indicators)], part, year)
-        replaced = _replaced(frame, _compact(fresh), codes, indicators)
+        fresh = status_table(values[values["indicator_id"].isin(indicators)], self.reference,
+                             year, regions=codes, indicators=indicators)
+        replaced = _replaced(frame, fresh, codes, indicators)
         if replaced is None:  # rows follow targets and classes, never values: cannot happen
             with self._lock:
                 self._lasting.clear()
@@ -372,7 +368,7 @@ class DashboardData:
         the target due in `period`, the stored value and the revision it comes from."""
         targets = self.applicable_targets(region_code, period)
         indicators = list(dict.fromkeys(targets["indicator_id"]))
-        stored = _stored(self.store, region_code, period).set_index("indicator_id")
+        stored = self.store.region_period(region_code, period).set_index("indicator_id")
         due = targets[targets["deadline_year"] == period].groupby("indicator_id")
         rows = []
         for indicator_id in indicators:
@@ -387,6 +383,34 @@ class DashboardData:
                 "revision_id": 0 if current is None else int(current["revision_id"]),
             })
         return pd.DataFrame(rows)
+
+    def due_values(self, indicator_id: str, region_code: str | None = None) -> pd.DataFrame:
+        """The indicator's stored values (of `region_code`, else of every region) in region
+        and period order, each with the targets due in its period (target_id, target_value,
+        status, gap, gap_pct, document, clause; a row per target, by target id; empty
+        without one) as the latest year's status judges them: what an extract of the
+        indicator holds, from the values and statuses held instead of the store and a new
+        evaluation. A due target is judged on its deadline year's value whatever the year
+        of the status, so the latest year's status holds every due target; an ongoing one is
+        judged as of the latest year, as in an extract of the indicator (an extract of one
+        region whose values end earlier judges it as of that region's last year)."""
+        if region_code is None:
+            values = self.series(indicator_id)
+            status = self.status_of(self.default_year(), indicator_id=indicator_id)
+        else:
+            values = self.region_values(region_code)
+            values = values[values["indicator_id"] == indicator_id]
+            status = self.status_of(self.default_year(), region_code=region_code)
+            status = status[status["indicator_id"] == indicator_id]
+        due = status.loc[status["deadline_year"] <= status["as_of_year"], DUE_COLUMNS]
+        # Plain text, not the categories of the held status: a page maps and shows them.
+        text = [column for column, dtype in due.dtypes.items()
+                if isinstance(dtype, pd.CategoricalDtype)]
+        due = due.astype({**dict.fromkeys(text, object), "deadline_year": "int64"})
+        due = due.rename(columns={"deadline_year": "period"}).sort_values("target_id",
+                                                                          kind="stable")
+        keys = values.astype({column: object for column in ("region_code", "indicator_id")})
+        return keys.reset_index(drop=True).merge(due, on=KEY, how="left")
 
     def export(self, filters: ExportFilters) -> pd.DataFrame:
         """Exactly what `targets export` gives for the same filters."""
@@ -440,38 +464,6 @@ def _indexed(values: pd.DataFrame, version: int, generation: int, demo: bool) ->
                     frame.groupby("indicator_id", sort=False).indices,
                     frame.groupby("region_code", sort=False).indices,
                     tuple(sorted(int(year) for year in frame["period"].unique())), demo)
-
-
-def _changed_since(store: Store, version: int) -> pd.DataFrame:
-    """The current value and demo flag of every key with a revision newer than `version`.
-
-    This belongs in etl.store.Store (as Store.changed_since); it is here until it is there.
-    The revision ids come from the primary key and the values from actual's key: no scan."""
-    newer = revision.alias("newer")
-    query = (sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
-                       actual.c.value, actual.c.is_demo)
-             .select_from(newer)
-             .join(actual, sa.and_(actual.c.region_code == newer.c.region_code,
-                                   actual.c.indicator_id == newer.c.indicator_id,
-                                   actual.c.period == newer.c.period))
-             .where(newer.c.id > version))
-    with store.engine.connect() as connection:
-        rows = connection.execute(query).fetchall()
-    frame = pd.DataFrame(rows, columns=[*VALUE_COLUMNS, "is_demo"]).drop_duplicates(KEY)
-    return frame.astype({"region_code": "str", "indicator_id": "str", "period": "int64",
-                         "value": "float64", "is_demo": "bool"})
-
-
-def _stored(store: Store, region_code: str, period: int) -> pd.DataFrame:
-    """The region's current values of `period` with their revision ids, by actual's primary
-    key. Store.current gives the same but, at national size, in seconds rather than
-    milliseconds (it filters revisions by `id IN (every current revision)`); this belongs
-    in etl.store.Store (asked for) and is here until current() is quick."""
-    query = (sa.select(actual.c.indicator_id, actual.c.value, actual.c.revision_id)
-             .where(actual.c.region_code == region_code, actual.c.period == period))
-    with store.engine.connect() as connection:
-        rows = connection.execute(query).fetchall()
-    return pd.DataFrame(rows, columns=["indicator_id", "value", "revision_id"])
 
 
 def _applied(held: Snapshot, changes: pd.DataFrame, version: int, demo: bool) -> Snapshot:

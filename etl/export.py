@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -72,11 +72,13 @@ class Reference:
 
 
 def status_table(values: pd.DataFrame, reference: Reference, year: int | None = None,
-                 method: str = "escap") -> pd.DataFrame:
+                 method: str = "escap", *, regions: Collection[str] | None = None,
+                 indicators: Collection[str] | None = None) -> pd.DataFrame:
     """Every target for every region it applies to, evaluated as of `year` on `values`, the
     store's current values (or some of them), with names and both progress methods. With
-    method "opensdg", `status` holds Open SDG's status and ours moves to `escap_status`."""
-    result = _evaluated(values, reference, year)
+    method "opensdg", `status` holds Open SDG's status and ours moves to `escap_status`.
+    Given `regions` or `indicators`, the rows of those only."""
+    result = _evaluated(values, reference, year, regions=regions, indicators=indicators)
     result = result.merge(reference.region_names, on="region_code", how="left")
     names = reference.catalogue.targets_frame[["target_id", "indicator_zh", "indicator_en",
                                                 "theme"]]
@@ -89,14 +91,23 @@ def status_table(values: pd.DataFrame, reference: Reference, year: int | None = 
     return table
 
 
-def _evaluated(values: pd.DataFrame, reference: Reference, year: int | None,
-               targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Our evaluation of `targets` (default: every target) with Open SDG's status and score
-    beside it. The values come from the store, whose table keeps their keys unique and their
-    types: not checked again."""
-    targets = reference.catalogue.targets_frame if targets is None else targets
-    result = evaluate(values, targets, reference.register.memberships, year,
-                      reference.register.successors, checked=True)
+def _evaluated(values: pd.DataFrame, reference: Reference, year: int | None, *,
+               regions: Collection[str] | None = None,
+               indicators: Collection[str] | None = None) -> pd.DataFrame:
+    """Our evaluation with Open SDG's status and score beside it; given `regions` or
+    `indicators`, of the targets of those indicators for those regions only. A target's row
+    depends on its own region's series of its own indicator only (see indicators.evaluate),
+    so those rows are the same as in the whole evaluation, at a fraction of its cost. The
+    values come from the store, whose table keeps their keys unique and their types: not
+    checked again."""
+    targets = reference.catalogue.targets_frame
+    memberships = reference.register.memberships
+    if indicators is not None:
+        targets = targets[targets["indicator_id"].isin(list(indicators))]
+    if regions is not None:
+        memberships = memberships[memberships["region_code"].isin(list(regions))]
+    result = evaluate(values, targets, memberships, year, reference.register.successors,
+                      checked=True)
     opensdg = opensdg_for_targets(values, result)
     return result.merge(opensdg, on=["region_code", "target_id"], how="left")
 
@@ -164,15 +175,15 @@ def export_rows(series: pd.DataFrame, reference: Reference, year: int,
 
 def _due_targets(series: pd.DataFrame, reference: Reference, year: int) -> pd.DataFrame:
     """The targets due in each (region, indicator, period) of `series`, judged, in target
-    order. Only the targets of the series' own indicators: the others would be judged on no
-    data and match no value."""
-    targets = reference.catalogue.targets_frame
-    targets = targets[targets["indicator_id"].isin(series["indicator_id"].unique())]
+    order. Only the targets of the series' own indicators for the series' own regions: the
+    others would be judged on no data and match no value."""
     evaluation = _evaluated(series[["region_code", "indicator_id", "period", "value"]],
-                            reference, year, targets)
+                            reference, year, regions=series["region_code"].unique(),
+                            indicators=series["indicator_id"].unique())
     due = evaluation[evaluation["due"]].rename(columns={
         "deadline_year": "period", "kind": "target_kind", "deadline": "target_deadline"})
-    due = due.merge(targets[["target_id", "target_value_high"]], on="target_id")
+    targets = reference.catalogue.targets_frame[["target_id", "target_value_high"]]
+    due = due.merge(targets, on="target_id")
     due = due[["region_code", "indicator_id", "period", "target_id", "target_kind",
                "target_value", "target_value_high", "target_deadline", "region_class",
                "status", "gap", "gap_pct", "opensdg_status", "opensdg_score", "document",

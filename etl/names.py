@@ -25,6 +25,9 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "单位"),
     "note": ("note", "备注", "说明"),
 }
+# Unknown region texts remembered with their suggestion (validation keeps one RegionNames
+# per register for the life of the process).
+MAX_UNKNOWNS = 10_000
 # A column holding codes comes before one holding names when a file has both.
 REGION_CODE_HEADERS = ("region_code", "code", "地区代码", "区划代码", "行政区划代码")
 INDICATOR_CODE_HEADERS = ("indicator_id", "指标代码")
@@ -227,6 +230,8 @@ class RegionNames:
 
     def _unknown(self, text: str) -> RegionMatch:
         if text not in self._unknowns:
+            if len(self._unknowns) >= MAX_UNKNOWNS:  # held for a process's lifetime: bounded
+                self._unknowns.clear()
             self._unknowns[text] = self._suggest(text)
         return self._unknowns[text]
 

@@ -294,6 +294,37 @@ class Store:
         with self.engine.connect() as connection:
             return _frame(connection, query, {"period": "int64"})
 
+    def changed_since(self, version: int) -> pd.DataFrame:
+        """The current value and demo flag (region_code, indicator_id, period, value, is_demo)
+        of every key with a revision newer than data version `version`, once per key: what a
+        reader holding the values of `version` must apply to be current."""
+        # The revision ids come from the primary key and the values from actual's: no scan.
+        newer = revision.alias("newer")
+        query = (sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
+                           actual.c.value, actual.c.is_demo)
+                 .select_from(newer)
+                 .join(actual, sa.and_(actual.c.region_code == newer.c.region_code,
+                                       actual.c.indicator_id == newer.c.indicator_id,
+                                       actual.c.period == newer.c.period))
+                 .where(newer.c.id > version))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).fetchall()
+        frame = pd.DataFrame(rows, columns=[*KEY, "value", "is_demo"]).drop_duplicates(KEY)
+        return frame.astype({"region_code": "str", "indicator_id": "str", "period": "int64",
+                             "value": "float64", "is_demo": "bool"}).reset_index(drop=True)
+
+    def region_period(self, region_code: str, period: int) -> pd.DataFrame:
+        """The region's current values of `period` with their revision ids (indicator_id,
+        value, revision_id), by actual's primary key: what a form shows and saves against.
+        current() gives the same with provenance, joined to revision and load."""
+        query = (sa.select(actual.c.indicator_id, actual.c.value, actual.c.revision_id)
+                 .where(actual.c.region_code == region_code, actual.c.period == period)
+                 .order_by(actual.c.indicator_id))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).fetchall()
+        frame = pd.DataFrame(rows, columns=["indicator_id", "value", "revision_id"])
+        return frame.astype({"indicator_id": "str", "value": "float64", "revision_id": "int64"})
+
     def history(self, region_code: str | None = None, indicator_id: str | None = None,
                 period: int | None = None) -> pd.DataFrame:
         """Every revision, newest first, with who, when and from which source and row."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import unicodedata
 import warnings
 from collections.abc import Callable
@@ -97,6 +98,53 @@ class Validation:
         return self.rows.rename(columns={"row": "source_row"})
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """What validation derives from one catalogue and one register, whatever the file:
+    names to resolve, indicator ranges and units, the bounds a value may sit exactly on."""
+
+    indicator_names: IndicatorNames
+    region_names: RegionNames
+    info: pd.DataFrame
+    milestones: frozenset[str]
+    bounds: pd.DataFrame  # region_code, indicator_id, period, target_value, target_id
+
+    @classmethod
+    def build(cls, catalogue: Catalogue, register: RegionRegister) -> _Tables:
+        info = _indicator_info(catalogue)
+        return cls(IndicatorNames(catalogue), RegionNames(register), info,
+                   frozenset(info.index[info["is_milestone"]]), _bounds(catalogue, register))
+
+
+class _TablesCache:
+    """The _Tables of the catalogue and register last asked for, kept while the same two
+    objects are asked for again. Building them takes 0.2-0.5 s at national size, more than
+    checking a planner's few values; the app and the CLI load both once per process and
+    never change them in place, so their identity says the tables still hold. The objects
+    are held (not their ids), so an id cannot be reused by a new catalogue meanwhile."""
+
+    def __init__(self) -> None:
+        self._held: tuple[Catalogue, RegionRegister, _Tables] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, catalogue: Catalogue, register: RegionRegister) -> _Tables:
+        held = self._held
+        if held is not None and held[0] is catalogue and held[1] is register:
+            return held[2]
+        with self._lock:  # two requests at once build the tables once
+            held = self._held
+            if held is None or held[0] is not catalogue or held[1] is not register:
+                held = (catalogue, register, _Tables.build(catalogue, register))
+                self._held = held
+        return held[2]
+
+    def clear(self) -> None:
+        self._held = None
+
+
+_TABLES = _TablesCache()
+
+
 @dataclass
 class _Context:
     catalogue: Catalogue
@@ -105,10 +153,12 @@ class _Context:
     headers: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.indicator_names = IndicatorNames(self.catalogue)
-        self.region_names = RegionNames(self.register)
-        self.info = _indicator_info(self.catalogue)
-        self.milestones = frozenset(self.info.index[self.info["is_milestone"]])
+        tables = _TABLES.get(self.catalogue, self.register)
+        self.indicator_names = tables.indicator_names
+        self.region_names = tables.region_names
+        self.info = tables.info
+        self.milestones = tables.milestones
+        self.bounds = tables.bounds
 
     def header(self, role: str) -> str:
         return self.headers.get(role, role)
@@ -867,7 +917,11 @@ def _series(current: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame
     if history is None or history.empty:
         stored = current.iloc[:0]
     else:
-        stored = history[["region_code", "indicator_id", "period", "value"]].astype(
+        # Only the file's series count (the merge below keeps no other): a planner's region
+        # holds hundreds of values, an admin's history millions, for a file of a few.
+        mine = (history["indicator_id"].isin(current["indicator_id"].unique())
+                & history["region_code"].isin(current["region_code"].unique()))
+        stored = history.loc[mine, ["region_code", "indicator_id", "period", "value"]].astype(
             {"region_code": object, "indicator_id": object, "period": int, "value": float})
         numbers = current[["region_code", "indicator_id", "series"]].drop_duplicates(
             ["region_code", "indicator_id"])
@@ -905,24 +959,31 @@ def _jump_limit(series: pd.DataFrame) -> pd.Series:
     return limit.mask(unjudged)
 
 
-def _targets_hit(kept: pd.DataFrame, context: _Context) -> pd.DataFrame:
-    """target_value and target_id of a target each kept row sits exactly on, if any."""
-    columns = ["target_value", "target_id"]
-    targets = context.catalogue.targets_frame
+def _bounds(catalogue: Catalogue, register: RegionRegister) -> pd.DataFrame:
+    """Every value a region's at_least, at_most or range target names, by region, indicator
+    and deadline year (region_code, indicator_id, period, target_value, target_id)."""
+    targets = catalogue.targets_frame
     targets = targets[targets["kind"].isin(TARGET_HIT_KINDS)]
     bounds = pd.concat([
         targets[["target_id", "indicator_id", "region_class", "deadline_year", column]].rename(
             columns={column: "target_value"}) for column in ("target_value", "target_value_high")])
     bounds = bounds.dropna(subset=["target_value", "deadline_year"]).astype(
         {"target_value": float})
-    bounds = bounds.merge(context.register.memberships[["region_code", "region_class"]])
+    bounds = bounds.merge(register.memberships[["region_code", "region_class"]])
     bounds["period"] = bounds["deadline_year"].astype(int)
+    return bounds[[*KEY, "target_value", "target_id"]].reset_index(drop=True)
+
+
+def _targets_hit(kept: pd.DataFrame, context: _Context) -> pd.DataFrame:
+    """target_value and target_id of a target each kept row sits exactly on, if any."""
+    columns = ["target_value", "target_id"]
+    bounds = context.bounds
     # Only rows of an indicator and year some target names can hit one: a small share.
     rows = kept[kept["period"].isin(bounds["period"].unique())
                 & kept["indicator_id"].isin(bounds["indicator_id"].unique())]
     rows = rows.join(context.info[["is_count"]], on="indicator_id")
     rows = rows.loc[~rows["is_count"], [*KEY, "value"]].reset_index()
-    hits = rows.merge(bounds[KEY + columns], on=KEY)
+    hits = rows.merge(bounds, on=KEY)
     hits = hits[np.isclose(hits["value"], hits["target_value"], rtol=1e-9, atol=1e-12)]
     hits = hits.drop_duplicates("uid").set_index("uid")
     return hits[columns].reindex(kept.index)

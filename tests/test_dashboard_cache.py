@@ -12,7 +12,7 @@ from dashboard.components import STATUS_LETTERS, _grid_rows
 from dashboard.data import DashboardData
 from dashboard.figures import first_cells, grid_cells, grid_order
 from etl.cli import main as targets
-from etl.export import Reference, status_table
+from etl.export import Reference, export_table, status_table
 from etl.store import Store
 from tests.factories import make_rows
 
@@ -113,3 +113,67 @@ def test_grid_rows_carry_one_letter_per_indicator():
     letters = {status: letter for status, letter in STATUS_LETTERS.items()}
     assert rows == [{"region_code": "A", "region": "甲", "s": f"{letters['met']} n"},
                     {"region_code": "B", "region": "乙", "s": f" {letters['missed']} "}]
+
+
+DUE = ["region_code", "indicator_id", "period", "value", "target_id", "target_value", "status",
+       "gap", "gap_pct", "document", "clause"]
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """DUE columns, text as objects and missing as None, numbers as floats, rows renumbered."""
+    frame = frame[DUE].reset_index(drop=True)
+    numbers = ["period", "value", "target_value", "gap", "gap_pct"]
+    text = frame.drop(columns=numbers).astype(object)
+    return pd.concat([text.where(text.notna(), None), frame[numbers].astype(float)],
+                     axis=1)[DUE]
+
+
+def test_due_values_are_the_rows_of_an_extract(store):
+    """As `targets export --indicator` gives them. (An extract of one region whose values end
+    before the others' judges an ongoing target as of its own last year, the indicator's
+    extract and the charts as of the latest year: the table follows the latter.)"""
+    data = DashboardData(store)
+    reference = Reference.load()
+    values = store.values()
+    # An indicator of each kind of target (milestones, running sums, steps, ...) and one
+    # with an ongoing target (judged as of the year of the status).
+    targets = reference.catalogue.targets_frame
+    targets = targets[targets["indicator_id"].isin(set(values["indicator_id"]))]
+    chosen = [*targets.drop_duplicates("kind")["indicator_id"],
+              targets.loc[targets["deadline"] == "ongoing", "indicator_id"].iloc[0]]
+    checked = 0
+    for indicator in dict.fromkeys(chosen):
+        extract = export_table(store, reference, indicators=[indicator])
+        ends = values[values["indicator_id"] == indicator].groupby("region_code")["period"].max()
+        for region in [None, ends.index[0], ends.index[-1], ends.idxmin()]:
+            shown = data.due_values(indicator, region)
+            expected = extract if region is None else extract[extract["region_code"] == region]
+            pd.testing.assert_frame_equal(plain(shown), plain(expected), check_dtype=False)
+            checked += shown["target_id"].notna().sum()
+    assert checked > 100  # many values with a target due, not only empty target columns
+
+
+def test_a_patch_evaluates_the_written_regions_and_indicators_only(store, monkeypatch):
+    from dashboard import data as data_module
+
+    data = DashboardData(store)
+    before = data.status(2019)
+    asked = []
+    evaluate = data_module.status_table
+
+    def spy(values, reference, year, *args, **narrowed):  # type: ignore[no-untyped-def]
+        asked.append((reference, narrowed, set(values["indicator_id"])))
+        return evaluate(values, reference, year, *args, **narrowed)
+
+    monkeypatch.setattr(data_module, "status_table", spy)
+    store.load(make_rows(("220300", SHARE, 2019, 19.0)), by="planner", source="form",
+               kind="form")
+    patched = data.status(2019)
+    assert len(asked) == 1  # patched in place: no evaluation of everything after it
+    reference, narrowed, indicators = asked[0]
+    assert reference is data.reference  # its tables are built once, not for every patch
+    assert set(narrowed["indicators"]) == indicators == {SHARE}
+    assert "220300" in narrowed["regions"] and len(narrowed["regions"]) < 5
+    changed = (patched["region_code"] == "220300") & (patched["indicator_id"] == SHARE)
+    assert patched["target_id"].tolist() == before["target_id"].tolist()
+    assert (patched.loc[changed, "actual"] == 19.0).any()

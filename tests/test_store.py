@@ -205,3 +205,46 @@ def test_entered_texts_come_back_exactly_as_written(store):
     history = store.history("220100", SHARE).sort_values("period")
     assert history["value_entered"].tolist() == texts
     assert history["note"].tolist() == list(reversed(texts))
+
+
+def test_changed_since_gives_each_written_key_once_with_its_current_value(store):
+    store.load(ROWS, by="a", source="first.csv")
+    version = store.data_version()
+    assert store.changed_since(version).empty
+    store.load(make_rows(("220100", SHARE, 2018, 28.0), ("220400", SHARE, 2019, 5.0)),
+               by="b", source="second.csv")
+    store.load(make_rows(("220100", SHARE, 2018, 29.0)), by="demo", source="demo",
+               kind="demo", is_demo=True)
+    changed = store.changed_since(version).sort_values(["region_code", "period"])
+    assert changed.to_dict("records") == [
+        {"region_code": "220100", "indicator_id": SHARE, "period": 2018, "value": 29.0,
+         "is_demo": True},
+        {"region_code": "220400", "indicator_id": SHARE, "period": 2019, "value": 5.0,
+         "is_demo": False}]
+    everything = store.changed_since(0)
+    assert len(everything) == 4 and not everything.duplicated(
+        ["region_code", "indicator_id", "period"]).any()
+    assert store.changed_since(store.data_version()).empty
+
+
+def test_region_period_gives_the_current_values_with_their_revisions(store):
+    store.load(ROWS, by="a", source="first.csv")
+    store.load(make_rows(("220100", SHARE, 2019, 30.0), ("220100", "road_area_ratio", 2018, 9.0),
+                         ("220100", SHARE, 2018, 27.0)), by="b", source="second.csv")
+    found = store.region_period("220100", 2018)
+    current = store.current(regions=["220100"], first_period=2018, last_period=2018)
+    assert found["indicator_id"].tolist() == ["road_area_ratio", SHARE]
+    assert found["value"].tolist() == [9.0, 27.0]
+    assert found.set_index("indicator_id")["revision_id"].to_dict() == current.set_index(
+        "indicator_id")["revision_id"].to_dict()
+    assert store.region_period("220300", 2019).empty
+
+
+def test_a_store_at_0003_gains_the_index_of_current_values_by_indicator(store_url):
+    Store(store_url, upgrade=False).upgrade("0003")
+    upgraded = Store(store_url)
+    assert upgraded.schema_revision() == "0004_actual_indicator_index" == Store.head_revision()
+    indexes = {index["name"]: index["column_names"]
+               for index in sa.inspect(upgraded.engine).get_indexes("actual")}
+    assert indexes["ix_actual_indicator_region_period"] == ["indicator_id", "region_code",
+                                                           "period"]

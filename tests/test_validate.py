@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import warnings
 from pathlib import Path
@@ -6,9 +7,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from etl import validate as validate_module
 from etl.validate import Validation, format_problems, validate, validate_file
 from indicators.catalogue import load_catalogue
-from indicators.regions import load_regions
+from indicators.regions import RegionRegister, load_regions
 from tests.factories import INDICATOR, make_actuals, make_catalogue
 
 FILES = Path(__file__).parent / "files"
@@ -689,6 +691,38 @@ def test_a_target_of_another_class_or_year_is_no_warning(check):
 
 def test_a_count_on_its_target_is_no_warning(check):
     assert check("吉林省,general_practitioners_trained,2018,550,,").problems.empty
+
+
+# --- tables kept per catalogue and register ----------------------------------------------------
+
+def test_tables_are_built_once_for_the_same_catalogue_and_register(check, monkeypatch):
+    built = []
+    build = validate_module._Tables.build
+    monkeypatch.setattr(validate_module._Tables, "build", classmethod(
+        lambda cls, catalogue, register: built.append(1) or build(catalogue, register)))
+    validate_module._TABLES.clear()
+    check("长春市,transit_modal_share,2018,26%,,")
+    check("四平市,transit_modal_share,2019,27,,")
+    assert built == [1]
+
+
+def test_a_new_catalogue_or_register_object_drops_the_tables(tmp_path, catalogue, register):
+    path = tmp_path / "upload.csv"
+    path.write_text(f"{HEADER}\n长春市,transit_modal_share,2018,26%,,\n", encoding="utf-8")
+
+    def warned(catalogue, register) -> list[str]:
+        found = validate_file(path, catalogue, register, today=TODAY).problems
+        return found["problem_en"].tolist()
+
+    assert any("jzbf17-04" in problem for problem in warned(catalogue, register))
+    # The same catalogue's content in a new object, less the target the value sits on.
+    other = dataclasses.replace(catalogue, targets=[
+        target for target in catalogue.targets if target.id != "jzbf17-04"])
+    assert warned(other, register) == []
+    assert any("jzbf17-04" in problem for problem in warned(catalogue, register))
+    without_changchun = RegionRegister(register.regions[register.regions["code"] != "220100"])
+    assert any("长春市" in problem for problem in warned(catalogue, without_changchun))
+    assert any("jzbf17-04" in problem for problem in warned(catalogue, register))
 
 
 # --- file level and formatting ---------------------------------------------------------------

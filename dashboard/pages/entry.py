@@ -15,7 +15,7 @@ from dashboard import auth, data
 from dashboard.components import dropdown, href, login_prompt, target_phrase, writer_choices
 from dashboard.i18n import language_of, pick, t
 from etl.store import ConflictError
-from etl.validate import validate
+from etl.validate import Validation, validate
 from indicators.units import unit_label
 
 dash.register_page(__name__, path="/entry", name="数据填报", order=4)
@@ -121,17 +121,19 @@ def _rows(region: str, period: int, language: str) -> list[dict[str, Any]]:
 def check(_changed: Any, rows: list[dict[str, Any]], region: str, year: int,
           language: str) -> tuple[list[dict[str, Any]], str]:
     """Values are checked as they are typed, by the same rules as `targets check`."""
-    checked, errors = _checked(rows, region, int(year), language)
+    checked, errors, _validation = _validated(rows, region, int(year), language)
     return checked, t("entry_errors", language, count=errors) if errors else ""
 
 
-def _checked(rows: list[dict[str, Any]], region: str, period: int,
-             language: str) -> tuple[list[dict[str, Any]], int]:
+def _validated(rows: list[dict[str, Any]], region: str, period: int,
+               language: str) -> tuple[list[dict[str, Any]], int, Validation | None]:
+    """The rows with their problems marked, the number of errors, and the validation of the
+    filled rows (None if none is filled), whose rows a save stores."""
     filled = [(index, row) for index, row in enumerate(rows) if _filled(row.get("value"))]
     for row in rows:
         row["problem"], row["severity"] = "", ""
     if not filled:
-        return rows, 0
+        return rows, 0, None
     source = data.get()
     # The jump check compares each value with its own series only: the region's values do.
     result = validate(_long(filled, region, period), source.reference.catalogue,
@@ -143,7 +145,7 @@ def _checked(rows: list[dict[str, Any]], region: str, period: int,
         if row["severity"] != "error":
             row["problem"], row["severity"] = getattr(problem, message), problem.severity
         errors += problem.severity == "error"
-    return rows, errors
+    return rows, errors, result
 
 
 def _long(filled: list[tuple[int, dict[str, Any]]], region: str, period: int) -> pd.DataFrame:
@@ -173,14 +175,14 @@ def save(_clicks: int, rows: list[dict[str, Any]], region: str, year: int,
     except PermissionError:
         abort(403)
     period = int(year)
-    rows, errors = _checked(rows or [], region, period, language)
+    # Checked once: the validation that found no error gives the rows stored.
+    rows, errors, validation = _validated(rows or [], region, period, language)
     if errors:
         return dbc.Alert(t("entry_not_saved", language, count=errors), color="danger"), rows
-    filled = [row for row in rows if _filled(row.get("value"))]
-    if not filled:
+    if validation is None:
         return dbc.Alert(t("entry_nothing", language), color="secondary"), dash.no_update
     try:
-        result = data.get().store.load(_to_store(filled, region, period, language),
+        result = data.get().store.load(_to_store(rows, validation, region),
                                        by=user.name, source=FORM_SOURCE, kind="form")
     except ConflictError as conflict:
         return _conflict(conflict, language), _rows(region, period, language)
@@ -188,17 +190,18 @@ def save(_clicks: int, rows: list[dict[str, Any]], region: str, year: int,
     return dbc.Alert(saved, color="success", id="entry-saved"), _rows(region, period, language)
 
 
-def _to_store(filled: list[dict[str, Any]], region: str, period: int,
-              language: str) -> pd.DataFrame:
-    """The rows as Store.load takes them, converted by the same validation as files."""
-    source = data.get()
-    validation = validate(_long(list(enumerate(filled)), region, period),
-                          source.reference.catalogue, source.reference.register)
-    rows = validation.store_rows()
-    expected = {row["indicator_id"]: int(row.get("revision_id") or 0) for row in filled}
-    rows["expected_revision_id"] = rows["indicator_id"].map(expected)
-    rows["region_code"] = region  # never trust a region sent by the browser
-    return rows
+def _to_store(rows: list[dict[str, Any]], validation: Validation,
+              region: str) -> pd.DataFrame:
+    """The validated rows as Store.load takes them, each expecting the revision the grid
+    showed; source rows count the filled rows of the form (1, 2, ...)."""
+    stored = validation.store_rows()
+    filled = [index + 1 for index, row in enumerate(rows) if _filled(row.get("value"))]
+    stored["source_row"] = stored["source_row"].map({row: n for n, row in enumerate(filled, 1)})
+    expected = {row["indicator_id"]: int(row.get("revision_id") or 0) for row in rows
+                if _filled(row.get("value"))}
+    stored["expected_revision_id"] = stored["indicator_id"].map(expected)
+    stored["region_code"] = region  # never trust a region sent by the browser
+    return stored
 
 
 def _conflict(conflict: ConflictError, language: str) -> dbc.Alert:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import io
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +71,7 @@ def preview(contents: str | None, filename: str | None,
     user = auth.current_user()
     if user is None or contents is None:
         return None, True, None, None
-    validation = _validated(contents, filename or "upload.csv", user, language)
+    validation = _validated(contents, filename or "upload.csv", user, language, fresh=True)
     if validation is None:
         return dbc.Alert(t("upload_too_large", language), color="danger"), True, None, None
     return (_preview(validation, language), not validation.ok,
@@ -115,11 +118,56 @@ def _decoded(contents: str) -> bytes | None:
     return payload if len(payload) <= MAX_BYTES else None
 
 
-def _validated(contents: str, filename: str, user: auth.User,
-               language: str) -> Validation | None:
+class _Previews:
+    """The validations of the last previews, for their confirm. A file's validation follows
+    from its bytes and suffix, the user's regions, the day, and the catalogue and register
+    (loaded once per process); a confirm of the very same bytes by the same user that day
+    takes the preview's instead of reading and checking them again. Its warnings compared
+    with the values stored at the preview; what is stored and its errors do not depend on
+    them. Small files only: a planner's, not a bulk load of hundreds of MB in memory."""
+
+    def __init__(self, size: int = 8, max_rows: int = 20_000) -> None:
+        self.size, self.max_rows = size, max_rows
+        # key -> (the reference it was checked against, the validation): the reference is
+        # held so that its id in the key cannot be reused by another one meanwhile.
+        self.items: OrderedDict[tuple[Any, ...], tuple[Any, Validation]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Validation | None:
+        with self.lock:
+            held = self.items.get(key)
+        return held[1] if held is not None and held[0] is data.get().reference else None
+
+    def put(self, key: tuple[Any, ...], validation: Validation) -> None:
+        if len(validation.rows) + len(validation.problems) > self.max_rows:
+            return
+        with self.lock:
+            self.items[key] = (data.get().reference, validation)
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_PREVIEWS = _Previews()
+
+
+def _validated(contents: str, filename: str, user: auth.User, language: str, *,
+               fresh: bool = False) -> Validation | None:
+    """The file checked for this user; with `fresh` (a preview) checked now, else (a
+    confirm) the preview's check of the same bytes if this process made it."""
     raw = _decoded(contents)
     if raw is None:
         return None
+    key = (hashlib.sha256(raw).hexdigest(), Path(filename).suffix.lower(), user.id, user.role,
+           user.regions, dt.date.today(), id(data.get().reference))
+    held = None if fresh else _PREVIEWS.get(key)
+    if held is None:
+        held = _checked_file(raw, filename, user, language)
+        _PREVIEWS.put(key, held)
+    return held
+
+
+def _checked_file(raw: bytes, filename: str, user: auth.User, language: str) -> Validation:
     source = data.get()
     suffix = Path(filename).suffix.lower() or ".csv"
     with tempfile.TemporaryDirectory() as folder:
