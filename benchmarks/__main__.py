@@ -110,7 +110,7 @@ def bench_database(kind: str, folder: Path, values: Path, env: dict[str, str],
         print(f"[{kind}] targets load …", file=sys.stderr, flush=True)
         load = measured(targets_command("--database", url, "load", str(values), "--by",
                                         "benchmark"), env)
-        print(f"[{kind}] the store's floor (bare driver writes) …", file=sys.stderr, flush=True)
+        print(f"[{kind}] the same rows by the bare driver …", file=sys.stderr, flush=True)
         floor = step("store_floor", env, database=fresh("floor"), file=values)
         print(f"[{kind}] evaluation …", file=sys.stderr, flush=True)
         evaluation = step("evaluate", env, database=url)

@@ -262,8 +262,10 @@ def trend(series: NumberedSeries, year: int) -> Trend:
     """Latest value and period up to `year`, and the weighted least-squares line, per pair:
     sums by np.bincount over the pair numbers. Each pair's values lie side by side in
     period order, so its first and latest are where its run starts and ends."""
+    pair, t, v = series.pair, series.period.astype(float), series.value
     known = series.period <= year
-    pair, t, v = series.pair[known], series.period[known].astype(float), series.value[known]
+    if not known.all():  # as of an earlier year; as of the latest, no copies of millions
+        pair, t, v = pair[known], t[known], v[known]
     starts = _run_starts(pair)
     ends = np.roll(starts, -1)
     first = np.full(series.size, np.nan)
@@ -273,12 +275,13 @@ def trend(series: NumberedSeries, year: int) -> Trend:
     def total(weights: np.ndarray) -> np.ndarray:
         return np.bincount(pair, weights=weights, minlength=series.size)
 
-    n, sw = total(np.ones_like(t)), total(w)
+    n, sw = np.bincount(pair, minlength=series.size), total(w)
+    wt = w * t  # the products of millions are made once each: fresh memory costs page faults
     with np.errstate(invalid="ignore", divide="ignore"):
-        t_mean, v_mean = total(w * t) / sw, total(w * v) / sw
-        spread = total(w * t * t) - sw * t_mean**2
-        slope = (total(w * t * v) - sw * t_mean * v_mean) / np.where(spread > TOLERANCE, spread,
-                                                                    np.nan)
+        t_mean, v_mean = total(wt) / sw, total(w * v) / sw
+        spread = total(wt * t) - sw * t_mean**2
+        slope = (total(wt * v) - sw * t_mean * v_mean) / np.where(spread > TOLERANCE, spread,
+                                                                  np.nan)
     latest_period = np.full(series.size, np.nan)
     latest_value = np.full(series.size, np.nan)
     latest_period[pair[ends]] = t[ends]
