@@ -299,31 +299,37 @@ def _anticipate(rows: pd.DataFrame, at_year: pd.Series) -> pd.Series:
 
 def _add_bounds(rows: pd.DataFrame, series: NumberedSeries, year: int) -> pd.DataFrame:
     """lower / upper bounds (NaN where open) that the value at the deadline must respect."""
-    kind = rows["kind"]
-    value = rows["target_value"].astype(float)
-    value_high = rows["target_value_high"].astype(float)
-    lower = pd.Series(np.where(kind.isin(LOWER_BOUND_KINDS), value, np.nan), index=rows.index)
-    lower = lower.mask(kind == "milestone", 1.0)
-    upper = pd.Series(np.where(kind.isin(UPPER_BOUND_KINDS), value, np.nan), index=rows.index)
-    upper = upper.mask(kind.isin(["range", "count_range"]), value_high).mask(kind == "zero", 0.0)
+    kind = rows["kind"].to_numpy(dtype=object)
 
-    previous = _previous_value(rows, series, year)
-    lower = lower.mask(kind == "higher_than_previous", previous)
-    upper = upper.mask(kind == "lower_than_previous", previous)
+    def of_kind(*kinds: str) -> np.ndarray:
+        return np.isin(kind, kinds)
+
+    value = rows["target_value"].to_numpy(dtype=float, na_value=np.nan)
+    value_high = rows["target_value_high"].to_numpy(dtype=float, na_value=np.nan)
+    lower = np.where(of_kind(*LOWER_BOUND_KINDS), value, np.nan)
+    lower = np.where(of_kind("milestone"), 1.0, lower)
+    upper = np.where(of_kind(*UPPER_BOUND_KINDS), value, np.nan)
+    upper = np.where(of_kind("range", "count_range"), value_high, upper)
+    upper = np.where(of_kind("zero"), 0.0, upper)
+
+    previous = _previous_value(rows, series, year).to_numpy(dtype=float, na_value=np.nan)
+    lower = np.where(of_kind("higher_than_previous"), previous, lower)
+    upper = np.where(of_kind("lower_than_previous"), previous, upper)
 
     raw_pairs = series.pairs(rows["indicator_id"], rows["region_code"])
     baseline = series.lookup(raw_pairs, rows["baseline_year"])
-    years = (rows["deadline_year"] - rows["baseline_year"]).astype(float)
-    raw_value = rows["value"].astype(float)
-    step_higher = (kind == "annual_step") & (rows["direction"] == "higher")
-    step_lower = (kind == "annual_step") & (rows["direction"] == "lower")
-    lower = lower.mask(step_higher, baseline + raw_value * years)
-    upper = upper.mask(step_lower, baseline - raw_value * years)
-    upper = upper.mask(kind == "reduction_vs_baseline", baseline * (1 - raw_value / 100))
+    years = (rows["deadline_year"] - rows["baseline_year"]).to_numpy(dtype=float,
+                                                                     na_value=np.nan)
+    raw_value = rows["value"].to_numpy(dtype=float, na_value=np.nan)
+    direction = rows["direction"].to_numpy(dtype=object)
+    step = of_kind("annual_step")
+    lower = np.where(step & (direction == "higher"), baseline + raw_value * years, lower)
+    upper = np.where(step & (direction == "lower"), baseline - raw_value * years, upper)
+    upper = np.where(of_kind("reduction_vs_baseline"), baseline * (1 - raw_value / 100), upper)
 
     rows["lower"], rows["upper"] = lower, upper
-    rows["strict"] = kind.isin(PREVIOUS_KINDS)
-    rows["baseline"] = np.select([kind.isin(BASELINE_KINDS), kind.isin(PREVIOUS_KINDS)],
+    rows["strict"] = of_kind(*PREVIOUS_KINDS)
+    rows["baseline"] = np.select([of_kind(*BASELINE_KINDS), of_kind(*PREVIOUS_KINDS)],
                                  [baseline, previous], default=np.nan)
     return rows
 
@@ -336,62 +342,71 @@ def _previous_value(rows: pd.DataFrame, series: NumberedSeries, year: int) -> pd
     return reported.fillna(_anticipate(rows, before).where(before > year))
 
 
-def _meets(x: pd.Series, rows: pd.DataFrame) -> pd.Series:
-    lower, upper, strict = rows["lower"], rows["upper"], rows["strict"]
-    slack_low = TOLERANCE * np.maximum(1.0, lower.abs())
-    slack_high = TOLERANCE * np.maximum(1.0, upper.abs())
-    above = np.where(strict, x > lower + slack_low, x >= lower - slack_low)
-    below = np.where(strict, x < upper - slack_high, x <= upper + slack_high)
-    return (lower.isna() | above) & (upper.isna() | below) & x.notna()
+@dataclass(frozen=True)
+class _Bounds:
+    """Lower and upper bounds (NaN where open) as plain arrays. Judging is a few dozen
+    operations per row; on a planner's few rows pandas' cost per operation outweighs the
+    work, so the rows are judged in numpy."""
 
+    lower: np.ndarray
+    upper: np.ndarray
+    strict: np.ndarray
 
-def _bound_for(x: pd.Series, rows: pd.DataFrame) -> pd.Series:
-    """The bound a value is measured against: the one it breaks, else the binding one."""
-    lower, upper = rows["lower"], rows["upper"]
-    breaks_upper = upper.notna() & (x > upper)
-    return upper.where(breaks_upper | lower.isna(), lower)
+    def met_by(self, x: np.ndarray) -> np.ndarray:
+        lower, upper = self.lower, self.upper
+        slack_low = TOLERANCE * np.maximum(1.0, np.abs(lower))
+        slack_high = TOLERANCE * np.maximum(1.0, np.abs(upper))
+        above = np.where(self.strict, x > lower + slack_low, x >= lower - slack_low)
+        below = np.where(self.strict, x < upper - slack_high, x <= upper + slack_high)
+        return (np.isnan(lower) | above) & (np.isnan(upper) | below) & ~np.isnan(x)
 
-
-def _flags(*conditions: pd.Series) -> list[np.ndarray]:
-    """Plain booleans for np.select: a missing comparison (NA) counts as false."""
-    return [pd.Series(c).astype("boolean").fillna(False).to_numpy(dtype=bool) for c in conditions]
+    def binding(self, x: np.ndarray) -> np.ndarray:
+        """The bound a value is measured against: the one it breaks, else the binding one."""
+        breaks_upper = ~np.isnan(self.upper) & (x > self.upper)
+        return np.where(breaks_upper | np.isnan(self.lower), self.upper, self.lower)
 
 
 def _judge(rows: pd.DataFrame, year: int) -> pd.DataFrame:
-    due = rows["deadline_year"] <= year
-    has_bounds = rows["lower"].notna() | rows["upper"].notna()
-    actual = rows["actual_due"].where(due, rows["latest_value"])
-    actual_period = rows["deadline_year"].where(due, rows["latest_period"]).where(actual.notna())
-    anticipated = _anticipate(rows, rows["deadline_year"]).where(~due)
-    bound = _bound_for(actual, rows)
-    inside_range = rows["lower"].notna() & rows["upper"].notna() & _meets(actual, rows)
-    gap = (actual - bound).mask(inside_range, 0.0)
+    def column(name: str) -> np.ndarray:
+        return rows[name].to_numpy(dtype=float, na_value=np.nan)
 
-    meets_now = _meets(actual, rows)
-    meets_later = _meets(anticipated, rows)
-    progress_bound = _bound_for(anticipated, rows)
-    share = (anticipated - actual) / (progress_bound - actual)
-    status = np.select(
-        _flags(~has_bounds | actual.isna(),
-               due & meets_now, due,
-               meets_later, anticipated.notna() & meets_now,
-               anticipated.notna() & (share >= ON_TRACK_SHARE),
-               anticipated.notna(),
-               meets_now),
-        ["no_data", "met", "missed", "on_track", "at_risk", "at_risk", "off_track", "on_track"],
-        default="at_risk")
-    remaining_years = (rows["deadline_year"] - rows["latest_period"]).where(~due)
-    required = (bound - rows["latest_value"]) / remaining_years.where(remaining_years > 0)
+    bounds = _Bounds(column("lower"), column("upper"), rows["strict"].to_numpy(dtype=bool))
+    deadline, latest_period = column("deadline_year"), column("latest_period")
+    latest_value = column("latest_value")
+    due = deadline <= year
+    has_bounds = ~np.isnan(bounds.lower) | ~np.isnan(bounds.upper)
+    actual = np.where(due, column("actual_due"), latest_value)
+    actual_period = np.where(np.isnan(actual), np.nan, np.where(due, deadline, latest_period))
+    anticipated = np.where(due, np.nan, column("intercept") + column("slope") * deadline)
+    bound = bounds.binding(actual)
+    meets_now = bounds.met_by(actual)
+    inside_range = ~np.isnan(bounds.lower) & ~np.isnan(bounds.upper) & meets_now
+    gap = np.where(inside_range, 0.0, actual - bound)
+
+    meets_later = bounds.met_by(anticipated)
+    anticipating = ~np.isnan(anticipated)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (anticipated - actual) / (bounds.binding(anticipated) - actual)
+        status = np.select(
+            [~has_bounds | np.isnan(actual), due & meets_now, due, meets_later,
+             anticipating & meets_now, anticipating & (share >= ON_TRACK_SHARE), anticipating,
+             meets_now],
+            ["no_data", "met", "missed", "on_track", "at_risk", "at_risk", "off_track",
+             "on_track"], default="at_risk")
+        remaining_years = np.where(due, np.nan, deadline - latest_period)
+        required = (bound - latest_value) / np.where(remaining_years > 0, remaining_years,
+                                                     np.nan)
+        gap_pct = 100 * gap / np.where(np.abs(bound) > TOLERANCE, np.abs(bound), np.nan)
     return pd.DataFrame({
         "region_code": rows["region_code"], "target_id": rows["target_id"],
         "indicator_id": rows["indicator_id"], "region_class": rows["region_class"],
         "document": rows["document"], "clause": rows["clause"], "kind": rows["kind"],
         "deadline": rows["deadline"], "deadline_year": rows["deadline_year"],
         "unit": rows["indicator_unit"], "direction": rows["direction"],
-        "target_value": bound.where(has_bounds),
+        "target_value": np.where(has_bounds, bound, np.nan),
         "target_lower": rows["lower"], "target_upper": rows["upper"],
         "baseline": rows["baseline"], "actual": actual, "actual_period": actual_period,
-        "gap": gap, "gap_pct": 100 * gap / bound.abs().where(bound.abs() > TOLERANCE),
-        "anticipated": anticipated, "required_yearly_change": required.where(~meets_now),
+        "gap": gap, "gap_pct": gap_pct, "anticipated": anticipated,
+        "required_yearly_change": np.where(meets_now, np.nan, required),
         "due": due, "status": status, "as_of_year": year,
     })
