@@ -13,6 +13,7 @@ import pyarrow as pa
 from etl.extract import Chunk
 from etl.store import GROUP_ROWS, Store
 from indicators.catalogue import REGION_CLASS_NAMES, Catalogue, RegionClass, load_catalogue
+from indicators.codes import text_codes
 from indicators.evaluate import evaluate
 from indicators.methods import opensdg_for_targets
 from indicators.regions import RegionRegister, load_regions
@@ -166,7 +167,7 @@ def export_rows(series: pd.DataFrame, reference: Reference, year: int,
     for names, key in ((reference.region_names, "region_code"),
                        (reference.indicator_names, "indicator_id")):
         # Each distinct code looked up once: a few thousand regions repeat millions of times.
-        codes, distinct = pd.factorize(table[key])
+        codes, distinct = text_codes(table[key])
         found = names.set_index(key).reindex(distinct)
         for column in found.columns.intersection(EXPORT_COLUMNS):
             table[column] = found[column].array.take(codes, allow_fill=True)

@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from indicators.codes import text_codes
+
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
 FORMULA_START = r"^[=+\-@\t\r]"
 CHUNK_ROWS = 100_000
@@ -28,7 +30,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy(deep=False)
     for column in safe.columns:
         if pd.api.types.is_string_dtype(safe[column]) or safe[column].dtype == object:
-            codes, distinct = pd.factorize(safe[column])
+            codes, distinct = text_codes(safe[column])
             texts = pd.Series(distinct, dtype=object).astype(str)
             risky = texts.str.contains(FORMULA_START, regex=True).to_numpy(dtype=bool)
             if risky.any():
