@@ -288,9 +288,12 @@ class Store:
                 .group_by(revision.c.region_code, revision.c.indicator_id, revision.c.period))
 
     def values(self) -> pd.DataFrame:
-        """Current values only (region_code, indicator_id, period, value): what evaluation needs."""
-        query = sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
-                          actual.c.value)
+        """Current values only (region_code, indicator_id, period, value): what evaluation needs,
+        in the order it takes them (indicator by indicator). Unordered, SQLite gave them region
+        by region and a national evaluation took 1.4-2.1 s instead of 1.3-1.4 s (read no slower)."""
+        query = (sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
+                           actual.c.value)
+                 .order_by(actual.c.indicator_id, actual.c.region_code, actual.c.period))
         with self.engine.connect() as connection:
             return _frame(connection, query, {"period": "int64"})
 

@@ -227,6 +227,16 @@ def test_changed_since_gives_each_written_key_once_with_its_current_value(store)
     assert store.changed_since(store.data_version()).empty
 
 
+def test_values_come_indicator_by_indicator_as_evaluation_takes_them(store):
+    store.load(make_rows(("220200", SHARE, 2019, 1.0), ("220100", SHARE, 2019, 2.0),
+                         ("220100", "road_area_ratio", 2018, 3.0), ("220100", SHARE, 2018, 4.0)),
+               by="a", source="region-by-region.csv")
+    values = store.values()
+    assert values[["indicator_id", "region_code", "period"]].values.tolist() == [
+        ["road_area_ratio", "220100", 2018], [SHARE, "220100", 2018], [SHARE, "220100", 2019],
+        [SHARE, "220200", 2019]]
+
+
 def test_region_period_gives_the_current_values_with_their_revisions(store):
     store.load(ROWS, by="a", source="first.csv")
     store.load(make_rows(("220100", SHARE, 2019, 30.0), ("220100", "road_area_ratio", 2018, 9.0),
