@@ -287,12 +287,15 @@ class Store:
                 .where(load.c.loaded_at <= _utc(as_of))
                 .group_by(revision.c.region_code, revision.c.indicator_id, revision.c.period))
 
-    def values(self) -> pd.DataFrame:
-        """Current values only (region_code, indicator_id, period, value): what evaluation needs,
-        in the order it takes them (indicator by indicator). Unordered, SQLite gave them region
-        by region and a national evaluation took 1.4-2.1 s instead of 1.3-1.4 s (read no slower)."""
+    def values(self, *, regions: Iterable[str] | None = None,
+               indicators: Iterable[str] | None = None) -> pd.DataFrame:
+        """Current values only (region_code, indicator_id, period, value), of every key or of
+        the given regions and indicators: what evaluation and the jump check need. In the order
+        evaluation takes them (indicator by indicator): unordered, SQLite gave them region by
+        region and a national evaluation took 1.4-2.1 s instead of 1.3-1.4 s (read no slower)."""
         query = (sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
                            actual.c.value)
+                 .where(*self._key_conditions(None, indicators, regions))
                  .order_by(actual.c.indicator_id, actual.c.region_code, actual.c.period))
         with self.engine.connect() as connection:
             return _frame(connection, query, {"period": "int64"})

@@ -108,3 +108,24 @@ def test_a_confirm_takes_the_check_of_its_preview_and_only_of_the_same_bytes(ben
     confirmed(upload([f"{foreign},{latest.iloc[0].indicator_id},{year},1"]),
               expect="danger")
     assert checked == [1, 1]
+
+
+def test_a_typed_value_far_from_its_stored_series_is_warned_of(bench):
+    region, year = bench.own[0], data.get().years()[-1]
+    fill = Case("entry", pages.ENTRY_ROWS, "", lambda i: Call({}), client="planner")
+    rows = bench.post(fill, Call({"entry-region.value": region, "entry-year.value": year,
+                                  "entry-language.children": "en"}))["entry-grid"]["rowData"]
+    row = next(row for row in rows if pages._editable(row) and row["stored"] > 0)
+    row["value"] = f"{row['stored'] * 0.05:.6g}"  # a fall of 95 %, within any plausible range
+    check = Case("entry", ("entry-grid.rowData", "entry-summary.children"), "",
+                 lambda i: Call({}), client="planner")
+    answer = bench.post(check, Call({
+        "entry-grid.cellValueChanged": [{"rowIndex": rows.index(row), "rowId": row["indicator_id"],
+                                         "data": row, "oldValue": None, "value": row["value"],
+                                         "colId": "value", "timestamp": 1_700_000_000_000}],
+        "entry-grid.rowData": rows, "entry-region.value": region, "entry-year.value": year,
+        "entry-language.children": "en"}, ("entry-grid.cellValueChanged",)))
+    checked = next(r for r in answer["entry-grid"]["rowData"]
+                   if r["indicator_id"] == row["indicator_id"])
+    # The jump check compares with the stored series of this region and indicator.
+    assert checked["severity"] == "warning" and "jumps by" in checked["problem"], checked
