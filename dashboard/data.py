@@ -355,34 +355,35 @@ class DashboardData:
         snapshot = self.snapshot()
         return snapshot.rows(snapshot.by_region, region_codes)
 
-    def applicable_targets(self, region_code: str, period: int) -> pd.DataFrame:
-        """The catalogue's targets whose region class holds this region in `period`."""
+    def applicable_targets(self, region_code: str, period: int,
+                           columns: list[str] | None = None) -> pd.DataFrame:
+        """The catalogue's targets (all their columns, or the given ones) whose region class
+        holds this region in `period`."""
         memberships = self.reference.register.memberships
         moment = pd.Timestamp(year=period, month=12, day=31)
         mine = memberships[(memberships["region_code"] == region_code)
                            & valid_on(memberships, moment)]
-        return self.targets[self.targets["region_class"].isin(set(mine["region_class"]))]
+        # A form wants three columns: filtering all forty (most of them text) took ~10 ms.
+        targets = self.targets if columns is None else self.targets[columns]
+        return targets[self.targets["region_class"].isin(set(mine["region_class"]))]
 
     def entry_rows(self, region_code: str, period: int) -> pd.DataFrame:
         """What a planner fills in: each indicator with a target for the region, its unit,
         the target due in `period`, the stored value and the revision it comes from."""
-        targets = self.applicable_targets(region_code, period)
-        indicators = list(dict.fromkeys(targets["indicator_id"]))
+        targets = self.applicable_targets(region_code, period,
+                                          ["target_id", "indicator_id", "deadline_year"])
+        indicators = pd.unique(targets["indicator_id"])
+        due = (targets[targets["deadline_year"] == period]
+               .groupby("indicator_id", sort=False)["target_id"].agg(" ".join))
         stored = self.store.region_period(region_code, period).set_index("indicator_id")
-        due = targets[targets["deadline_year"] == period].groupby("indicator_id")
-        rows = []
-        for indicator_id in indicators:
-            info = self.indicators.loc[indicator_id]
-            current = stored.loc[indicator_id] if indicator_id in stored.index else None
-            rows.append({
-                "indicator_id": indicator_id, "indicator_zh": info["indicator_zh"],
-                "indicator_en": info["indicator_en"], "unit": info["unit"],
-                "target_ids": " ".join(due.get_group(indicator_id)["target_id"])
-                if indicator_id in due.groups else "",
-                "stored": None if current is None else float(current["value"]),
-                "revision_id": 0 if current is None else int(current["revision_id"]),
-            })
-        return pd.DataFrame(rows)
+        # Whole columns, not a row lookup per indicator: a form's rows took ~25 ms that way.
+        rows = self.indicators.loc[indicators, ["indicator_id", "indicator_zh", "indicator_en",
+                                                "unit"]].reset_index(drop=True)
+        rows["target_ids"] = rows["indicator_id"].map(due).fillna("")
+        rows["stored"] = rows["indicator_id"].map(stored["value"]).astype(float)
+        rows["revision_id"] = (rows["indicator_id"].map(stored["revision_id"]).fillna(0)
+                               .astype("int64"))
+        return rows
 
     def due_values(self, indicator_id: str, region_code: str | None = None) -> pd.DataFrame:
         """The indicator's stored values (of `region_code`, else of every region) in region
