@@ -199,14 +199,20 @@ class Store:
 
     @staticmethod
     def _refresh_actual(connection: sa.Connection, load_id: int, is_demo: bool) -> None:
-        connection.execute(sa.text("""
+        """The load's revisions made current: new keys inserted, known keys updated. A key is
+        new exactly when its revision replaces none (the writer holds the write lock since it
+        read the current values). A plain insert of a national first load took 18 s on
+        PostgreSQL where the same rows through ON CONFLICT took 30 s."""
+        insert = """
             INSERT INTO actual (region_code, indicator_id, period, value, revision_id, is_demo)
             SELECT region_code, indicator_id, period, value, id, :is_demo
-            FROM revision WHERE load_id = :load_id
+            FROM revision WHERE load_id = :load_id AND previous_revision_id IS {}"""
+        parameters = {"load_id": load_id, "is_demo": is_demo}
+        connection.execute(sa.text(insert.format("NULL")), parameters)
+        connection.execute(sa.text(insert.format("NOT NULL") + """
             ON CONFLICT (region_code, indicator_id, period) DO UPDATE
             SET value = excluded.value, revision_id = excluded.revision_id,
-                is_demo = excluded.is_demo
-        """), {"load_id": load_id, "is_demo": is_demo})
+                is_demo = excluded.is_demo"""), parameters)
 
     # --- reading -------------------------------------------------------------------------
 
