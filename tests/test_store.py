@@ -107,6 +107,27 @@ def test_a_failing_load_writes_nothing(store):
     assert store.current()["value"].tolist() == [26.0, 27.5, 16.0]
 
 
+def test_after_a_first_load_or_a_failed_one_a_revision_must_name_its_load(store):
+    def refused() -> bool:
+        try:
+            with store.engine.begin() as connection:
+                connection.execute(sa.text(
+                    "INSERT INTO revision (load_id, region_code, indicator_id, period, value) "
+                    "VALUES (999, '220100', 'x', 2018, 1.0)"))
+        except sa.exc.IntegrityError:
+            return True
+        return False
+
+    def fail(done: int, _total: int) -> None:
+        raise RuntimeError("stopped midway")
+
+    with pytest.raises(RuntimeError):
+        store.load(ROWS, by="a", source="first.csv", progress=fail)
+    assert refused() and store.counts()["revision"] == 0
+    store.load(ROWS, by="a", source="first.csv")
+    assert refused() and store.counts()["revision"] == 3
+
+
 def test_demo_data_is_marked(store):
     store.load(ROWS, by="demo", source="etl/demo.py", kind="demo", is_demo=True)
     assert store.demo_in_use()
