@@ -7,7 +7,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from indicators.codes import text_codes
+from indicators.codes import key_codes, text_codes
 
 STATUSES = ("met", "missed", "on_track", "at_risk", "off_track", "no_data")
 
@@ -34,18 +34,8 @@ class Actuals(pa.DataFrameModel):
 
     @pa.dataframe_check(ignore_na=False)
     def one_value_per_key(cls, frame):  # noqa: N805 - pandera passes the class
-        return ~pd.Series(_key_numbers(frame), index=frame.index).duplicated()
-
-
-def _key_numbers(frame: pd.DataFrame) -> np.ndarray:
-    """One integer per (region_code, indicator_id, period): hashing integers is several times
-    quicker than hashing rows of text. Codes shift by one so a missing part (-1) is a part."""
-    number = np.zeros(len(frame), dtype=np.int64)
-    for column in ("region_code", "indicator_id", "period"):
-        codes, distinct = (text_codes(frame[column]) if column != "period"
-                           else pd.factorize(frame[column]))
-        number = number * (len(distinct) + 1) + (codes + 1)
-    return number
+        return ~pd.Series(key_codes(frame[["region_code", "indicator_id", "period"]]),
+                          index=frame.index).duplicated()
 
 
 def _matching(column: pd.Series, pattern: str) -> pd.Series:
