@@ -30,9 +30,11 @@ def evaluate_all(args: argparse.Namespace) -> Result:
     """Every target for every region it applies to, from the store's current values (which
     the store's table already keeps unique and typed, so evaluate() does not check them)."""
     from etl.export import Reference, status_table
+    from etl.memory import keep_large_blocks
     from etl.store import Store
     from indicators.evaluate import evaluate
 
+    keep_large_blocks()  # as the product's processes do (the targets command, the app)
     reference = Reference.load()
     started = time.perf_counter()
     values = Store(args.database).values()

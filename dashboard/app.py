@@ -12,12 +12,14 @@ from flask import Flask
 from dashboard import data
 from dashboard.auth import init_auth, nav_items
 from dashboard.i18n import t
+from etl.memory import keep_large_blocks
 from etl.store import Store
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
 
 def create_app(database_url: str | None = None) -> dash.Dash:
+    keep_large_blocks()
     store = Store(database_url)
     data.configure(data.DashboardData(store, warm=True))
     app = dash.Dash(

@@ -18,6 +18,7 @@ from tqdm import tqdm
 from etl.cli_users import add_user_commands
 from etl.export import EXPORT_SCHEMA, Reference, export_chunks, status_table
 from etl.extract import BINARY_FORMATS, Chunk, write_extract, write_extract_chunks
+from etl.memory import keep_large_blocks
 from etl.store import ConflictError, Store, database_url
 from etl.validate import Validation, format_problems, validate_file
 from indicators.catalogue import CatalogueError
@@ -299,6 +300,7 @@ def _add_output(command: argparse.ArgumentParser, formats: list[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_large_blocks()
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
