@@ -71,6 +71,9 @@ def test_a_write_is_applied_as_a_change_and_equals_reading_everything(store):
                                   check_dtype=False)
     changchun = data.status_of(2019, region_code="220100")
     assert set(changchun["region_code"]) == {"220100"}
+    written = data.status_of(2019, region_code="220300")  # positions kept through the patch
+    assert set(written["region_code"]) == {"220300"}
+    assert len(written) == (patched["region_code"] == "220300").sum()
     assert len(data.status_of(2019, indicator_id=SHARE)) == (patched["indicator_id"]
                                                             == SHARE).sum()
 
