@@ -330,8 +330,8 @@ class DashboardData:
         values = snapshot.rows(snapshot.by_region, codes)
         fresh = status_table(values[values["indicator_id"].isin(indicators)], self.reference,
                              year, regions=codes, indicators=indicators)
-        # The rows of the written regions, found by their positions: a scan of the whole
-        # national table took ~15 ms of the first overview after a save.
+        # The rows of the written regions, found by their positions, not by scanning the
+        # whole national table on every patch.
         rows = np.concatenate([held.by_region.get(code, np.empty(0, dtype=np.intp))
                                for code in sorted(codes)])
         replaced = _replaced(held.frame, rows, fresh, indicators)

@@ -6,8 +6,8 @@ raises that threshold), and hands freed heap back to the kernel once 128 kB of i
 the top. Either way the next temporaries cost page faults on fresh memory: the first
 evaluation of a process that had read its values from SQLite took 2.1 s, its next ones
 1.3-1.4 s. With blocks of up to 32 MB (glibc's own ceiling for that threshold) taken from
-the heap and up to 1 GB of freed heap kept for reuse, the first took 1.5-1.9 s and the next
-ones 0.8-1.1 s, for 1,481 instead of 1,447 MB of peak memory (one machine, noisy: compare
+the heap and up to 1 GB of freed heap kept for reuse, the first took 1.5-1.95 s and the next
+ones 0.8-1.15 s, for 1,481 instead of 1,447 MB of peak memory (one machine, noisy: compare
 ranges). A long-lived server then holds on to what it has used, as most allocators do.
 """
 

@@ -649,7 +649,7 @@ def _checked(resolved: pd.DataFrame, context: _Context) -> pd.DataFrame:
     """The fully resolved rows with the columns Reported checks."""
     done = resolved[list(RESOLVED_AS.values())].notna().all(axis=1)
     rows = resolved[done]
-    # By integer codes: a lookup and a grouping of millions of texts took seconds.
+    # By integer codes: a lookup and a grouping of millions of texts took about a second.
     codes, indicators = text_codes(rows["indicator_id"])
     info = context.info.loc[indicators].iloc[codes].set_axis(rows.index)
     series = pd.Series(pd.factorize(key_codes(rows[["region_code", "indicator_id"]]))[0],
