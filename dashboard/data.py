@@ -392,7 +392,9 @@ class DashboardData:
         # Whole columns, not a row lookup per indicator: a form's rows took ~25 ms that way.
         rows = self.indicators.loc[indicators, ["indicator_id", "indicator_zh", "indicator_en",
                                                 "unit"]].reset_index(drop=True)
-        rows["target_ids"] = rows["indicator_id"].map(due).fillna("")
+        # As objects: an indicator with no target due is "" whatever dtype `due` came with.
+        rows["target_ids"] = due.astype(object).reindex(rows["indicator_id"],
+                                                        fill_value="").to_numpy()
         rows["stored"] = rows["indicator_id"].map(stored["value"]).astype(float)
         rows["revision_id"] = (rows["indicator_id"].map(stored["revision_id"]).fillna(0)
                                .astype("int64"))
