@@ -189,23 +189,30 @@ def sparkline_spec(values: pd.DataFrame, status: str) -> dict[str, Any]:
 def share_meeting(cells: pd.DataFrame) -> pd.DataFrame:
     """Per indicator: regions with data, and the share of them meeting or on track to meet
     their own class's target (达标率)."""
-    # Only the two columns counted are taken: at national size there are 175,000 cells.
-    reporting = cells.loc[(cells["status"] != "no_data").to_numpy(), ["indicator_id", "status"]]
-    table = reporting.assign(good=reporting["status"].isin(["met", "on_track"])).groupby(
-        "indicator_id", observed=True).agg(reporting=("good", "size"), meeting=("good", "sum"))
-    table["rate"] = np.where(table["reporting"] > 0, 100 * table["meeting"] / table["reporting"],
-                             np.nan)
-    return table.reset_index()
+    # Counted on integer codes: at national size there are 175,000 cells, and a pandas
+    # group-by with named aggregations cost more than the counting.
+    indicator, ids = pd.factorize(cells["indicator_id"], sort=True)
+    reporting = (cells["status"] != "no_data").to_numpy()
+    good = cells["status"].isin(["met", "on_track"]).to_numpy() & reporting
+    counted = np.bincount(indicator[reporting], minlength=len(ids))
+    meeting = np.bincount(indicator[good], minlength=len(ids))
+    shown = counted > 0
+    return pd.DataFrame({"indicator_id": np.asarray(ids, dtype=object)[shown],
+                         "reporting": counted[shown], "meeting": meeting[shown],
+                         "rate": 100 * meeting[shown] / counted[shown]})
 
 
 def furthest_behind(cells: pd.DataFrame, count: int = 3) -> pd.DataFrame:
     """Per indicator, the regions whose gap is worst relative to their target."""
-    behind = (cells["gap_pct"].notna()
-              & cells["status"].isin(["missed", "off_track", "at_risk"])).to_numpy()
-    rows = cells[behind]
-    worse = rows["gap_pct"].where(rows["direction"] == "higher", -rows["gap_pct"])
-    rows = rows.assign(shortfall=worse).sort_values("shortfall")
-    return rows.groupby("indicator_id", observed=True).head(count)
+    behind = np.flatnonzero(cells["gap_pct"].notna()
+                            & cells["status"].isin(["missed", "off_track", "at_risk"]))
+    gap = cells["gap_pct"].to_numpy()[behind]
+    shortfall = np.where((cells["direction"] == "higher").to_numpy()[behind], gap, -gap)
+    order = np.argsort(shortfall)
+    # Sorted and cut on arrays; only the few rows kept are taken from the frame.
+    indicator = pd.factorize(cells["indicator_id"])[0][behind[order]]
+    kept = order[pd.Series(indicator).groupby(indicator).cumcount().to_numpy() < count]
+    return cells.take(behind[kept]).assign(shortfall=shortfall[kept])
 
 
 def grid_cells(status: pd.DataFrame, year: int) -> pd.DataFrame:

@@ -96,6 +96,26 @@ def test_share_meeting_and_furthest_behind():
     assert behind[behind["indicator_id"] == "z"]["region_zh"].tolist() == ["甲"]
 
 
+def test_furthest_behind_keeps_the_worst_few_per_indicator_worst_first():
+    shortfalls = {"A": -5, "B": -40, "C": -12, "D": -25, "E": -1}
+    cells = status_rows(
+        *[(code, "x", "t", 2019, "off_track", gap, "higher", code)
+          for code, gap in shortfalls.items()],
+        ("F", "x", "t", 2019, "met", -90, "higher", "F"),  # met: never behind
+        ("A", "z", "u", 2019, "missed", 10, "lower", "A"),
+        ("B", "z", "u", 2019, "at_risk", 30, "lower", "B"))
+    behind = furthest_behind(cells, count=3)
+    assert behind[behind["indicator_id"] == "x"]["region_zh"].tolist() == ["B", "D", "C"]
+    assert behind[behind["indicator_id"] == "z"]["region_zh"].tolist() == ["B", "A"]
+    assert behind["shortfall"].tolist() == sorted(behind["shortfall"])
+
+
+def test_share_meeting_leaves_out_indicators_without_data():
+    cells = status_rows(("A", "x", "t", 2019, "no_data", None, "higher", "甲"),
+                        ("A", "y", "u", 2019, "on_track", 1, "higher", "甲"))
+    assert share_meeting(cells)["indicator_id"].tolist() == ["y"]
+
+
 def test_quote_in_context_is_cut_at_sentence_ends_across_page_breaks():
     text = "第一句。城市道路达到\n\n80% 以上。第三句很长。"
     before, quote, after = quote_in_context(text, "达到80% 以上")
