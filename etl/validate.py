@@ -922,25 +922,38 @@ def _jumps(kept: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
 
 def _series(current: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
     """The file's values and the stored ones of the same series; the file's win."""
-    if history is None or history.empty:
-        stored = current.iloc[:0]
-    else:
-        # Only the file's series count (the merge below keeps no other): a planner's region
-        # holds hundreds of values, an admin's history millions, for a file of a few.
-        mine = (history["indicator_id"].isin(current["indicator_id"].unique())
-                & history["region_code"].isin(current["region_code"].unique()))
-        stored = history.loc[mine, ["region_code", "indicator_id", "period", "value"]].astype(
-            {"region_code": object, "indicator_id": object, "period": int, "value": float})
-        numbers = current[["region_code", "indicator_id", "series"]].drop_duplicates(
-            ["region_code", "indicator_id"])
-        stored = stored.merge(numbers, on=["region_code", "indicator_id"])
-        stored = stored.merge(current[SERIES_KEY], how="left", indicator=True)
-        stored = stored[stored["_merge"] == "left_only"].drop(columns="_merge")
-        stored = stored.drop_duplicates(SERIES_KEY, keep="last").assign(row=np.nan, uid=np.nan)
+    stored = current.iloc[:0]
+    if history is not None and not history.empty and not current.empty:
+        stored = _stored_series(current, history)
     series = pd.concat([stored, current], ignore_index=True)
     series["row"] = series["row"].astype(float)
     series["uid"] = series["uid"].astype(float)
     return series
+
+
+def _stored_series(current: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """The stored values of the file's series (numbered as in the file) whose keys the file
+    does not give again, each key once (the last). Found by integer keys: a planner's save
+    checks a few values against a few hundred stored ones, and merges of text cost more."""
+    both = pd.concat([current[["region_code", "indicator_id"]],
+                      history[["region_code", "indicator_id"]]], ignore_index=True)
+    pair = pd.factorize(key_codes(both))[0]
+    numbered = np.full(pair.max() + 1, -1, dtype=np.int64)
+    numbered[pair[:len(current)]] = current["series"].to_numpy(dtype=np.int64)
+    series = numbered[pair[len(current):]]
+    period = history["period"].to_numpy(dtype=np.int64)
+    periods = current["period"].to_numpy(dtype=np.int64)
+    first = min(period.min(), periods.min())
+    span = max(period.max(), periods.max()) - first + 1
+    key = series * span + (period - first)
+    given = current["series"].to_numpy(dtype=np.int64) * span + (periods - first)
+    kept = ((series >= 0) & ~np.isin(key, given)
+            & ~pd.Series(key).duplicated(keep="last").to_numpy())
+    return pd.DataFrame({
+        "region_code": history["region_code"].to_numpy(dtype=object)[kept],
+        "indicator_id": history["indicator_id"].to_numpy(dtype=object)[kept],
+        "period": period[kept], "value": history["value"].to_numpy(dtype=float)[kept],
+        "series": series[kept], "row": np.nan, "uid": np.nan})
 
 
 def _usual_change(series: pd.DataFrame, group: np.ndarray) -> np.ndarray:

@@ -665,6 +665,13 @@ def test_the_file_supersedes_the_history_for_the_same_period(check):
                  history=stored).problems.empty
 
 
+def test_only_the_same_regions_stored_series_is_compared_with(check):
+    steady = history(100, 102, 104, 106, 108)
+    others = make_actuals(("220200", GREEN, 2018, 163.0), ("220100", RATE, 2018, 163.0))
+    validation = check(f"长春市,{GREEN},2019,163,,", history=pd.concat([steady, others]))
+    assert "2018年的108公顷" in problems(validation)[0][4]
+
+
 def test_no_jump_is_judged_from_zero_or_for_milestones(check):
     assert check(f"长春市,{GREEN},2019,300,,", history=history(0, start=2018)).problems.empty
     assert check(f"长春市,{MILESTONE},2018,0,,", f"长春市,{MILESTONE},2019,1,,").problems.empty
