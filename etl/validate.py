@@ -935,8 +935,17 @@ def _stored_series(current: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame
     """The stored values of the file's series (numbered as in the file) whose keys the file
     does not give again, each key once (the last). Found by integer keys: a planner's save
     checks a few values against a few hundred stored ones, and merges of text cost more."""
-    both = pd.concat([current[["region_code", "indicator_id"]],
-                      history[["region_code", "indicator_id"]]], ignore_index=True)
+    keys = ["region_code", "indicator_id"]
+    # Only the file's regions and indicators: an admin's history holds millions of values.
+    history = history[history["indicator_id"].isin(current["indicator_id"].unique())
+                      & history["region_code"].isin(current["region_code"].unique())]
+    if history.empty:  # the columns in the order of the rows found below
+        return current.iloc[:0][["region_code", "indicator_id", "period", "value", "series",
+                                 "row", "uid"]]
+    # Numbered together in the history's text type (Arrow's dictionary encoding, where
+    # Python strings would be hashed one by one).
+    both = pd.concat([current[keys].astype(history[keys].dtypes.to_dict()), history[keys]],
+                     ignore_index=True)
     pair = pd.factorize(key_codes(both))[0]
     numbered = np.full(pair.max() + 1, -1, dtype=np.int64)
     numbered[pair[:len(current)]] = current["series"].to_numpy(dtype=np.int64)
@@ -947,12 +956,13 @@ def _stored_series(current: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame
     span = max(period.max(), periods.max()) - first + 1
     key = series * span + (period - first)
     given = current["series"].to_numpy(dtype=np.int64) * span + (periods - first)
-    kept = ((series >= 0) & ~np.isin(key, given)
-            & ~pd.Series(key).duplicated(keep="last").to_numpy())
+    kept = np.flatnonzero((series >= 0) & ~np.isin(key, given)
+                          & ~pd.Series(key).duplicated(keep="last").to_numpy())
+    stored = history.iloc[kept]
     return pd.DataFrame({
-        "region_code": history["region_code"].to_numpy(dtype=object)[kept],
-        "indicator_id": history["indicator_id"].to_numpy(dtype=object)[kept],
-        "period": period[kept], "value": history["value"].to_numpy(dtype=float)[kept],
+        "region_code": stored["region_code"].to_numpy(dtype=object),
+        "indicator_id": stored["indicator_id"].to_numpy(dtype=object),
+        "period": period[kept], "value": stored["value"].to_numpy(dtype=float),
         "series": series[kept], "row": np.nan, "uid": np.nan})
 
 
