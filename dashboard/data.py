@@ -530,13 +530,17 @@ def _replaced(frame: pd.DataFrame, rows: np.ndarray, fresh: pd.DataFrame,
     positions = np.fromiter((place.get(key, -1) for key in zip(
         fresh["region_code"], fresh["target_id"], strict=True)), dtype=np.intp,
         count=len(fresh))
-    if (positions < 0).any():
+    if len(place) != len(mine) or (positions < 0).any():
         return None
     # Names, classes, deadlines do not change with values: only the columns that differ
-    # are copied. One comparison of all columns at once, not a pass per column.
+    # are copied. One comparison of all columns at once, not a pass per column; missing
+    # values are never compared (pd.NA == x is neither true nor false).
     before = frame.take(positions).to_numpy(dtype=object)
     after = fresh[frame.columns].to_numpy(dtype=object)
-    same = ((before == after) | (pd.isna(before) & pd.isna(after))).all(axis=0)
+    missing_before, missing_after = pd.isna(before), pd.isna(after)
+    equal = np.equal(before, after, out=np.zeros(before.shape, dtype=bool),
+                     where=~(missing_before | missing_after))
+    same = (equal | (missing_before & missing_after)).all(axis=0)
     patched = frame.copy(deep=False)  # each differing column is replaced by a patched copy
     for number in np.flatnonzero(~same):
         column = frame.columns[number]

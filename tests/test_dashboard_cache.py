@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -180,3 +181,20 @@ def test_a_patch_evaluates_the_written_regions_and_indicators_only(store, monkey
     changed = (patched["region_code"] == "220300") & (patched["indicator_id"] == SHARE)
     assert patched["target_id"].tolist() == before["target_id"].tolist()
     assert (patched.loc[changed, "actual"] == 19.0).any()
+
+
+def test_a_patch_compares_missing_values_and_refuses_repeated_rows():
+    from dashboard.data import _replaced
+
+    frame = pd.DataFrame({"region_code": ["A", "B", "C"], "target_id": ["t", "t", "t"],
+                          "indicator_id": ["x", "x", "x"],
+                          "actual": pd.array([1, pd.NA, pd.NA], dtype="Int64"),
+                          "status": ["met", "no_data", "no_data"]})
+    fresh = frame.iloc[[1, 2]].assign(actual=pd.array([2, pd.NA], dtype="Int64"),
+                                      status=["met", "no_data"])
+    patched = _replaced(frame, np.array([1, 2]), fresh, frozenset({"x"}))
+    assert patched["actual"].tolist()[:2] == [1, 2] and pd.isna(patched["actual"].iloc[2])
+    assert patched["status"].tolist() == ["met", "met", "no_data"]
+    repeated = pd.concat([frame, frame.iloc[[1]]], ignore_index=True)
+    assert _replaced(repeated, np.array([1, 3]), fresh.iloc[[0, 0]],
+                     frozenset({"x"})) is None  # a key twice: evaluated again, not guessed
