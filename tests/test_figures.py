@@ -110,10 +110,12 @@ def test_furthest_behind_keeps_the_worst_few_per_indicator_worst_first():
     assert behind["shortfall"].tolist() == sorted(behind["shortfall"])
 
 
-def test_share_meeting_leaves_out_indicators_without_data():
+def test_rates_leave_out_indicators_without_data_and_rows_without_an_indicator():
     cells = status_rows(("A", "x", "t", 2019, "no_data", None, "higher", "甲"),
-                        ("A", "y", "u", 2019, "on_track", 1, "higher", "甲"))
+                        ("A", "y", "u", 2019, "on_track", 1, "higher", "甲"),
+                        ("B", None, "v", 2019, "missed", -5, "higher", "乙"))
     assert share_meeting(cells)["indicator_id"].tolist() == ["y"]
+    assert furthest_behind(cells).empty
 
 
 def test_quote_in_context_is_cut_at_sentence_ends_across_page_breaks():
