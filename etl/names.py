@@ -39,6 +39,9 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
 
 # A unit in brackets at the end of a header: "新增城市绿地面积（亩）", "分担率(%)", "面积【公顷】".
 # NFKC has already turned full-width （） into ().
+# No column name, indicator name or unit is longer; a longer text is none of them (and the
+# bracket pattern below would backtrack through it).
+MAX_NAME_CHARS = 200
 BRACKETED_UNIT = re.compile(r"^(?P<base>.+?)[(\[【〔](?P<unit>[^()\[\]【】〔〕]+)[)\]】〕]$")
 
 PROVINCE_CODE = "220000"
@@ -68,6 +71,8 @@ ROLE_OF: dict[str, str] = {normalise(alias): role for role, aliases in ROLE_ALIA
 
 def split_bracketed_unit(header: str) -> tuple[str, str | None]:
     """("新增城市绿地面积", "亩") from "新增城市绿地面积（亩）"; (header, None) without brackets."""
+    if len(header) > MAX_NAME_CHARS:
+        return header, None
     match = BRACKETED_UNIT.match(unicodedata.normalize("NFKC", header).strip())
     if match is None:
         return header, None
@@ -76,6 +81,8 @@ def split_bracketed_unit(header: str) -> tuple[str, str | None]:
 
 def role_of(header: str) -> str | None:
     """The role ("region", "period" ...) of a header, or None for anything else."""
+    if len(header) > MAX_NAME_CHARS:
+        return None
     role = ROLE_OF.get(normalise(header))
     if role is None:
         base, unit = split_bracketed_unit(header)

@@ -42,6 +42,11 @@ HEADER_SCAN_ROWS = 100
 # No cell of a planner's table is this long: a note pasted from a report, or a broken quote.
 # (A 3000-character explanation is a real note.)
 MAX_CELL_CHARS = 10_000
+# No planner's table is this wide (a wide layout has one column per indicator): a wider one is
+# refused before its cells are looked at, so a header of a million columns costs nothing.
+MAX_COLUMNS = 1_000
+# Excel's own width: no spreadsheet writes a wider row, even of empty cells.
+SPREADSHEET_MAX_COLUMNS = 16_384
 CSV_FIELD_LIMIT = 2**31 - 1  # the csv module's own default, 131072, fails the whole file
 # GBK bytes that happen to be valid UTF-8 decode to Latin, IPA, Greek or Cyrillic letters
 # (U+0080-U+07FF); a Chinese planner's file has none but these common symbols.
@@ -127,6 +132,7 @@ def _table(rows: Rows, name: str, sheet: str | None, delimiter: str | None = Non
     cells than the header (an unquoted "1,200" splits a value in two)."""
     header_at = _header_index(rows)
     header_number, header = rows[header_at]
+    _check_header_cells(header_number, header)
     data: Rows = []
     problems: list[dict[str, Any]] = []
     for number, cells in rows[header_at + 1:]:
@@ -177,6 +183,32 @@ def _unreadable(number: int, cells: list[Cell], header: list[Cell],
                 f"cell too long: column '{column}' has {len(cell)} characters, at most "
                 f"{MAX_CELL_CHARS}")
     return None
+
+
+def _check_header_cells(number: int, header: list[Cell]) -> None:
+    """A header cell is a column name: one past MAX_CELL_CHARS refuses the file."""
+    for i, cell in enumerate(header):
+        if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+            letter = get_column_letter(i + 1)
+            raise FileRejected(
+                f"表头（第{number}行）第{letter}列过长：有{len(cell)}个字符，最多{MAX_CELL_CHARS}个",
+                f"the header (row {number}) is too long in column {letter}: {len(cell)} "
+                f"characters, at most {MAX_CELL_CHARS}")
+
+
+def _check_width(number: int, cells: list[str]) -> None:
+    """Refuse a row wider than MAX_COLUMNS filled columns (or SPREADSHEET_MAX_COLUMNS cells
+    at all) before anything is done with its cells."""
+    width = len(cells)
+    if width <= MAX_COLUMNS:
+        return
+    if width <= SPREADSHEET_MAX_COLUMNS:
+        while width > MAX_COLUMNS and not cells[width - 1].strip():
+            width -= 1  # trailing empty cells: formatted but unused spreadsheet columns
+        if width <= MAX_COLUMNS:
+            return
+    raise FileRejected(f"第{number}行有{width}列，超过上限{MAX_COLUMNS}列",
+                       f"row {number} has {width} columns, more than the limit of {MAX_COLUMNS}")
 
 
 def _row_problem(row: int | None, column: str | None, value: str | None, problem_zh: str,
@@ -263,16 +295,21 @@ def _finish(cell: Cell, period: bool) -> str | None:
 # --- CSV and other delimited text -----------------------------------------------------------
 
 
-def _text_rows(text: str, delimiter: str) -> Rows:
+def _text_rows(text: str, delimiter: str, limit: int | None = None) -> Rows:
+    """The first `limit` records (all when None) as rows; a record is a spreadsheet row: a
+    quoted cell spanning lines is still one row. A row too wide refuses the file."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
+    rows: Rows = []
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, record in enumerate(itertools.islice(records, limit), start=1):
+            _check_width(number, record)
+            rows.append((number, _trimmed([_text_cell(cell) for cell in record])))
     except csv.Error as error:
-        raise FileRejected(f"无法读取CSV文件：{error}", f"cannot read the CSV file: {error}") \
+        raise FileRejected(f"无法读取CSV文件（第{records.line_num}行）：{error}",
+                           f"cannot read the CSV file (line {records.line_num}): {error}") \
             from error
-    # A record is a spreadsheet row: a quoted cell spanning lines is still one row.
-    return [(number, _trimmed([_text_cell(cell) for cell in record]))
-            for number, record in enumerate(records, start=1)]
+    return rows
 
 
 def _fast_text_table(data: bytes, encoding: str, text: str, name: str,
@@ -281,16 +318,12 @@ def _fast_text_table(data: bytes, encoding: str, text: str, name: str,
     column instead of cell by cell (a national file has millions of cells). None when the file
     needs the careful path: a title above the header that spans lines, a row wider than the
     header, or an over-long cell; that path then says what is wrong."""
-    head = list(itertools.islice(csv.reader(io.StringIO(_head(text), newline=""),
-                                            delimiter=delimiter),
-                                 HEADER_SCAN_ROWS))
-    head_rows: Rows = [(number, _trimmed([_text_cell(cell) for cell in record]))
-                       for number, record in enumerate(head, start=1)]
+    head_rows = _text_rows(_head(text), delimiter, HEADER_SCAN_ROWS)
     if not any(_filled(cells) for _, cells in head_rows):
         return None
     header_at = _header_index(head_rows)
     lines = list(itertools.islice(io.StringIO(_head(text), newline=""), header_at + 1))
-    if list(csv.reader(lines, delimiter=delimiter)) != head[:header_at + 1]:
+    if _text_rows("".join(lines), delimiter) != head_rows[:header_at + 1]:
         return None  # a quoted cell above the header spans lines: records are not lines
     try:
         # Python strings straight from the parser (object), empty cells as NaN: an Arrow
@@ -301,6 +334,8 @@ def _fast_text_table(data: bytes, encoding: str, text: str, name: str,
                             na_values=[""], skip_blank_lines=False, engine="c")
     except (pd.errors.ParserError, ValueError):
         return None
+    if cells.shape[1] > MAX_COLUMNS:
+        return None  # the careful path names the row
     lengths = np.column_stack([_cell_lengths(column) for _, column in cells.items()])
     if lengths.max(initial=0) > MAX_CELL_CHARS:
         return None
@@ -366,6 +401,8 @@ def _decoded(data: bytes) -> tuple[str, str]:
             continue
         if encoding == "utf-8":
             return _unless_gbk(data, text)
+        if encoding == "gb18030":
+            _reject_western(text)
         return text, encoding
     raise FileRejected("无法识别文件编码，请将文件另存为UTF-8或GBK编码的CSV",
                        "cannot decode the file: save it as CSV in UTF-8 or GBK encoding")
@@ -387,6 +424,27 @@ def _unless_gbk(data: bytes, text: str) -> tuple[str, str]:
     return text, "utf-8"
 
 
+def _reject_western(text: str) -> None:
+    """A file from a Western Windows (cp1252: "é" is the byte E9) is no valid UTF-8 and may
+    still decode as GB18030, into rare characters. A Chinese planner's file has common ones
+    (GB2312); one with none of those among its non-ASCII characters is refused, not garbled."""
+    foreign = {char for char in set(text) if not char.isascii()}
+    if foreign and not any(_in_gb2312(char) for char in foreign):
+        raise FileRejected("文件编码无法识别（像是西文Windows编码，如cp1252）："
+                           "请在Excel中另存为“CSV UTF-8”后上传",
+                           "the file's encoding is not UTF-8 or GBK (it looks like a Western "
+                           "Windows encoding such as cp1252): save it as 'CSV UTF-8' in Excel "
+                           "and upload that")
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _reject_binary(data: bytes) -> None:
     if data.startswith(ZIP_MAGIC):
         raise FileRejected("这不是CSV文本文件，而像是Excel工作簿(.xlsx)；请使用.xlsx扩展名上传",
@@ -405,8 +463,9 @@ def _delimiter(text: str) -> str:
     lines = list(itertools.islice((line for line in io.StringIO(_head(text)) if line.strip()),
                                   HEADER_SCAN_ROWS))
     for line in lines:
+        # Only the cells a table may have: a header of a million cells is refused later.
         known = {delimiter: _known_names([cell.strip().strip('"')
-                                          for cell in line.split(delimiter)])
+                                          for cell in line.split(delimiter, MAX_COLUMNS)])
                  for delimiter in DELIMITERS}
         best = max(DELIMITERS, key=lambda delimiter: known[delimiter])
         if known[best] >= HEADER_NAMES_NEEDED:
