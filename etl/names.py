@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -90,15 +91,50 @@ def role_of(header: str) -> str | None:
     return role
 
 
-def closest(text: str, choices: dict[str, str],
-            rank: Callable[[str], Any] = lambda value: 0) -> str | None:
-    """The value of the choice whose key is most like `text`, if any is like enough; ties (common
-    in short Chinese names) go to the value ranked first."""
-    scores = {key: difflib.SequenceMatcher(None, text, key).ratio() for key in choices}
-    best = max(scores.values(), default=0.0)
-    if best < SUGGESTION_CUTOFF:
-        return None
-    return min((choices[key] for key, score in scores.items() if score == best), key=rank)
+def _unranked(value: str) -> int:
+    return 0
+
+
+class Closest:
+    """The choice most like a text, as difflib's ratio judges it, from an index of the keys'
+    characters built once. difflib's ratio is 2M/(len(a)+len(b)) with M matched characters, so
+    the characters a key shares with the text bound its ratio from above: keys are compared in
+    order of that bound, and only while it can still reach the best ratio found. Most keys
+    share too little to be compared at all; at most MAX_COMPARED are, whatever the text."""
+
+    MAX_COMPARED = 200
+
+    def __init__(self, choices: dict[str, str], rank: Callable[[str], Any] = _unranked) -> None:
+        self.choices = choices
+        self.rank = rank
+        self.keys = list(choices)
+        self.counts = [Counter(key) for key in self.keys]
+        self.holding: dict[str, list[int]] = {}  # character -> the keys that have it
+        for i, counts in enumerate(self.counts):
+            for char in counts:
+                self.holding.setdefault(char, []).append(i)
+
+    def __call__(self, text: str) -> str | None:
+        """The value of the choice whose key is most like `text`, if any is like enough; ties
+        (common in short Chinese names) go to the value ranked first."""
+        shared: Counter[int] = Counter()
+        for char, count in Counter(text).items():
+            for i in self.holding.get(char, ()):
+                shared[i] += min(count, self.counts[i][char])
+        bounds = sorted(((2 * common / (len(text) + len(self.keys[i])), i)
+                         for i, common in shared.items()), reverse=True)
+        best, tied = SUGGESTION_CUTOFF, []
+        for bound, i in bounds[:self.MAX_COMPARED]:
+            if bound < best:
+                break
+            score = difflib.SequenceMatcher(None, text, self.keys[i]).ratio()
+            if score > best:
+                best, tied = score, [i]
+            elif score == best:
+                tied.append(i)
+        if not tied:
+            return None
+        return min((self.choices[self.keys[i]] for i in tied), key=self.rank)
 
 
 @dataclass(frozen=True)
@@ -116,15 +152,15 @@ class IndicatorNames:
         return forms
 
     @cached_property
-    def _suggestions(self) -> dict[str, str]:
-        return {normalise(i.name_zh): i.id for i in self.catalogue.indicators.values()} | {
-            i.id: i.id for i in self.catalogue.indicators.values()}
+    def _closest(self) -> Closest:
+        return Closest({normalise(i.name_zh): i.id for i in self.catalogue.indicators.values()}
+                       | {i.id: i.id for i in self.catalogue.indicators.values()})
 
     def find(self, text: str) -> str | None:
         return self.by_form.get(normalise(text))
 
     def suggest(self, text: str) -> str | None:
-        return closest(normalise(text), self._suggestions)
+        return self._closest(normalise(text))
 
 
 @dataclass(frozen=True)
@@ -156,8 +192,8 @@ class RegionNames:
         self.full_names = {normalise(name): name for name in self.codes_of}
         self.by_form = _region_forms(regions)
         # Short forms too: "长村" is nearer 长春 than 长春市.
-        self._suggestions = {form: min(names, key=self._rank)
-                             for form, names in self.by_form.items()}
+        self._closest = Closest({form: min(names, key=self._rank)
+                                 for form, names in self.by_form.items()}, rank=self._rank)
         self._held: dict[int, frozenset[str]] = {}
         self._unknowns: dict[str, RegionMatch] = {}  # difflib is slow; a file repeats its typos
 
@@ -244,10 +280,8 @@ class RegionNames:
 
     def _suggest(self, text: str) -> RegionMatch:
         form = normalise(text)
-        if re.fullmatch(r"[0-9]+", form):
-            name = self._closest_code(form)
-        else:
-            name = closest(form, self._suggestions, rank=self._rank)
+        numeric = re.fullmatch(r"[0-9]+", form) is not None
+        name = self._closest_code(form) if numeric else self._closest(form)
         if name is None:
             return RegionMatch(None, f"未知地区“{text}”", f"unknown region '{text}'")
         code = self.code_of(name, dt.date.today().year) or self.codes_of[name][0]

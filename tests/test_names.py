@@ -1,0 +1,77 @@
+"""Name suggestions: the index gives what difflib over every choice gives, in bounded time."""
+
+import difflib
+import random
+import time
+
+import pytest
+
+from etl.names import SUGGESTION_CUTOFF, Closest, IndicatorNames, RegionNames, normalise
+from indicators.catalogue import load_catalogue
+from indicators.regions import load_regions
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def register():
+    return load_regions()
+
+
+def every_choice(text: str, choices: dict[str, str], rank=lambda value: 0) -> str | None:
+    """The suggestion as it was made before the index: difflib against every key."""
+    scores = {key: difflib.SequenceMatcher(None, text, key).ratio() for key in choices}
+    best = max(scores.values(), default=0.0)
+    if best < SUGGESTION_CUTOFF:
+        return None
+    return min((choices[key] for key, score in scores.items() if score == best), key=rank)
+
+
+def typos(keys: list[str], count: int, seed: int) -> list[str]:
+    """Keys with a character dropped, swapped for another key's, or added; some random."""
+    chance = random.Random(seed)
+    alphabet = "".join(sorted(set("".join(keys))))
+    texts = []
+    for _ in range(count):
+        key = list(chance.choice(keys))
+        for _ in range(chance.randint(1, 3)):
+            at = chance.randrange(len(key))
+            edit = chance.choice(("drop", "swap", "add"))
+            if edit == "drop" and len(key) > 1:
+                del key[at]
+            elif edit == "swap":
+                key[at] = chance.choice(alphabet)
+            else:
+                key.insert(at, chance.choice(alphabet))
+        texts.append("".join(key))
+    texts += ["".join(chance.choices(alphabet, k=chance.randint(1, 12))) for _ in range(count)]
+    return texts
+
+
+def test_indicator_suggestions_equal_difflib_over_every_choice(catalogue):
+    choices = {normalise(i.name_zh): i.id for i in catalogue.indicators.values()} | {
+        i.id: i.id for i in catalogue.indicators.values()}
+    index = Closest(choices)
+    texts = typos(list(choices), 150, seed=20)
+    assert [index(text) for text in texts] == [every_choice(text, choices) for text in texts]
+    assert sum(index(text) is not None for text in texts) > 50  # the typos are found
+
+
+def test_region_suggestions_equal_difflib_over_every_choice(register):
+    names = RegionNames(register)
+    choices = {form: min(found, key=names._rank) for form, found in names.by_form.items()}
+    texts = typos(list(choices), 300, seed=21)
+    assert [names._closest(text) for text in texts] == [
+        every_choice(text, choices, names._rank) for text in texts]
+
+
+def test_ten_thousand_unknown_names_are_suggested_for_within_seconds(catalogue):
+    names = IndicatorNames(catalogue)
+    texts = [f"未知指标{i}号率" for i in range(10_000)]
+    started = time.perf_counter()
+    suggestions = [names.suggest(text) for text in texts]
+    assert time.perf_counter() - started < 5
+    assert len(suggestions) == 10_000
