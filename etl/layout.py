@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.bounded import listed_en, listed_zh, refuse_unknown
 from etl.names import (
     INDICATOR_CODE_HEADERS,
     REGION_CODE_HEADERS,
@@ -132,15 +133,15 @@ def _roles(headers: list[str]) -> dict[str, list[str]]:
                          not in CODE_HEADERS[role])
         if len(roles[role]) > 2:
             raise FileRejected(
-                f"有多个{ROLE_NAMES[role][0]}列：{'、'.join(roles[role])}；最多保留两列（代码和名称）",
-                f"several {ROLE_NAMES[role][1]} columns: {', '.join(roles[role])}; keep at most "
+                f"有多个{ROLE_NAMES[role][0]}列：{listed_zh(roles[role])}；最多保留两列（代码和名称）",
+                f"several {ROLE_NAMES[role][1]} columns: {listed_en(roles[role])}; keep at most "
                 "two (a code and a name)")
     for role in SINGLE_ROLES:
         if len(roles[role]) > 1:
-            found = "、".join(roles[role])
-            raise FileRejected(f"有多个{ROLE_NAMES[role][0]}列：{found}；请只保留一列",
-                               f"several {ROLE_NAMES[role][1]} columns: {', '.join(roles[role])}; "
-                               "keep only one")
+            raise FileRejected(f"有多个{ROLE_NAMES[role][0]}列：{listed_zh(roles[role])}；"
+                               "请只保留一列",
+                               f"several {ROLE_NAMES[role][1]} columns: "
+                               f"{listed_en(roles[role])}; keep only one")
     return roles
 
 
@@ -163,9 +164,9 @@ def _require(required: tuple[str, ...], roles: dict[str, list[str]], headers: li
     if missing:
         raise FileRejected(
             f"缺少必需的列：{'、'.join(ROLE_NAMES[r][0] for r in missing)}。"
-            f"找到的表头：{'、'.join(headers)}。{HINT_ZH}",
+            f"找到的表头：{listed_zh(headers)}。{HINT_ZH}",
             f"missing required columns: {', '.join(ROLE_NAMES[r][1] for r in missing)}. "
-            f"Headers found: {', '.join(headers)}. {HINT_EN}")
+            f"Headers found: {listed_en(headers)}. {HINT_EN}")
 
 
 Laid = tuple[pd.DataFrame, list[dict[str, Any]], set[str]]  # long, problems, value headers
@@ -195,6 +196,8 @@ def _from_wide(frame: pd.DataFrame, roles: dict[str, list[str]], headers: list[s
         "period": frame[roles["period"][0]], "unit": _column(frame, roles["unit"]),
         "note": _column(frame, roles["note"]),
     })
+    refuse_unknown([header for header in headers
+                    if header not in used and not names.known(header)], "列", "columns")
     parts, problems, melted = [], [], set()
     for header in headers:
         if header in used:
@@ -207,8 +210,8 @@ def _from_wide(frame: pd.DataFrame, roles: dict[str, list[str]], headers: list[s
         parts.append(_melt_column(base, frame[header], header, indicator=indicator,
                                   unit=unit))
     if not melted and not problems:
-        raise FileRejected(f"找不到数值列。找到的表头：{'、'.join(headers)}。{HINT_ZH}",
-                           f"no value columns found. Headers found: {', '.join(headers)}. "
+        raise FileRejected(f"找不到数值列。找到的表头：{listed_zh(headers)}。{HINT_ZH}",
+                           f"no value columns found. Headers found: {listed_en(headers)}. "
                            f"{HINT_EN}")
     return _melted(parts), problems, melted
 

@@ -159,6 +159,11 @@ class IndicatorNames:
     def find(self, text: str) -> str | None:
         return self.by_form.get(normalise(text))
 
+    def known(self, text: str) -> bool:
+        """Whether `text` names an indicator, perhaps with a bracketed unit (cheap: no
+        suggestion is looked for)."""
+        return self.find(text) is not None or self.find(split_bracketed_unit(text)[0]) is not None
+
     def suggest(self, text: str) -> str | None:
         return self._closest(normalise(text))
 
@@ -234,6 +239,14 @@ class RegionNames:
             return RegionMatch(None, f"地区“{text}”在{year}年不存在",
                                f"region '{text}' did not exist in {year}")
         return RegionMatch(code)
+
+    def known(self, text: str) -> bool:
+        """Whether `text` is a region's code or name in some year, or a gazette addressee
+        without a code (cheap: no suggestion is looked for)."""
+        form = normalise(text)
+        if FLOAT_CODE.fullmatch(form):
+            form = form.partition(".")[0]
+        return form in self.name_of or form in WITHOUT_CODE or bool(self._names_for(form))
 
     @staticmethod
     def _without_code(text: str, body: str) -> RegionMatch:

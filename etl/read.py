@@ -45,6 +45,9 @@ MAX_CELL_CHARS = 10_000
 # No planner's table is this wide (a wide layout has one column per indicator): a wider one is
 # refused before its cells are looked at, so a header of a million columns costs nothing.
 MAX_COLUMNS = 1_000
+# Problems of one kind written out; the rest of that kind are counted in one line. No one
+# reads past the first thousand, and 854k conflicting rows made a 971 MB table.
+MAX_PROBLEMS = 1_000
 # Excel's own width: no spreadsheet writes a wider row, even of empty cells.
 SPREADSHEET_MAX_COLUMNS = 16_384
 CSV_FIELD_LIMIT = 2**31 - 1  # the csv module's own default, 131072, fails the whole file
@@ -135,14 +138,21 @@ def _table(rows: Rows, name: str, sheet: str | None, delimiter: str | None = Non
     _check_header_cells(header_number, header)
     data: Rows = []
     problems: list[dict[str, Any]] = []
+    unlisted = 0
     for number, cells in rows[header_at + 1:]:
         if not _filled(cells):
             continue
         problem = _unreadable(number, cells, header, delimiter)
         if problem is None:
             data.append((number, cells))
-        else:
+        elif len(problems) < MAX_PROBLEMS:
             problems.append(problem)
+        else:
+            unlisted += 1
+    if unlisted:
+        problems.append(_row_problem(None, None, None,
+                                     f"另有{unlisted}行无法读取，未逐一列出",
+                                     f"{unlisted} more rows could not be read and are not listed"))
     if not data and not problems:
         raise FileRejected(f"文件只有表头（第{header_number}行），没有数据行",
                            f"the file has a header (row {header_number}) but no data rows")

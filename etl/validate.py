@@ -21,6 +21,7 @@ cumulative targets (a sum over years) or steps and reductions (not in the indica
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import threading
 import unicodedata
@@ -35,6 +36,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from etl.bounded import HIDDEN, MAX_LISTED, SUMMARY, omitted, refuse_unknown, split_shown
 from etl.layout import (
     HEADERS_ATTR,
     PROBLEM_COLUMNS,
@@ -169,7 +171,16 @@ def validate(long: pd.DataFrame, catalogue: Catalogue, register: RegionRegister,
              history: pd.DataFrame | None = None, strict: bool = False,
              today: dt.date | None = None) -> Validation:
     """Resolve and check the values of `long` (layout.to_long). `history` holds the stored
-    values (region_code, indicator_id, period, value) that the jump warning compares with."""
+    values (region_code, indicator_id, period, value) that the jump warning compares with.
+    A file past a limit (etl/bounded.py) gives one problem."""
+    try:
+        return _validated(long, catalogue, register, history, strict, today)
+    except FileRejected as rejected:
+        return _rejected(None, rejected, strict)
+
+
+def _validated(long: pd.DataFrame, catalogue: Catalogue, register: RegionRegister,
+               history: pd.DataFrame | None, strict: bool, today: dt.date | None) -> Validation:
     context = _Context(catalogue, register, today or dt.date.today(),
                        dict(long.attrs.get(HEADERS_ATTR, {})))
     sheets = list(long.attrs.get(SHEETS_ATTR, []))
@@ -182,8 +193,8 @@ def validate(long: pd.DataFrame, catalogue: Catalogue, register: RegionRegister,
     kept = _kept(checked, problems)
     problems = _combine([problems, _failures(_plausible(kept, history, context), Plausible,
                                              context)])
-    return Validation(_rows(kept, problems, strict), _finished(_in_sheets(problems, frame, sheets)),
-                      strict)
+    return Validation(_rows(kept, problems, strict),
+                      _finished(_in_sheets(_shown(problems), frame, sheets)), strict)
 
 
 def validate_file(path: Path, catalogue: Catalogue, register: RegionRegister,
@@ -193,11 +204,15 @@ def validate_file(path: Path, catalogue: Catalogue, register: RegionRegister,
     try:
         long = tables_to_long(read_tables(path), catalogue)
     except FileRejected as rejected:
-        problems = problems_frame([{
-            "row": None, "column": None, "value": path.name, "severity": "error",
-            "problem_zh": rejected.problem_zh, "problem_en": rejected.problem_en}])
-        return Validation(_empty_rows(), problems, bool(options.get("strict", False)))
+        return _rejected(path.name, rejected, bool(options.get("strict", False)))
     return validate(long, catalogue, register, **options)
+
+
+def _rejected(name: str | None, rejected: FileRejected, strict: bool) -> Validation:
+    problems = problems_frame([{
+        "row": None, "column": None, "value": name, "severity": "error",
+        "problem_zh": rejected.problem_zh, "problem_en": rejected.problem_en}])
+    return Validation(_empty_rows(), problems, strict)
 
 
 def _resolved_and_checked(frame: pd.DataFrame, context: _Context,
@@ -274,20 +289,37 @@ def _per_distinct(keys: pd.DataFrame, resolve: Callable[..., _Outcome]) -> _Dist
     return _Distinct(outcomes, groups)
 
 
-def _spread(frame: pd.DataFrame, distinct: _Distinct, column: str, text: pd.Series) -> Resolved:
-    """Results as a column, extras as columns, and the problems on their rows."""
+def _spread(frame: pd.DataFrame, distinct: _Distinct, column: str, text: pd.Series,
+            kind: tuple[str, str] | None = None) -> Resolved:
+    """Results as a column, extras as columns, and the problems on their rows (past
+    MAX_PROBLEMS, counted: `kind` names them, else the column)."""
     results = pd.Series(distinct.column(lambda o: o.result), index=frame.index, dtype=object)
     names = {name for o in distinct.outcomes for name in o.extra}
     extras = {name: pd.Series(distinct.column(lambda o, name=name: o.extra.get(name)),
                               index=frame.index, dtype=object) for name in names}
     failing = np.array([o.problem_zh is not None for o in distinct.outcomes], dtype=bool)
     failed = failing[distinct.groups] if len(failing) else np.zeros(len(frame), dtype=bool)
-    found = [distinct.outcomes[group] for group in distinct.groups[failed]]
+    positions = np.flatnonzero(failed)
+    shown, rest = split_shown(len(positions))
+    shown, rest = positions[shown], positions[rest]
+    found = [distinct.outcomes[group] for group in distinct.groups[shown]]
     problems = problems_frame([{
         "row": row, "column": o.column or column, "value": value if o.shown is None else o.shown,
         "severity": o.severity, "problem_zh": o.problem_zh, "problem_en": o.problem_en}
-        for row, value, o in zip(frame["row"][failed], text[failed], found, strict=True)])
-    return results, extras, _with_uid(problems, list(frame.index[failed]))
+        for row, value, o in zip(frame["row"].iloc[shown], text.iloc[shown], found,
+                                 strict=True)])
+    problems = _with_uid(problems, list(frame.index[shown]))
+    if len(rest):
+        what_zh, what_en = kind or (f"“{column}”列", f"column '{column}'")
+        problems = pd.concat([problems, omitted(
+            frame["row"].iloc[rest], frame.index[rest], column,
+            _worst(distinct.outcomes[group].severity for group in distinct.groups[rest]),
+            what_zh, what_en)], ignore_index=True)
+    return results, extras, problems
+
+
+def _worst(severities: Any) -> str:
+    return "error" if "error" in set(severities) else "warning"
 
 
 def _with_uid(problems: pd.DataFrame, uids: list[int]) -> pd.DataFrame:
@@ -363,6 +395,7 @@ def _indicator(frame: pd.DataFrame, context: _Context) -> Resolved:
                          f"{label[theirs.result]} {theirs.result}")
 
     keys = frame[["indicator", *(["indicator_2"] if "indicator_2" in frame else [])]]
+    _refuse_many_unknown(keys, names.known, "指标", "indicators")
     outcomes = _per_distinct(keys, resolve)
     return _spread(frame, outcomes, first, frame["indicator"])
 
@@ -409,7 +442,17 @@ def _region(frame: pd.DataFrame, context: _Context) -> Resolved:
     keys = pd.DataFrame({"year": frame["period_year"], "region": frame["region"]})
     if "region_2" in frame:
         keys["region_2"] = frame["region_2"]
+    _refuse_many_unknown(keys.drop(columns="year"), names.known, "地区", "regions")
     return _spread(frame, _per_distinct(keys, resolve), first, frame["region"])
+
+
+def _refuse_many_unknown(columns: pd.DataFrame, known: Callable[[str], bool], what_zh: str,
+                         what_en: str) -> None:
+    """FileRejected past MAX_UNKNOWN_NAMES distinct unknown names, before any is looked up
+    for a suggestion."""
+    texts = pd.unique(columns.to_numpy(dtype=object).ravel())
+    refuse_unknown([text for text in texts if isinstance(text, str) and not known(text)],
+                   what_zh, what_en)
 
 
 def _region_label(text: str, match: RegionMatch, names: RegionNames) -> str:
@@ -433,8 +476,11 @@ def _value(frame: pd.DataFrame, context: _Context) -> Resolved:
     plain = _plain_values(keys, context)
     rest = frame.drop(index=plain.index)
     distinct = _per_distinct(keys.drop(index=plain.index), resolve)
-    results, extras, problems = _spread(rest, distinct, "", rest["value"])
-    problems["column"] = frame.loc[problems["uid"].astype(int), "column"].to_numpy()
+    results, extras, problems = _spread(rest, distinct, "", rest["value"],
+                                        kind=(context.header("value"), context.header("value")))
+    placed = problems["uid"].notna()
+    problems.loc[placed, "column"] = frame.loc[problems.loc[placed, "uid"].astype(int),
+                                               "column"].to_numpy()
     extras = {name: pd.concat([plain[name].astype(object), extras.get(name)]).reindex(frame.index)
               for name in ("unit_entered", "unit_given")}
     results = pd.concat([plain["value_number"].astype(object), results]).reindex(frame.index)
@@ -523,10 +569,16 @@ def _parse_entry(text: str, unit_text: str | None, indicator_unit: str, mileston
 
 def _scientific(text: str) -> _Outcome:
     plain = float(clean(text))
-    example_zh = f"，如{_plain(plain)}" if np.isfinite(plain) else ""
-    example_en = f", such as {_plain(plain)}" if np.isfinite(plain) else ""
-    return _Outcome(None, f"“{text}”是科学计数法；请填写普通数字{example_zh}",
-                    f"'{text}' is in scientific notation; write a plain number{example_en}")
+    if not abs(plain) < MAX_MAGNITUDE:  # 1e308 would be a 309-digit example
+        return _Outcome(None, f"数值“{text}”过大，不是合理的统计数值",
+                        f"'{text}' is too large to be a statistic")
+    example = _plain(plain)
+    if len(example) > SHOWN_CHARS:  # 1e-300: no example either
+        return _Outcome(None, f"“{text}”是科学计数法；请填写普通数字",
+                        f"'{text}' is in scientific notation; write a plain number")
+    return _Outcome(None, f"“{text}”是科学计数法；请填写普通数字，如{example}",
+                    f"'{text}' is in scientific notation; write a plain number, such as "
+                    f"{example}")
 
 
 def _plain(number: float) -> str:
@@ -677,28 +729,40 @@ def _column_or_none(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def _failures(frame: pd.DataFrame, model: type[pa.DataFrameModel],
               context: _Context) -> pd.DataFrame:
-    """Every failed check of `model` on `frame`, as problems with their messages."""
+    """Every failed check of `model` on `frame`, as problems with their messages. pandera
+    checks the columns and their types; each named check's own function says which rows fail.
+    (pandera's failure cases cost a Python call per failing row and one string of them all:
+    874k conflicting rows took 13 s and gigabytes to report, where a mask costs nothing.)"""
+    schema = model.to_schema()
     # Only the model's columns, checked in place: pandera copies the frame it is given, and a
-    # national file's text columns cost seconds to copy.
-    checked = frame[list(model.to_schema().columns)]
-    try:
-        model.validate(checked, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        if not cases["check"].isin(list(CHECKS)).all() or cases["index"].isna().any():
-            raise  # a wrong column or dtype is a bug here, not a problem in the file
-        failed = cases[["check", "index"]].drop_duplicates()
-        return _combine([_messages(frame, check, failed.loc[failed["check"] == check, "index"],
-                                   context) for check in failed["check"].unique()])
-    return problems_frame([])
+    # national file's text columns cost seconds to copy. A wrong column or dtype raises: a bug
+    # here, not a problem in the file.
+    checked = frame[list(schema.columns)]
+    _columns_only(model).validate(checked, inplace=True)
+    found = []
+    for check in schema.checks:
+        passed = getattr(model, check.name)(checked)
+        failed = checked.index[~passed.fillna(False).to_numpy(dtype=bool)]  # NA fails, as
+        if len(failed):                                                     # ignore_na=False
+            found.append(_messages(frame, check.name, pd.Series(failed), context))
+    return _combine(found) if found else problems_frame([])
+
+
+@functools.cache
+def _columns_only(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
+    """The model's columns and types, without its checks."""
+    schema = model.to_schema()
+    return pa.DataFrameSchema(schema.columns, name=schema.name)
 
 
 def _messages(frame: pd.DataFrame, check: str, uids: pd.Series,
               context: _Context) -> pd.DataFrame:
     severity, message = CHECKS[check]
-    failed = frame.loc[uids.astype(int).to_numpy()].join(
-        context.info[["unit_zh", "unit_en"]], on="indicator_id")
-    peers = _peers(frame, failed) if check in PEER_CHECKS else {}
+    every = np.sort(uids.astype(int).to_numpy())  # file order: uids number the rows in order
+    shown, rest = split_shown(len(every))
+    failed = frame.loc[every[shown]].join(context.info[["unit_zh", "unit_en"]],
+                                          on="indicator_id")
+    peers = _peers(frame, failed) if check in PEER_CHECKS else Peers({}, {})
     texts = [message(row, peers) for row in failed.itertuples()]
     column = failed["column"]
     if check == "period_plausible":
@@ -707,14 +771,33 @@ def _messages(frame: pd.DataFrame, check: str, uids: pd.Series,
         "row": row.row, "column": col, "value": _offending(check, row), "severity": severity,
         "problem_zh": zh, "problem_en": en}
         for row, col, (zh, en) in zip(failed.itertuples(), column, texts, strict=True)])
-    return _with_uid(problems, list(failed.index))
+    problems = _with_uid(problems, list(failed.index))
+    if len(rest):
+        hidden = every[rest]
+        column_shown = column.iloc[0] if len(column) else None
+        problems = pd.concat([problems, omitted(frame.loc[hidden, "row"], hidden, column_shown,
+                                                severity, *KINDS[check])], ignore_index=True)
+    return problems
 
 
-def _peers(frame: pd.DataFrame, failed: pd.DataFrame) -> dict[tuple[Any, ...], list[Any]]:
-    """The rows sharing each failed row's region, indicator and period, in file order."""
+@dataclass(frozen=True)
+class Peers:
+    """The first rows (MAX_LISTED + 1) sharing each failed row's region, indicator and period,
+    in file order, and how many share it in all."""
+
+    rows: dict[tuple[Any, ...], list[Any]]
+    counts: dict[tuple[Any, ...], int]
+
+
+def _peers(frame: pd.DataFrame, failed: pd.DataFrame) -> Peers:
     keys = failed[KEY].drop_duplicates()
     same = frame.reset_index().merge(keys, on=KEY).sort_values("uid")
-    return {key: list(group.itertuples(index=False)) for key, group in same.groupby(KEY)}
+    groups = same.groupby(KEY)
+    counts = groups.size()
+    first = same[groups.cumcount().to_numpy() <= MAX_LISTED]
+    return Peers({key: list(group.itertuples(index=False))
+                  for key, group in first.groupby(KEY)},
+                 {key: int(count) for key, count in counts.items()})
 
 
 def _offending(check: str, row: Any) -> str:
@@ -723,7 +806,6 @@ def _offending(check: str, row: Any) -> str:
 
 # --- messages, by check name ----------------------------------------------------------------
 
-Peers = dict[tuple[Any, ...], list[Any]]
 PEER_CHECKS = ("one_value_per_key", "not_repeated")
 
 
@@ -788,9 +870,12 @@ def _period_message(row: Any, peers: Peers) -> tuple[str, str]:
 
 
 def _conflict(row: Any, peers: Peers) -> tuple[str, str]:
-    others = [peer for peer in peers[_key(row)] if peer.uid != row.Index]
+    others = [peer for peer in peers.rows[_key(row)] if peer.uid != row.Index][:MAX_LISTED]
+    more = peers.counts[_key(row)] - 1 - len(others)
     zh = "、".join(f"{_where_zh(other, row)}为“{other.value_entered}”" for other in others)
     en = ", ".join(f"'{other.value_entered}' in {_where_en(other, row)}" for other in others)
+    if more > 0:
+        zh, en = f"{zh}，另有{more}行", f"{en} and {more} more rows"
     return (f"同一地区、指标和年份有不同的数值：本行为“{row.value_entered}”，{zh}",
             f"different values for the same region, indicator and period: "
             f"'{row.value_entered}' here, {en}")
@@ -822,7 +907,7 @@ def _sheet_of(row: Any) -> str | None:
 
 
 def _repeat(row: Any, peers: Peers) -> tuple[str, str]:
-    first = peers[_key(row)][0]
+    first = peers.rows[_key(row)][0]
     return (f"与{_where_zh(first, row)}重复（数值相同），只保留一次",
             f"repeats {_where_en(first, row)} (same value); kept once")
 
@@ -855,7 +940,7 @@ def _on_target(row: Any, peers: Peers) -> tuple[str, str]:
             "is the actual value, not the target")
 
 
-Message = Callable[[Any, "Peers"], tuple[str, str]]
+Message = Callable[[Any, Peers], tuple[str, str]]
 CHECKS: dict[str, tuple[str, Message]] = {
     "value_not_below_minimum": ("error", _below),
     "value_not_above_maximum": ("error", _above),
@@ -866,6 +951,20 @@ CHECKS: dict[str, tuple[str, Message]] = {
     "not_repeated": ("warning", _repeat),
     "no_jump_from_previous": ("warning", _jump),
     "not_exactly_on_target": ("warning", _on_target),
+}
+
+# What each check's problems are, for the line counting those not listed.
+KINDS: dict[str, tuple[str, str]] = {
+    "value_not_below_minimum": ("数值低于可能的最小值", "value below the plausible minimum"),
+    "value_not_above_maximum": ("数值高于可能的最大值", "value above the plausible maximum"),
+    "milestone_done_or_not": ("完成情况不是1或0", "milestone not 1 or 0"),
+    "rate_not_a_fraction": ("比率像是小数", "rate that looks like a fraction"),
+    "period_plausible": ("年份不合理", "implausible period"),
+    "one_value_per_key": ("同一地区、指标和年份有不同的数值",
+                          "different values for the same region, indicator and period"),
+    "not_repeated": ("重复的行", "repeated row"),
+    "no_jump_from_previous": ("数值变化过大", "jump from the previous value"),
+    "not_exactly_on_target": ("数值恰好等于目标值", "value equal to the target"),
 }
 
 
@@ -1075,11 +1174,21 @@ def _in_sheets(problems: pd.DataFrame, frame: pd.DataFrame, sheets: list[str]) -
                                                                                strict=True)])
 
 
+def _shown(problems: pd.DataFrame) -> pd.DataFrame:
+    """Without the problems kept only to exclude their rows (bounded.omitted)."""
+    if HIDDEN not in problems:
+        return problems
+    return problems[~problems[HIDDEN].eq(True)]
+
+
 def _finished(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems sorted by sheet and row (whole-file ones first), in PROBLEM_COLUMNS."""
+    """Problems sorted by sheet and row (whole-file ones first, the counts of those not listed
+    last), in PROBLEM_COLUMNS."""
     sheet = problems.get("_sheet", 0)
-    ordered = problems.assign(_order=problems["row"].fillna(0), _sheet=sheet).sort_values(
-        ["_sheet", "_order"], kind="stable")
+    last = problems[SUMMARY].eq(True) if SUMMARY in problems else False
+    ordered = problems.assign(_order=problems["row"].fillna(0), _sheet=sheet,
+                              _last=last).sort_values(["_last", "_sheet", "_order"],
+                                                      kind="stable")
     return ordered[PROBLEM_COLUMNS].reset_index(drop=True)
 
 

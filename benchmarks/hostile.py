@@ -1,0 +1,194 @@
+"""The worst CSV files under the upload limit, checked: `python -m benchmarks.hostile`.
+
+Generates, seeded, the hostile and worst-case files of docs/benchmarks.md ("Hostile and
+worst-case files"), each at most `--megabytes` (10, the upload limit), and runs
+`targets check` on each in a process of its own, measuring its wall time and peak RSS from the
+kernel's accounting of that process (os.wait4). Prints a table; the goal is every file checked
+within 10 s and 500 MB, or refused within 2 s.
+
+`--megabytes 0.05` runs the same code on small files in seconds (the test suite does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+SEED = 20
+UPLOAD_LIMIT_MB = 10.0
+GOAL_SECONDS, GOAL_MB, REFUSE_SECONDS = 10.0, 500.0, 2.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    size_bytes: int
+    seconds: float
+    peak_mb: float
+    exit_status: int
+    verdict: str  # "passed", "errors" (problems listed) or "refused" (the whole file)
+
+
+def million_columns(limit: int) -> bytes:
+    """A header of as many columns as fit (10^6 at 10 MB), then one row."""
+    cells, size, i = ["地区", "指标"], 0, 0
+    while size < limit - 100:
+        cells.append(f"c{i}")
+        size += len(cells[-1]) + 1
+        i += 1
+    return (",".join(cells) + "\n220100,x\n").encode()
+
+
+def unknown_indicators(limit: int, count: int = 10_000) -> bytes:
+    """`count` distinct unknown indicator names, one row each (long layout)."""
+    lines = ["地区,指标,年份,数值"]
+    lines += [f"长春市,未知的指标名称第{i}号,2018,1" for i in range(count)]
+    return _cut("\n".join(lines) + "\n", limit).encode()
+
+
+def unknown_columns(limit: int, count: int = 10_000) -> bytes:
+    """A wide header of `count` unknown columns (79 KB at 10,000)."""
+    header = ",".join(["地区", "年份", *(f"未知列{i}" for i in range(count))])
+    return _cut(header + "\n长春市,2018\n", limit).encode()
+
+
+def conflicting_duplicates(limit: int) -> bytes:
+    """As many rows as fit (about 850k at 10 MB, GBK as Chinese Excel writes it), all of one
+    region, indicator and year, with values that disagree: every row an error."""
+    chance = random.Random(SEED)
+    rows = ["地区,年份,transit_modal_share"]
+    size = 0
+    while size < limit:
+        rows.append(f"长春,2018,{chance.randint(2, 9)}")
+        size += 12
+    return "\n".join(rows).encode("gbk")[:limit]
+
+
+def largest_valid(limit: int) -> bytes:
+    """Every region, indicator and year once with a plausible value, in the long layout, with
+    a note to fill the file: the most values a valid file of this size carries."""
+    import pandas as pd  # here: the measuring process stays small (see `check`)
+
+    from indicators.catalogue import load_catalogue
+    from indicators.regions import load_regions, valid_on
+
+    catalogue, register = load_catalogue(), load_regions()
+    chance = random.Random(SEED)
+    lines = ["region,indicator,period,value,note"]
+    size = len(lines[0])
+    regions = register.regions
+    for year in range(2000, 2026):
+        codes = regions.loc[valid_on(regions, pd.Timestamp(year=year, month=12, day=31)),
+                            "code"]
+        for code in codes:
+            for indicator in catalogue.indicators.values():
+                low, high = indicator.plausible_range
+                value = _plausible(chance, indicator.unit, low, high)
+                note = f"填报说明{chance.randint(0, 99)}"
+                lines.append(f"{code},{indicator.id},{year},{value},{note}")
+                size += len(lines[-1].encode()) + 1
+                if size > limit:
+                    return "\n".join(lines[:-1]).encode() + b"\n"
+    # Fewer keys than the limit holds: each note longer, to the same size.
+    text = "\n".join(lines) + "\n"
+    pad = (limit - len(text.encode())) // (len(lines) - 1)
+    return "\n".join([lines[0], *(line + "x" * pad for line in lines[1:])]).encode() + b"\n"
+
+
+def _plausible(chance: random.Random, unit: str, low: float | None, high: float | None) -> str:
+    if unit == "done":
+        return str(chance.randint(0, 1))
+    low = 0.0 if low is None else low
+    high = low + 1000.0 if high is None else high
+    return f"{chance.uniform(low + 0.25 * (high - low), low + 0.5 * (high - low)):.1f}"
+
+
+def _cut(text: str, limit: int) -> str:
+    """Whole lines of `text` within `limit` bytes."""
+    data = text.encode()
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode(errors="ignore").rpartition("\n")[0] + "\n"
+
+
+FILES: dict[str, Callable[[int], bytes]] = {
+    "10^6-column header": million_columns,
+    "10,000 unknown indicator names": unknown_indicators,
+    "10,000 unknown columns": unknown_columns,
+    "conflicting duplicate rows": conflicting_duplicates,
+    "largest valid long-layout file": largest_valid,
+}
+
+
+def check(path: Path, name: str) -> Outcome:
+    """`targets check` on `path` in a process of its own, on a store that does not exist
+    (no history to compare with), timed and measured by the kernel. A child's peak RSS starts
+    from its parent's RSS when it was forked, so this process imports neither pandas nor the
+    catalogue (benchmarks.__main__.measured would) and files are written by another child."""
+    environment = {**os.environ, "TARGETS_DATABASE_URL": f"sqlite:///{path.parent}/none.sqlite"}
+    output = path.with_suffix(".out")
+    started = time.perf_counter()
+    with output.open("wb") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "etl.cli", "--lang", "en", "check",
+                                    str(path)], stdout=sink, stderr=subprocess.STDOUT,
+                                   env=environment)
+        # wait4 reaps this child and gives its own peak RSS (kilobytes on Linux).
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    text = output.read_text(errors="replace")
+    return Outcome(name, path.stat().st_size, seconds, usage.ru_maxrss / 1024,
+                   process.returncode, _verdict(process.returncode, text))
+
+
+def _verdict(status: int, output: str) -> str:
+    if status == 0:
+        return "passed"
+    if "Traceback" in output:
+        return "traceback"
+    lines = [line for line in output.splitlines() if line.strip()]
+    return "refused" if len(lines) <= 3 else "errors"
+
+
+def run(megabytes: float, directory: Path) -> list[Outcome]:
+    outcomes = []
+    for i, name in enumerate(FILES):
+        path = directory / f"hostile_{i}.csv"
+        subprocess.run([sys.executable, "-m", "benchmarks.hostile", "--write", str(i),
+                        str(path), "--megabytes", str(megabytes)], check=True)
+        outcomes.append(check(path, name))
+    return outcomes
+
+
+def table(outcomes: list[Outcome]) -> str:
+    lines = ["| file | size | verdict | wall time | peak RSS |", "|---|---:|---|---:|---:|"]
+    lines += [f"| {o.name} | {o.size_bytes / 2**20:.1f} MiB | {o.verdict} | {o.seconds:.1f} s | "
+              f"{o.peak_mb:.0f} MB |" for o in outcomes]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--megabytes", type=float, default=UPLOAD_LIMIT_MB)
+    parser.add_argument("--write", nargs=2, metavar=("NUMBER", "PATH"),
+                        help="only write file NUMBER (0-4) to PATH")
+    args = parser.parse_args(argv)
+    if args.write:
+        make = list(FILES.values())[int(args.write[0])]
+        Path(args.write[1]).write_bytes(make(int(args.megabytes * 1024 * 1024)))
+        return 0
+    with tempfile.TemporaryDirectory() as directory:
+        print(table(run(args.megabytes, Path(directory))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
