@@ -19,7 +19,8 @@ from etl.cli_users import add_user_commands
 from etl.export import EXPORT_SCHEMA, Reference, export_chunks, status_table
 from etl.extract import BINARY_FORMATS, Chunk, write_extract, write_extract_chunks
 from etl.memory import keep_large_blocks
-from etl.store import ConflictError, Store, database_url
+from etl.schema import load as load_table
+from etl.store import ConflictError, Store, StoreWriteError, database_url
 from etl.validate import Validation, format_problems, validate_file
 from indicators.catalogue import CatalogueError
 from indicators.regions import RegisterError
@@ -125,6 +126,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
+    longest = load_table.c.loaded_by.type.length
+    if len(args.by) > longest:
+        raise UserError(f"--by 的名字过长（最多{longest}个字符） / the --by name is too long "
+                        f"(at most {longest} characters)")
     store = Store(args.database)
     validation = _validate(args, store.values())
     if not validation.ok:
@@ -314,6 +319,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConflictError as error:
         print(f"冲突 conflict: {error}", file=sys.stderr)
         return 1
+    except StoreWriteError as error:
+        say(error.problem_zh, error.problem_en)
+        return 1
+    except Exception:  # a person sees a message, never a traceback
+        if os.environ.get("TARGETS_DEBUG"):
+            raise
+        say("意外错误，命令已停止（装入时未写入任何数据）；请将命令和文件发给管理员"
+            "（设置 TARGETS_DEBUG=1 可显示详细信息）",
+            "unexpected error: the command stopped (a load writes nothing then); send the "
+            "command and the file to the administrator (TARGETS_DEBUG=1 shows the details)")
+        return 3
 
 
 if __name__ == "__main__":

@@ -80,6 +80,40 @@ class ConflictError(RuntimeError):
         self.rows = rows
 
 
+class StoreWriteError(RuntimeError):
+    """The database refused a write (a full disk, a lost connection, a value it will not
+    hold); the transaction was rolled back, so nothing was written. The message is for a
+    person, in Chinese and English; the database's own error is the cause."""
+
+    def __init__(self, problem_zh: str, problem_en: str) -> None:
+        super().__init__(f"{problem_zh} / {problem_en}")
+        self.problem_zh = problem_zh
+        self.problem_en = problem_en
+
+    @classmethod
+    def of(cls, error: Exception) -> StoreWriteError:
+        if _is_disk_full(error):
+            return cls("数据库所在的磁盘已满，未写入任何数据；请联系管理员释放空间后重试",
+                       "the database's disk is full; nothing was written. Ask the "
+                       "administrator to free space, then try again")
+        return cls("数据库无法写入，未写入任何数据；请稍后重试，如仍失败请联系管理员",
+                   "the database could not write; nothing was written. Try again later, and "
+                   "ask the administrator if it fails again")
+
+
+# SQLite's SQLITE_FULL ("database or disk is full"); PostgreSQL's class 53 (insufficient
+# resources: 53100 disk full) and the OS's ENOSPC in its message.
+DISK_FULL_TEXTS = ("database or disk is full", "disk full", "no space left on device")
+
+
+def _is_disk_full(error: Exception) -> bool:
+    """`error` from SQLAlchemy (the driver's error its cause) or from the driver (COPY)."""
+    orig = getattr(error, "orig", error)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return str(code or "").startswith("53") or any(
+        text in str(orig).lower() for text in DISK_FULL_TEXTS)
+
+
 class Store:
     """The one way to read and write stored values."""
 
@@ -120,8 +154,19 @@ class Store:
              progress: Progress | None = None) -> LoadResult:
         """Store validated rows (region_code, indicator_id, period, value and optionally
         value_entered, unit_entered, note, source_row, expected_revision_id) in one
-        transaction: all or nothing. Raises ConflictError when an expected_revision_id is stale."""
+        transaction: all or nothing. Raises ConflictError when an expected_revision_id is stale,
+        StoreWriteError when the database refuses the write."""
         rows = _prepare(rows)
+        try:
+            return self._load(rows, by=by, source=source, kind=kind,
+                              source_sha256=source_sha256, is_demo=is_demo, progress=progress)
+        except (sa.exc.DBAPIError, self.engine.dialect.dbapi.Error) as error:
+            # The driver's own errors too: PostgreSQL's COPY goes past SQLAlchemy.
+            raise StoreWriteError.of(error) from error
+
+    def _load(self, rows: pd.DataFrame, *, by: str, source: str, kind: str,
+              source_sha256: str | None, is_demo: bool,
+              progress: Progress | None) -> LoadResult:
         with self.engine.connect() as connection, connection.begin() as transaction:
             self._lock(connection)
             load_id = connection.execute(load.insert().values(

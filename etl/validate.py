@@ -47,6 +47,7 @@ from etl.layout import (
 )
 from etl.names import IndicatorNames, RegionMatch, RegionNames, normalise, split_bracketed_unit
 from etl.read import FileRejected, read_tables
+from etl.schema import revision
 from etl.values import (
     MAX_MAGNITUDE,
     clean,
@@ -73,6 +74,9 @@ TARGET_HIT_KINDS = ("at_least", "at_most", "range")
 COUNT_UNITS = ("item", "person", "working_day", "day", "done")
 # A cell quoted in a message is cut to this many characters (a 400-digit "number").
 SHOWN_CHARS = 30
+# The longest value and unit text the store keeps as entered (PostgreSQL refuses longer).
+VALUE_CHARS = revision.c.value_entered.type.length
+UNIT_CHARS = revision.c.unit_entered.type.length
 # Values equal to this many significant digits are the same value ("26" and "26%").
 SAME_VALUE_DIGITS = 9
 # "2018", "2018年", "2018年度", "2018.0" (a year Excel stored as a number)
@@ -468,6 +472,8 @@ def _value(frame: pd.DataFrame, context: _Context) -> Resolved:
             return _Outcome(None, "缺少数值", "missing value")
         if indicator_id is None:
             return _Outcome(None)  # the indicator's own problem says it all
+        if len(text) > VALUE_CHARS:
+            return _too_long(text, VALUE_CHARS, "数值", "value")
         return _parse_entry(text, unit, context.catalogue.indicators[indicator_id].unit,
                             indicator_id in context.milestones, name_unit)
 
@@ -498,7 +504,7 @@ def _plain_values(keys: pd.DataFrame, context: _Context) -> pd.DataFrame:
     the problems."""
     text = keys["value"].astype("str")
     plain = text.str.fullmatch(PLAIN_NUMBER).fillna(False).astype(bool) & \
-        keys["indicator_id"].notna()
+        keys["indicator_id"].notna() & (text.str.len() <= VALUE_CHARS)
     rows = keys[plain.to_numpy()]
     units = _per_distinct(rows[["unit", "indicator_id", "name_unit"]],
                           lambda unit, indicator_id, name_unit: _plain_unit(
@@ -522,6 +528,8 @@ def _plain_unit(unit_text: str | None, indicator_id: str, name_unit: str | None,
     if column_unit and not is_unit(column_unit):
         return _Outcome(np.nan)
     entered = column_unit or name_unit
+    if entered and len(entered) > UNIT_CHARS:
+        return _Outcome(np.nan)
     indicator_unit = context.catalogue.indicators[indicator_id].unit
     try:
         factor = factor_to(entered or indicator_unit, indicator_unit)
@@ -546,6 +554,10 @@ def _parse_entry(text: str, unit_text: str | None, indicator_unit: str, mileston
         return _Outcome(None, f"“{text}”中的单位“{parsed.bad_unit}”无法识别",
                         f"unknown unit '{parsed.bad_unit}' in '{text}'")
     column_unit = clean(unit_text) if unit_text else None
+    longest = max(len(column_unit or ""), len(parsed.unit or ""), len(name_unit or ""))
+    if longest > UNIT_CHARS:
+        return _too_long(max(column_unit or "", parsed.unit or "", name_unit or "", key=len),
+                         UNIT_CHARS, "单位", "unit")
     if column_unit and not is_unit(column_unit):
         return _Outcome(None, f"单位“{unit_text}”无法识别", f"unknown unit '{unit_text}'")
     if parsed.unit and column_unit and not same_unit(parsed.unit, column_unit):
@@ -565,6 +577,13 @@ def _parse_entry(text: str, unit_text: str | None, indicator_unit: str, mileston
         return _not_a_number(text, milestone)
     given = parsed.unit is not None or (entered is not None and not is_percent(entered))
     return _Outcome(number, extra={"unit_entered": entered, "unit_given": given})
+
+
+def _too_long(text: str, limit: int, what_zh: str, what_en: str) -> _Outcome:
+    """Longer than the store keeps (the cell is named by the problem's row and column)."""
+    shown = text[:SHOWN_CHARS] + "…"
+    return _Outcome(None, f"{what_zh}“{shown}”过长：有{len(text)}个字符，最多{limit}个",
+                    f"{what_en} '{shown}' is too long: {len(text)} characters, at most {limit}")
 
 
 def _scientific(text: str) -> _Outcome:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from etl.store import ConflictError, Store, database_url
+from etl.store import ConflictError, Store, StoreWriteError, database_url
 from tests.factories import make_rows
 
 SHARE = "transit_modal_share"
@@ -101,8 +101,10 @@ def test_a_failing_load_writes_nothing(store):
     broken = make_rows(("220100", SHARE, 2018, 1.0), ("220400", SHARE, 2018, 2.0))
     broken.loc[1, "region_code"] = "2204000"  # longer than the column allows on PostgreSQL
     broken.loc[1, "indicator_id"] = None  # NOT NULL everywhere
-    with pytest.raises(sa.exc.IntegrityError if store.dialect == "sqlite" else Exception):
+    with pytest.raises(StoreWriteError) as caught:  # a message for a person, and the cause
         store.load(broken, by="b", source="broken.csv")
+    assert isinstance(caught.value.__cause__, sa.exc.IntegrityError if store.dialect == "sqlite"
+                      else store.engine.dialect.dbapi.Error)
     assert store.counts() == counts
     assert store.current()["value"].tolist() == [26.0, 27.5, 16.0]
 

@@ -284,7 +284,10 @@ def test_shipped_wide_example(catalogue, register):
       "'1 2' is not a number (leave the cell empty if not reported)")),
     # infinite, NaN or absurd
     ("全省,general_practitioners_trained,2019," + "9" * 400 + ",,",
-     ("数值", "9" * 400, "“" + "9" * 30 + "…”不是数字（未报告的请留空）",
+     ("数值", "9" * 400, "数值“" + "9" * 30 + "…”过长：有400个字符，最多100个",
+      "value '" + "9" * 30 + "…' is too long: 400 characters, at most 100")),
+    ("全省,general_practitioners_trained,2019," + "9" * 99 + ",,",
+     ("数值", "9" * 99, "“" + "9" * 30 + "…”不是数字（未报告的请留空）",
       "'" + "9" * 30 + "…' is not a number (leave the cell empty if not reported)")),
     ("全省,general_practitioners_trained,2019,nan,,",
      ("数值", "nan", "“nan”不是数字（未报告的请留空）",

@@ -14,7 +14,7 @@ from flask import abort
 from dashboard import auth, data
 from dashboard.components import dropdown, href, login_prompt, target_phrase, writer_choices
 from dashboard.i18n import language_of, pick, t
-from etl.store import ConflictError
+from etl.store import ConflictError, StoreWriteError
 from etl.validate import Validation, validate
 from indicators.units import unit_label
 
@@ -192,6 +192,9 @@ def save(_clicks: int, rows: list[dict[str, Any]], region: str, year: int,
                                        by=user.name, source=FORM_SOURCE, kind="form")
     except ConflictError as conflict:
         return _conflict(conflict, language), _rows(region, period, language)
+    except StoreWriteError as error:
+        return (dbc.Alert(pick(language, error.problem_zh, error.problem_en), color="danger",
+                          id="entry-not-written"), _rows(region, period, language))
     saved = t("entry_saved", language, new=result.new, changed=result.changed)
     return dbc.Alert(saved, color="success", id="entry-saved"), _rows(region, period, language)
 

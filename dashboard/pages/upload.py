@@ -22,6 +22,7 @@ from flask import abort
 from dashboard import auth, data
 from dashboard.components import data_table, dropdown, login_prompt, writer_choices
 from dashboard.i18n import language_of, pick, t
+from etl.store import StoreWriteError
 from etl.validate import Validation, validate_file
 from indicators.units import unit_label
 
@@ -96,9 +97,13 @@ def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple
         return dbc.Alert(t("upload_errors", language, count=_errors(validation)),
                          color="danger"), True
     raw = _decoded(upload["contents"]) or b""
-    result = data.get().store.load(validation.store_rows(), by=user.name,
-                                   source=upload["filename"],
-                                   source_sha256=hashlib.sha256(raw).hexdigest())
+    try:
+        result = data.get().store.load(validation.store_rows(), by=user.name,
+                                       source=upload["filename"],
+                                       source_sha256=hashlib.sha256(raw).hexdigest())
+    except StoreWriteError as error:
+        return dbc.Alert(pick(language, error.problem_zh, error.problem_en), color="danger",
+                         id="upload-not-written"), True
     message = t("upload_loaded", language, new=result.new, changed=result.changed,
                 unchanged=result.unchanged)
     return dbc.Alert(message, color="success", id="upload-loaded"), True
