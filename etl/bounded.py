@@ -8,13 +8,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from etl.read import MAX_PROBLEMS, FileRejected
+from etl.read import MAX_PROBLEMS, ROW, FileRejected, RawTable
 
 # Names quoted in one message ("Headers found: ...", the rows that disagree ...).
 MAX_LISTED = 20
 # Distinct unknown indicators, regions or columns in one file: past this the file is not a
 # planner's file with typos but another kind of file, and each name costs a suggestion.
 MAX_UNKNOWN_NAMES = 200
+# Filled cells of a file uploaded to the dashboard (a whole province's values over every year
+# in the long layout is some 550,000): checking more would hold a server worker for seconds
+# and gigabytes. `targets load` has no such limit: an administrator loads national files.
+MAX_UPLOAD_CELLS = 1_000_000
 # Set on the problems kept only for the rows they exclude from storing (never shown), and on
 # the line that counts them (shown last).
 HIDDEN = "_hidden"
@@ -45,6 +49,18 @@ def refuse_unknown(names: Sequence[str], what_zh: str, what_en: str) -> None:
         f"the file has {len(names)} unknown {what_en}, more than the limit of "
         f"{MAX_UNKNOWN_NAMES}; it may not be a file for this system: "
         f"{listed_en(quoted_en)}")
+
+
+def refuse_many_cells(tables: list[RawTable], limit: int) -> None:
+    """FileRejected when the tables have more than `limit` filled cells, before any is laid
+    out or resolved."""
+    cells = sum(int(table.frame.drop(columns=ROW).notna().to_numpy().sum()) for table in tables)
+    if cells > limit:
+        raise FileRejected(f"文件有{cells}个非空单元格，超过上传上限{limit}个；"
+                           "请拆分为几个文件上传，或请管理员用 targets load 命令装入",
+                           f"the file has {cells} filled cells, more than the upload limit of "
+                           f"{limit}: split it into several files, or ask an administrator to "
+                           "load it with the targets load command")
 
 
 def split_shown(count: int) -> tuple[np.ndarray, np.ndarray]:

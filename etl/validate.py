@@ -36,7 +36,15 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from etl.bounded import HIDDEN, MAX_LISTED, SUMMARY, omitted, refuse_unknown, split_shown
+from etl.bounded import (
+    HIDDEN,
+    MAX_LISTED,
+    SUMMARY,
+    omitted,
+    refuse_many_cells,
+    refuse_unknown,
+    split_shown,
+)
 from etl.layout import (
     HEADERS_ATTR,
     PROBLEM_COLUMNS,
@@ -202,11 +210,14 @@ def _validated(long: pd.DataFrame, catalogue: Catalogue, register: RegionRegiste
 
 
 def validate_file(path: Path, catalogue: Catalogue, register: RegionRegister,
-                  **options: Any) -> Validation:
+                  max_cells: int | None = None, **options: Any) -> Validation:
     """Read, lay out and validate a file (every sheet with data of a workbook); a rejected file
-    becomes one problem (row None)."""
+    becomes one problem (row None). `max_cells` refuses a file of more filled cells."""
     try:
-        long = tables_to_long(read_tables(path), catalogue)
+        tables = read_tables(path)
+        if max_cells is not None:
+            refuse_many_cells(tables, max_cells)
+        long = tables_to_long(tables, catalogue)
     except FileRejected as rejected:
         return _rejected(path.name, rejected, bool(options.get("strict", False)))
     return validate(long, catalogue, register, **options)

@@ -111,3 +111,11 @@ def test_a_huge_number_in_scientific_notation_is_said_to_be_out_of_range(check, 
     [problem] = check([f"长春市,{SHARE},2018,{value}"]).problems.to_dict("records")
     assert len(problem["problem_en"]) < 200 and "000000000000000000" not in problem["problem_en"]
     assert "too large" in problem["problem_en"] and "过大" in problem["problem_zh"]
+
+
+def test_an_upload_of_more_filled_cells_than_its_limit_is_refused(check):
+    lines = [f"长春市,{SHARE},{year},26" for year in range(2010, 2016)]  # 24 filled cells
+    assert check(lines, max_cells=24).ok
+    [problem] = check(lines, max_cells=23).problems.to_dict("records")
+    assert "24 filled cells, more than the upload limit of 23" in problem["problem_en"]
+    assert "24个非空单元格" in problem["problem_zh"]

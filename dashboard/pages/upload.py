@@ -22,6 +22,7 @@ from flask import abort
 from dashboard import auth, data
 from dashboard.components import data_table, dropdown, login_prompt, writer_choices
 from dashboard.i18n import language_of, pick, t
+from etl.bounded import MAX_UPLOAD_CELLS
 from etl.store import StoreWriteError
 from etl.validate import Validation, validate_file
 from indicators.units import unit_label
@@ -179,7 +180,7 @@ def _checked_file(raw: bytes, filename: str, user: auth.User, language: str) -> 
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(raw)
         validation = validate_file(path, source.reference.catalogue, source.reference.register,
-                                   history=_history(user))
+                                   max_cells=MAX_UPLOAD_CELLS, history=_history(user))
     return _only_own_regions(validation, user, language)
 
 
