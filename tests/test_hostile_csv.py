@@ -81,3 +81,9 @@ def test_a_cp1252_file_that_decodes_as_gb18030_is_refused_asking_for_utf8(tmp_pa
 def test_a_gbk_file_with_a_rare_character_among_common_ones_still_reads(tmp_path):
     path = write(tmp_path, "a.csv", f"{HEADER}\n长春市,x,2018,1\n".encode("gbk"))
     assert read_table(path).frame["地区"].tolist() == ["长春市"]
+
+
+def test_a_file_of_9074_named_columns_gets_a_short_message(tmp_path):
+    columns = ",".join(f"未知的列名称{i}" for i in range(9_074))
+    problem = rejected(write(tmp_path, "a.csv", f"地区,年份,{columns}\n长春市,2018\n".encode()))
+    assert len(problem.problem_zh) < 200 and len(problem.problem_en) < 200
