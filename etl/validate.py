@@ -771,9 +771,10 @@ def _failures(frame: pd.DataFrame, model: type[pa.DataFrameModel],
     _columns_only(model).validate(checked, inplace=True)
     found = []
     for check in schema.checks:
-        passed = getattr(model, check.name)(checked)
-        failed = checked.index[~passed.fillna(False).to_numpy(dtype=bool)]  # NA fails, as
-        if len(failed):                                                     # ignore_na=False
+        # A missing result fails, as pandera's ignore_na=False would have it.
+        passed = getattr(model, check.name)(checked).fillna(False)
+        failed = checked.index[~passed.to_numpy(dtype=bool)]
+        if len(failed):
             found.append(_messages(frame, check.name, pd.Series(failed), context))
     return _combine(found) if found else problems_frame([])
 
