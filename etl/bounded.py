@@ -1,5 +1,5 @@
-"""The limits on what checking one file may cost: problems listed, names in a message, unknown
-names; and the helpers that keep to them."""
+"""The limits on what checking one file may cost (an upload's cells, unknown names, problems
+listed, names in a message) and the helpers that keep to them."""
 
 from __future__ import annotations
 
