@@ -1,0 +1,171 @@
+"""Workbooks whose sheets declare a wrong size or hold odd cells: every row read, or refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import time
+import tracemalloc
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from etl.read import MAX_COLUMNS, FileRejected, read_table
+from etl.validate import validate_file
+from indicators.catalogue import load_catalogue
+from indicators.regions import load_regions
+
+SHEET = "xl/worksheets/sheet1.xml"
+HEADER = ["地区", "指标", "年份", "数值"]
+ROWS = [["长春市", "road_area_ratio", 2016, 15.1], ["吉林市", "road_area_ratio", 2016, 14.2],
+        ["长春市", "road_area_ratio", 2017, 15.3], ["吉林市", "road_area_ratio", 2017, 14.4]]
+
+
+def workbook_bytes(rows: list[list] | None = None) -> bytes:
+    """A plain workbook as openpyxl writes it: the header and ROWS."""
+    workbook = openpyxl.Workbook()
+    for row in [HEADER, *(ROWS if rows is None else rows)]:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def rezipped(data: bytes, change: Callable[[str, bytes], bytes | None]) -> bytes:
+    """The workbook with each part changed by `change(name, part)` (None drops the part)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            part = change(name, source.read(name))
+            if part is not None:
+                target.writestr(name, part)
+    return out.getvalue()
+
+
+def with_sheet(data: bytes, change: Callable[[bytes], bytes], part: str = SHEET) -> bytes:
+    return rezipped(data, lambda name, xml: change(xml) if name == part else xml)
+
+
+def save(tmp_path: Path, data: bytes, name: str = "w.xlsx") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def stale_dimension(ref: str) -> Callable[[bytes], bytes]:
+    return lambda xml: re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(),
+                              xml)
+
+
+def moved_row(xml: bytes, old: int, new: int) -> bytes:
+    """The sheet with row `old` (and its cells' addresses) numbered `new`."""
+    def renumber(row: re.Match) -> bytes:
+        return re.sub(rb'r="([A-Z]*)%d"' % old, rb'r="\g<1>%d"' % new, row.group(0))
+    return re.sub(rb'<row r="%d".*?</row>' % old, renumber, xml)
+
+
+def values_read(path: Path) -> list[str]:
+    return read_table(path).frame["数值"].tolist()
+
+
+def test_a_stale_dimension_loses_no_row(tmp_path):
+    path = save(tmp_path, with_sheet(workbook_bytes(), stale_dimension("A1:F2")))
+    assert b'ref="A1:F2"' in zipfile.ZipFile(path).read(SHEET)
+    table = read_table(path)
+    assert table.frame["row"].tolist() == [2, 3, 4, 5]
+    assert table.frame["数值"].tolist() == ["15.1", "14.2", "15.3", "14.4"]
+
+
+def test_a_dimension_of_one_cell_is_not_a_header_only_file(tmp_path):
+    path = save(tmp_path, with_sheet(workbook_bytes(), stale_dimension("A1")))
+    assert values_read(path) == ["15.1", "14.2", "15.3", "14.4"]
+
+
+def test_an_error_cell_is_read_as_the_error_the_user_sees_and_no_row_is_lost(tmp_path):
+    def error_cell(xml: bytes) -> bytes:
+        xml = stale_dimension("A1:D2")(xml)
+        return re.sub(rb'<c r="D3"[^>]*><v>[^<]*</v></c>', b'<c r="D3" t="e"><v>#DIV/0!</v></c>',
+                      xml)
+    path = save(tmp_path, with_sheet(workbook_bytes(), error_cell))
+    assert values_read(path) == ["15.1", "#DIV/0!", "15.3", "14.4"]
+
+
+def test_a_far_away_empty_cell_costs_nothing_and_loses_no_row(tmp_path):
+    # A formatted but empty cell at the last column of Excel, and a declared size to match.
+    def far(xml: bytes) -> bytes:
+        xml = stale_dimension("A1:XFD2")(xml)
+        return xml.replace(b'</c></row><row r="3"', b'</c><c r="XFD2" s="0"/></row><row r="3"')
+    path = save(tmp_path, with_sheet(workbook_bytes(), far))
+    assert b'r="XFD2"' in zipfile.ZipFile(path).read(SHEET)
+    assert list(read_table(path).frame.columns) == ["row", *HEADER]
+    assert values_read(path) == ["15.1", "14.2", "15.3", "14.4"]
+
+
+def test_a_value_beyond_the_last_allowed_column_refuses_the_file_naming_the_cell(tmp_path):
+    def far(xml: bytes) -> bytes:
+        return xml.replace(b'</c></row><row r="4"',
+                           b'</c><c r="XFD3" t="inlineStr"><is><t>x</t></is></c></row><row r="4"')
+    with pytest.raises(FileRejected) as caught:
+        read_table(save(tmp_path, with_sheet(workbook_bytes(), far)))
+    assert "XFD3" in caught.value.problem_zh
+    assert caught.value.problem_en == (
+        f"sheet 'Sheet': cell XFD3 is beyond column {MAX_COLUMNS:,}; a table has at most "
+        f"{MAX_COLUMNS:,} columns: delete the extra columns")
+
+
+def test_a_row_at_the_bottom_of_the_sheet_is_read_at_the_cost_of_one_row(tmp_path):
+    def last_row(xml: bytes) -> bytes:
+        xml = stale_dimension("A1:D2")(xml)
+        return moved_row(xml, 5, 1048576)
+    path = save(tmp_path, with_sheet(workbook_bytes(), last_row))
+    assert b'r="D1048576"' in zipfile.ZipFile(path).read(SHEET)
+    tracemalloc.start()
+    started = time.perf_counter()
+    table = read_table(path)
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert table.frame["row"].tolist() == [2, 3, 4, 1048576]
+    assert table.frame["数值"].tolist() == ["15.1", "14.2", "15.3", "14.4"]
+    # A million empty rows in between would take seconds and hundreds of MB.
+    assert elapsed < 1.0
+    assert peak < 20_000_000
+
+
+def test_a_row_past_excel_last_row_refuses_the_file(tmp_path):
+    def beyond(xml: bytes) -> bytes:
+        return moved_row(xml, 5, 1048577)
+    with pytest.raises(FileRejected, match="D1048577|A1048577"):
+        read_table(save(tmp_path, with_sheet(workbook_bytes(), beyond)))
+
+
+def test_cells_out_of_order_and_without_addresses_are_each_read_once(tmp_path):
+    def shuffled(xml: bytes) -> bytes:
+        rows = re.findall(rb'<row r="\d+">.*?</row>', xml)
+        unaddressed = [re.sub(rb' r="[A-Z]+\d+"', b"", row) for row in rows]
+        body = b"".join([unaddressed[0], *reversed(unaddressed[1:])])
+        return re.sub(rb"<sheetData>.*</sheetData>", b"<sheetData>" + body + b"</sheetData>", xml)
+    table = read_table(save(tmp_path, with_sheet(workbook_bytes(), shuffled)))
+    assert table.frame["row"].tolist() == [2, 3, 4, 5]
+    assert table.frame["数值"].tolist() == ["15.1", "14.2", "15.3", "14.4"]
+
+
+def test_a_cell_given_twice_refuses_the_file(tmp_path):
+    def twice(xml: bytes) -> bytes:
+        return xml.replace(b'<row r="3">', b'<row r="3"><c r="D3"><v>99</v></c>')
+    with pytest.raises(FileRejected, match="D3"):
+        read_table(save(tmp_path, with_sheet(workbook_bytes(), twice)))
+
+
+@pytest.mark.parametrize("ref", ["A1:F2", "A1", "A1:XFD1048576"])
+def test_every_value_is_checked_whatever_size_the_sheet_declares(tmp_path, ref):
+    path = save(tmp_path, with_sheet(workbook_bytes(), stale_dimension(ref)))
+    validation = validate_file(path, load_catalogue(), load_regions(),
+                               today=dt.date(2025, 6, 1))
+    assert len(validation.rows) == 4
+    assert (validation.problems["severity"] != "error").all()
