@@ -32,6 +32,7 @@ CHUNK_BYTES = 1 << 16
 # xl/externalLinks/) or fetched from the web: its cached value was computed elsewhere.
 EXTERNAL_REFERENCE = re.compile(r"\[\d+\]")
 WEB_FUNCTION = re.compile(r"\bWEBSERVICE\s*\(", re.IGNORECASE)
+CELL_TYPES = frozenset({"b", "d", "e", "inlineStr", "n", "s", "str"})  # ST_CellType
 
 
 @dataclass
@@ -116,7 +117,10 @@ class SheetReader:
 
     def _read_cell(self, element: ET.Element) -> None:
         try:
-            if element.get("t") == "s" and int(element.findtext(VALUE_TAG) or 0) < 0:
+            kind = element.get("t", "n")
+            if kind not in CELL_TYPES:
+                raise ValueError(f"unknown cell type {kind}")
+            if kind == "s" and int(element.findtext(VALUE_TAG) or 0) < 0:
                 raise IndexError("negative shared string index")
             cell = self.parser.parse_cell(element)
             value = cell_value(cell["value"], cell["style_id"] in self.percent)

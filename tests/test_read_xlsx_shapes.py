@@ -20,6 +20,7 @@ from indicators.catalogue import load_catalogue
 from indicators.regions import load_regions
 
 SHEET = "xl/worksheets/sheet1.xml"
+STRINGS = "xl/sharedStrings.xml"
 HEADER = ["地区", "指标", "年份", "数值"]
 ROWS = [["长春市", "road_area_ratio", 2016, 15.1], ["吉林市", "road_area_ratio", 2016, 14.2],
         ["长春市", "road_area_ratio", 2017, 15.3], ["吉林市", "road_area_ratio", 2017, 14.4]]
@@ -57,6 +58,40 @@ def save(tmp_path: Path, data: bytes, name: str = "w.xlsx") -> Path:
     return path
 
 
+def with_shared_strings(data: bytes) -> bytes:
+    """The workbook with its text in a shared string table, as Excel writes it (openpyxl writes
+    each text in its cell)."""
+    strings: list[bytes] = []
+
+    def shared(cell: re.Match) -> bytes:
+        strings.append(cell.group(2))
+        return b'<c r="%s" t="s"><v>%d</v></c>' % (cell.group(1), len(strings) - 1)
+
+    def change(name: str, part: bytes) -> bytes:
+        if name == SHEET:
+            return re.sub(rb'<c r="([A-Z]+\d+)" t="inlineStr"><is><t>(.*?)</t></is></c>', shared,
+                          part)
+        if name == "[Content_Types].xml":
+            return part.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                b'spreadsheetml.sharedStrings+xml"/></Types>')
+        return part
+    data = rezipped(data, change)
+    table = b"".join(b"<si><t>%s</t></si>" % text for text in strings)
+    return data if not strings else _added(
+        data, STRINGS, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="'
+        b'http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        b"%s</sst>" % (len(strings), len(strings), table))
+
+
+def _added(data: bytes, name: str, part: bytes) -> bytes:
+    out = io.BytesIO()
+    out.write(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, part)
+    return out.getvalue()
+
+
 def stale_dimension(ref: str) -> Callable[[bytes], bytes]:
     return lambda xml: re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(),
                               xml)
@@ -79,6 +114,13 @@ def test_a_stale_dimension_loses_no_row(tmp_path):
     table = read_table(path)
     assert table.frame["row"].tolist() == [2, 3, 4, 5]
     assert table.frame["数值"].tolist() == ["15.1", "14.2", "15.3", "14.4"]
+
+
+def test_text_in_a_shared_string_table_reads_as_text_in_its_cell(tmp_path):
+    shared = save(tmp_path, with_shared_strings(workbook_bytes()), "shared.xlsx")
+    assert b't="s"' in zipfile.ZipFile(shared).read(SHEET)
+    inline = save(tmp_path, workbook_bytes(), "inline.xlsx")
+    assert read_table(shared).frame.equals(read_table(inline).frame)
 
 
 def test_a_dimension_of_one_cell_is_not_a_header_only_file(tmp_path):
