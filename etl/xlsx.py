@@ -6,8 +6,10 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from openpyxl.reader.excel import ExcelReader
+from openpyxl.packaging.relationship import get_rels_path
+from openpyxl.reader.excel import ExcelReader, _find_workbook_part
 from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from etl.read import (
     OLE_MAGIC,
@@ -21,8 +23,8 @@ from etl.read import (
     _row_problem,
     _table,
 )
-from etl.xlsx_archive import DAMAGED_EN, DAMAGED_ZH, inspect_archive
-from etl.xlsx_sheet import Sheet, SheetReader
+from etl.xlsx_archive import DAMAGED_EN, DAMAGED_ZH, Archive, inspect_archive
+from etl.xlsx_sheet import Budget, Sheet, SheetReader, Styles, read_shared_strings
 
 LINKED_ZH = "该数值是公式“{formula}”上次在别的工作簿或网络服务中算出的结果，可能已过时，请核对"
 LINKED_EN = ("this value is what the formula '{formula}' last computed from another workbook or "
@@ -34,7 +36,7 @@ def xlsx_tables(path: Path, data: bytes) -> list[RawTable]:
     (instructions, notes) are skipped with a warning."""
     if not data.startswith(ZIP_MAGIC):
         raise _not_xlsx(data)
-    every = read_sheets(path, links=inspect_archive(path))
+    every = read_sheets(path, inspect_archive(path))
     sheets = [sheet for sheet in every if any(_filled(cells) for _, cells in sheet.rows)]
     if not sheets:
         raise FileRejected("文件是空的：工作簿中没有任何数据",
@@ -64,34 +66,56 @@ def xlsx_tables(path: Path, data: bytes) -> list[RawTable]:
     return tables
 
 
-def read_sheets(path: Path, links: bool) -> list[Sheet]:
-    """Every worksheet (chart sheets have no cells), by openpyxl's reader of the workbook's
-    parts but not of its sheets: openpyxl's read-only sheets trust the size a sheet declares,
-    and its normal mode holds every cell as an object."""
+def read_sheets(path: Path, archive: Archive) -> list[Sheet]:
+    """Every worksheet (chart sheets have no cells). openpyxl reads the workbook's small parts
+    (its sheets, their names, the styles); the sheets and the shared strings are streamed
+    here: openpyxl's read-only sheets trust the size a sheet declares, and its normal mode
+    holds every cell as an object."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns of what it repairs; we refuse instead
         try:
             reader = ExcelReader(path, read_only=True, data_only=True, keep_links=False)
             reader.read_manifest()
-            reader.read_strings()
+            workbook_part = _find_workbook_part(reader.package).PartName[1:]
+            archive.check_whole_part(workbook_part)
+            archive.check_whole_part(get_rels_path(workbook_part))
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)
             found = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
                      if "chartsheet" not in rel.Type]
+        except FileRejected:
+            raise
         except Exception as error:  # openpyxl raises a grab-bag (KeyError, BadZipFile, ...)
             raise FileRejected(DAMAGED_ZH, DAMAGED_EN) from error
-        try:
-            return [_read_sheet(reader, title, target, links) for title, target in found]
-        finally:
-            reader.archive.close()
+    budget = Budget()
+    try:
+        strings = _shared_strings(reader, budget)
+        styles = Styles.of(reader.wb)
+        return [_read_sheet(reader, SheetReader(title, strings, styles, archive.links, budget),
+                            target) for title, target in found]
+    finally:
+        reader.archive.close()
 
 
-def _read_sheet(reader: ExcelReader, title: str, target: str, links: bool) -> Sheet:
+def _shared_strings(reader: ExcelReader, budget: Budget) -> list[str]:
+    part = reader.package.find(SHARED_STRINGS)
+    if part is None:
+        return []
+    try:
+        with reader.archive.open(part.PartName[1:]) as source:
+            return read_shared_strings(source, budget)
+    except FileRejected:
+        raise
+    except Exception as error:
+        raise FileRejected(DAMAGED_ZH, DAMAGED_EN) from error
+
+
+def _read_sheet(reader: ExcelReader, sheet: SheetReader, target: str) -> Sheet:
     if target not in reader.valid_files:
-        raise FileRejected(f"工作表“{title}”的内容缺失，文件已损坏；请在Excel中打开并另存后再上传",
-                           f"the contents of sheet '{title}' are missing; the file is damaged: "
-                           "open it in Excel, save it again and upload that")
-    sheet = SheetReader(reader.wb, reader.shared_strings, title, links)
+        raise FileRejected(f"工作表“{sheet.title}”的内容缺失，文件已损坏；"
+                           "请在Excel中打开并另存后再上传",
+                           f"the contents of sheet '{sheet.title}' are missing; the file is "
+                           "damaged: open it in Excel, save it again and upload that")
     try:
         source = reader.archive.open(target)
     except Exception as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
@@ -11,10 +12,16 @@ from etl.read import FileRejected
 # A planner's workbook under the 10 MB upload limit holds at most some tens of MB of XML;
 # past these, a file is a zip bomb or not a planner's table, and reading it would hold a
 # server worker for minutes and gigabytes.
-MAX_UNCOMPRESSED_BYTES = 100_000_000  # said "100 MB" to the user
+MAX_UNCOMPRESSED_BYTES = 50_000_000  # said "50 MB" to the user
+# The parts openpyxl parses whole into a tree (the sheets and shared strings are streamed):
+# a tree costs some 100 bytes an element, and these parts are small in any real workbook.
+MAX_WHOLE_PART_BYTES = 5_000_000
+WHOLE_PARTS = ("[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+               "xl/styles.xml")
 MAX_MEMBERS = 1_000
-# Sheet XML compresses about 10:1, and a sheet of one value repeated down to a few tens to one;
-# only a crafted member is squeezed 100 times smaller. Small members may compress further.
+# Sheet XML compresses about 10:1: each row and cell carries its own number, so even a sheet
+# of one value repeated, or of empty rows, stays under 12:1. Only a crafted part is squeezed
+# 100 times smaller. Small parts may compress further.
 MAX_RATIO = 100
 RATIO_CHECKED_FROM_BYTES = 1_000_000
 # A DTD comes before the first element; no part of a real workbook has a prologue this long.
@@ -32,21 +39,45 @@ class _Prologue(Exception):  # noqa: N818 - control flow: the prologue ended
         self.doctype = doctype
 
 
-def inspect_archive(path: Path) -> bool:
+@dataclass(frozen=True)
+class Archive:
+    """What the workbook's zip directory says: each part's size, and whether the workbook
+    links to other workbooks (xl/externalLinks/)."""
+
+    sizes: dict[str, int]
+    links: bool
+
+    def check_whole_part(self, name: str) -> None:
+        """FileRejected when a part openpyxl parses whole is too large to."""
+        size = self.sizes.get(name, 0)
+        if size > MAX_WHOLE_PART_BYTES:
+            shown, limit = _megabytes(size), _megabytes(MAX_WHOLE_PART_BYTES)
+            raise FileRejected(f"工作簿的{name}部分有{shown} MB，超过{limit} MB的上限，"
+                               "文件可能已损坏；请在Excel中另存后再上传",
+                               f"the part {name} of the workbook is {shown} MB, more than the "
+                               f"{limit} MB allowed; the file may be damaged: save it again in "
+                               "Excel and upload that")
+
+
+def inspect_archive(path: Path) -> Archive:
     """FileRejected for a workbook past the limits, or one with a DTD (entity declarations:
-    the billion laughs, external entities) in any part; else whether it links to other
-    workbooks (xl/externalLinks/)."""
+    the billion laughs, external entities) in any part."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             _check_sizes(members)
+            archive_facts = Archive({member.filename: member.file_size for member in members},
+                                    any(member.filename.startswith(EXTERNAL_LINKS)
+                                        for member in members))
+            for name in WHOLE_PARTS:
+                archive_facts.check_whole_part(name)
             for member in members:
                 _refuse_doctype(archive, member)
     except FileRejected:
         raise
     except Exception as error:  # zipfile raises BadZipFile, OSError, RuntimeError (encrypted) ...
         raise FileRejected(DAMAGED_ZH, DAMAGED_EN) from error
-    return any(member.filename.startswith(EXTERNAL_LINKS) for member in members)
+    return archive_facts
 
 
 def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
@@ -76,7 +107,7 @@ def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:,.0f}"
+    return f"{size / 1_000_000:,.1f}".removesuffix(".0")
 
 
 def _refuse_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:

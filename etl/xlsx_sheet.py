@@ -1,38 +1,68 @@
-"""Read one worksheet's cells by their own addresses, streaming its XML, whatever size it
-declares: every cell present is read, and a far-away cell costs no more than a near one."""
+"""Stream a worksheet's XML (and the shared strings) with expat, reading each cell by its own
+address whatever size the sheet declares: a far-away cell costs no more than a near one, and
+no element is kept once read."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
+from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.workbook import Workbook
-from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from etl.read import MAX_COLUMNS, Cell, FileRejected, Formula, Rows, _trimmed, number_text
 
-ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
-VALUE_TAG = f"{{{SHEET_MAIN_NS}}}v"
-FORMULA_TAG = f"{{{SHEET_MAIN_NS}}}f"
-MAX_ROW = 1_048_576  # Excel's last row: a row past it is not from a spreadsheet
+# Names of elements as ElementTree gives them, and as expat does (namespace, space, name).
+ROW, CELL, VALUE, FORMULA, INLINE, TEXT, RUN = (f"{{{SHEET_MAIN_NS}}}{name}"
+                                                for name in ("row", "c", "v", "f", "is", "t", "r"))
+EXPAT_TEXT, EXPAT_PHONETIC, EXPAT_STRING = (f"{SHEET_MAIN_NS} {name}"
+                                            for name in ("t", "rPh", "si"))
+MAX_ROW = 1_048_576  # Excel's last row: a cell past it is not from a spreadsheet
 # Rows with data times the widest of them: the cells of the table built from the sheet, text
-# cells included; a planner's table for a province is some hundred thousand.
-MAX_GRID_CELLS = 2_000_000
-# Elements of one row held at once (Excel has at most 16,384 cells in a row, each a few
-# elements): past this, a row is crafted to fill memory.
-MAX_ROW_ELEMENTS = 200_000
+# cells included. Jilin's whole decade in the long layout (some 70 regions x 100 indicators x
+# 10 years, 6 columns) is 420,000; reading costs some microseconds a cell, and checking more.
+MAX_GRID_CELLS = 500_000
+# XML elements read in a workbook's sheets and shared strings (a filled cell is two or three):
+# what bounds the time of reading, whatever the XML holds besides cells.
+MAX_ELEMENTS = 2_000_000
+# Elements of one row held at once: a row with data up to MAX_COLUMNS has a few thousand, and
+# Excel has no more than 16,384 cells in a row; past this, a row is crafted to fill memory.
+MAX_ROW_ELEMENTS = 50_000
 CHUNK_BYTES = 1 << 16
+CELL_TYPES = frozenset({"b", "d", "e", "inlineStr", "n", "s", "str"})  # ST_CellType
+# A number as Excel stores it that reads back the same with 15 significant digits (what
+# number_text gives): most cells, taken as they are without a float's round trip.
+PLAIN_NUMBER = re.compile(r"-?(?:[1-9]\d{0,14}|0)(?:\.\d*[1-9])?")
+COLUMNS = {get_column_letter(i): i for i in range(1, 16_385)}
+DIGITS = "0123456789"
 # A formula using a value from another workbook ([1]Sheet1!A1, the 1 pointing into
 # xl/externalLinks/) or fetched from the web: its cached value was computed elsewhere.
 EXTERNAL_REFERENCE = re.compile(r"\[\d+\]")
 WEB_FUNCTION = re.compile(r"\bWEBSERVICE\s*\(", re.IGNORECASE)
-CELL_TYPES = frozenset({"b", "d", "e", "inlineStr", "n", "s", "str"})  # ST_CellType
+
+
+@dataclass
+class Budget:
+    """The elements a workbook may still have read; shared by its sheets, counted down by the
+    handlers themselves (a call per element costs as much as the reading)."""
+
+    left: int = MAX_ELEMENTS
+
+    def exceeded(self) -> None:
+        raise FileRejected(f"工作簿内容过多（超过{MAX_ELEMENTS:,}个XML元素），"
+                           "请删去不需要的工作表、空行和格式，或将数据分成几个文件",
+                           f"the workbook holds too much (more than {MAX_ELEMENTS:,} XML "
+                           "elements): remove unneeded sheets, empty rows and formatting, or "
+                           "split the data into several files")
 
 
 @dataclass
@@ -45,30 +75,96 @@ class Sheet:
     linked: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
+@dataclass
+class Styles:
+    """What a cell's style says about its value: a date, a duration, a percentage."""
+
+    epoch: dt.datetime
+    dates: set[int]
+    durations: set[int]
+    percent: set[int]
+
+    @classmethod
+    def of(cls, workbook: Workbook) -> Styles:
+        return cls(workbook.epoch, set(workbook._date_formats),
+                   set(workbook._timedelta_formats), _percent_styles(workbook))
+
+
+def stream(source: IO[bytes], start: Callable[[str, dict[str, str]], None],
+           end: Callable[[str], None], text: Callable[[str], None]) -> None:
+    """Feed the XML to expat; a DTD refused (the archive was checked for one already: this is
+    the parser's own guard)."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = _no_dtd
+    parser.EntityDeclHandler = _no_dtd
+    while chunk := source.read(CHUNK_BYTES):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def _no_dtd(*_: Any) -> None:
+    raise FileRejected("工作簿含有DTD实体声明（Excel不会写入），可能是恶意文件，已拒绝",
+                       "the workbook has a DTD with entity declarations, which Excel never "
+                       "writes: refused as possibly malicious")
+
+
+def read_shared_strings(source: IO[bytes], budget: Budget) -> list[str]:
+    """The shared string table: each entry's text without its formatting or phonetic guide,
+    as openpyxl reads it."""
+    strings: list[str] = []
+    parts: list[str] = []
+    state = {"text": False, "phonetic": 0}
+
+    def start(name: str, _: dict[str, str]) -> None:
+        budget.left -= 1
+        if budget.left < 0:
+            budget.exceeded()
+        if name == EXPAT_TEXT and not state["phonetic"]:
+            state["text"] = True
+        elif name == EXPAT_PHONETIC:
+            state["phonetic"] += 1
+
+    def end(name: str) -> None:
+        if name == EXPAT_TEXT:
+            state["text"] = False
+        elif name == EXPAT_PHONETIC:
+            state["phonetic"] -= 1
+        elif name == EXPAT_STRING:
+            strings.append("".join(parts).replace("x005F_", ""))
+            parts.clear()
+
+    def text(data: str) -> None:
+        if state["text"]:
+            parts.append(data)
+
+    stream(source, start, end, text)
+    return strings
+
+
 class SheetReader:
     """Reads one sheet's XML; FileRejected naming the sheet and the cell or row that cannot
     be read."""
 
-    def __init__(self, workbook: Workbook, shared_strings: list[str], title: str,
-                 links: bool) -> None:
-        self.title, self.links = title, links
-        self.strings = shared_strings
-        self.parser = WorkSheetParser(None, shared_strings, data_only=True,
-                                      epoch=workbook.epoch, date_formats=workbook._date_formats,
-                                      timedelta_formats=workbook._timedelta_formats)
-        self.percent = percent_styles(workbook)
+    def __init__(self, title: str, strings: list[str], styles: Styles, links: bool,
+                 budget: Budget) -> None:
+        self.title, self.strings, self.styles, self.links = title, strings, styles, links
+        self.budget = budget
         self.cells: dict[int, dict[int, Cell]] = {}
         self.linked: dict[tuple[int, int], str] = {}
-        self.linked_shared: set[str | None] = set()
+        self.linked_shared: set[str] = set()
         self.widest = 0
-        self.row = 0  # the row being read, for a message
+        self.row = 0  # the row being read
 
     def read(self, source: IO[bytes]) -> Sheet:
         try:
             self._parse(source)
         except FileRejected:
             raise
-        except Exception as error:  # a broken XML, a row number that is not one ...
+        except Exception as error:  # broken XML, a row number that is not one ...
             where_zh = f"（第{self.row}行附近）" if self.row else ""
             where_en = f" (near row {self.row})" if self.row else ""
             raise FileRejected(f"工作表“{self.title}”已损坏，无法读取{where_zh}；"
@@ -80,107 +176,191 @@ class SheetReader:
         return Sheet(self.title, rows, self.linked)
 
     def _parse(self, source: IO[bytes]) -> None:
-        """Each row is read as soon as it ends and dropped from the tree with whatever came
-        before it, so that memory holds the cells read, not the XML."""
+        """Each row is read when it ends, then dropped with whatever came before it at the top
+        of the tree, so that memory holds the cells read, not the XML. Every element counts
+        against the budget (here, in the loop: a call per element would double the time)."""
         pull = ET.XMLPullParser(events=("start", "end"))
-        path: list[ET.Element] = []
-        held = 0
+        top: list[Any] = [None, None, None]  # the open elements at depths 1 and 2
+        depth = held = 0
+        left = self.budget.left
         while chunk := source.read(CHUNK_BYTES):
             pull.feed(chunk)
             for event, element in pull.read_events():
                 if event == "start":
-                    path.append(element)
+                    depth += 1
                     held += 1
-                    if held > MAX_ROW_ELEMENTS:
-                        raise self._rejected_row()
+                    left -= 1
+                    if depth <= 2:
+                        top[depth] = element
+                    elif held > MAX_ROW_ELEMENTS:
+                        raise self._crafted_row()
                     continue
-                path.pop()
-                if element.tag == ROW_TAG:
+                if element.tag == ROW:
                     self._read_row(element)
-                if len(path) <= 2 and path:  # a child of the root or of sheetData
-                    path[-1].remove(element)
-                    held = len(path)
+                if depth <= 3 and depth > 1:
+                    top[depth - 1].clear()
+                    held = depth - 1
+                depth -= 1
+            if left < 0:
+                self.budget.exceeded()
         pull.close()
+        self.budget.left = left
 
-    def _rejected_row(self) -> FileRejected:
+    def _crafted_row(self) -> FileRejected:
         return FileRejected(f"工作表“{self.title}”第{self.row + 1}行附近的内容过多，"
                             "不像Excel保存的文件，已拒绝",
-                            f"sheet '{self.title}' has far more content near row {self.row + 1} "
-                            "than Excel ever writes in a row: refused")
+                            f"sheet '{self.title}' has far more content near row "
+                            f"{self.row + 1} than Excel ever writes in a row: refused")
 
     def _read_row(self, element: ET.Element) -> None:
+        """The common cells (a number or a shared string, with an address) take the short
+        way: this runs for every cell of the workbook."""
         declared = element.get("r")
-        self.row = int(declared) if declared is not None else self.row + 1
-        self.parser.row_counter, self.parser.col_counter = self.row, 0
+        row = self.row = int(declared) if declared is not None else self.row + 1
+        column, last = 0, None  # the last cell's address, read only when one without follows
         for cell in element:
-            self._read_cell(cell)
+            address = cell.get("r")
+            if address is None:
+                if last is not None:
+                    column, last = self._position(last)[1], None
+                column += 1
+            else:
+                last = address
+            if not len(cell):
+                continue  # an empty (formatted) cell
+            value = cell.findtext(VALUE)
+            kind = cell.get("t")
+            if address is None:
+                at = (row, column)
+            else:
+                letters = address.rstrip(DIGITS)
+                known = COLUMNS.get(letters)
+                at = (int(address[len(letters):]), known) if known and letters != address else \
+                    self._position(address)
+            try:
+                if value and (kind is None or kind == "n"):
+                    found = self._number(value, cell.get("s"))
+                elif value and kind == "s":
+                    found = _text(self.strings[_index(value, len(self.strings))])
+                else:
+                    found = self._value(kind or "n", value or None, cell)
+            except Exception as error:
+                raise self._rejected_cell(address or _address(at), value) from error
+            if len(cell) > 1 or not value:
+                formula = cell.find(FORMULA)
+                if formula is not None:
+                    found = self._with_formula(found, formula, value, kind, at)
+            if found is None:
+                continue
+            cells = self.cells.get(at[0])
+            if cells is None or at[1] in cells or at[1] > self.widest:
+                self._keep(at[0], at[1], found)  # a new row or column: checked
+            else:
+                cells[at[1]] = found
 
-    def _read_cell(self, element: ET.Element) -> None:
-        try:
-            kind = element.get("t", "n")
-            if kind not in CELL_TYPES:
-                raise ValueError(f"unknown cell type {kind}")
-            if kind == "s" and int(element.findtext(VALUE_TAG) or 0) < 0:
-                raise IndexError("negative shared string index")
-            cell = self.parser.parse_cell(element)
-            value = cell_value(cell["value"], cell["style_id"] in self.percent)
-        except Exception as error:
-            raise self._rejected_cell(element) from error
-        row, column = cell["row"], cell["column"]
-        formula = element.find(FORMULA_TAG)
-        if formula is not None:
-            value = self._with_formula(element, formula, value, (row, column - 1))
+    def _position(self, address: str) -> tuple[int, int]:
+        letters = address.rstrip(DIGITS)
+        column = COLUMNS.get(letters)
+        if column is None or len(letters) == len(address):
+            try:
+                return coordinate_to_tuple(address)
+            except Exception as error:
+                raise self._rejected_cell(address, None) from error
+        return int(address[len(letters):]), column
+
+    def _value(self, kind: str, value: str | None, cell: ET.Element) -> Cell:
+        """A cell of another type than a number or a shared string, as openpyxl reads it."""
+        if kind == "inlineStr":
+            inline = cell.find(INLINE)
+            if inline is None:
+                return None
+            runs = [run.findtext(TEXT) or "" for run in inline.iterfind(RUN)]
+            return _text((inline.findtext(TEXT) or "") + "".join(runs))
+        if kind not in CELL_TYPES:
+            raise ValueError(f"unknown cell type {kind}")
         if value is None:
-            return
-        self._keep(row, column, value, element)
+            return None
+        if kind == "s":
+            return _text(self.strings[_index(value, len(self.strings))])
+        if kind == "n":
+            return self._number(value, cell.get("s"))
+        if kind == "b":
+            return "TRUE" if int(value) else "FALSE"
+        if kind == "d":
+            return _date(from_ISO8601(value))
+        return _text(value)  # e (an error, as Excel shows it) and str (a formula's text)
 
-    def _with_formula(self, element: ET.Element, formula: ET.Element, value: Cell,
-                      at: tuple[int, int]) -> Cell:
-        """A formula without a computed value as a Formula; a computed value from another
+    def _number(self, value: str, style_id: str | None) -> Cell:
+        style = int(style_id) if style_id else 0
+        if style in self.styles.dates:
+            number = _cast_number(value)
+            try:
+                return _date(from_excel(number, self.styles.epoch,
+                                        timedelta=style in self.styles.durations))
+            except (OverflowError, ValueError):
+                return "#VALUE!"  # as openpyxl: a date serial outside Excel's dates
+        if style in self.styles.percent:
+            # A cell shown as 26% holds 0.26: write what the user sees, so no fraction slips by.
+            return number_text(_cast_number(value) * 100) + "%"
+        if PLAIN_NUMBER.fullmatch(value) and value != "-0" and \
+                len(value.lstrip("-0.").replace(".", "")) <= 15:
+            return value
+        return number_text(_cast_number(value))
+
+    def _with_formula(self, found: Cell, formula: ET.Element, value: str | None,
+                      kind: str | None, at: tuple[int, int]) -> Cell:
+        """A formula without a computed value as a Formula; a value computed from another
         workbook or the web recorded in `linked`."""
-        cached = element.find(VALUE_TAG)
         text = formula.text or ""
-        if cached is None or (not cached.text and element.get("t") != "str"):
-            return Formula("=" + text) if value is None else value
+        if value is None or (not value and kind != "str"):
+            return Formula("=" + text) if found is None else found
         shared = formula.get("si") if formula.get("t") == "shared" else None
         if ((self.links and EXTERNAL_REFERENCE.search(text)) or WEB_FUNCTION.search(text)
                 or (shared is not None and not text and shared in self.linked_shared)):
-            self.linked[at] = "=" + text if text else "=…"
+            self.linked[(at[0], at[1] - 1)] = "=" + text if text else "=…"
             if shared is not None and text:
                 self.linked_shared.add(shared)
-        return value
+        return found
 
-    def _keep(self, row: int, column: int, value: Cell, element: ET.Element) -> None:
+    def _keep(self, row: int, column: int, value: Cell) -> None:
         where = f"{get_column_letter(min(column, 18_278))}{row}"
         if not 1 <= row <= MAX_ROW:
-            raise FileRejected(f"工作表“{self.title}”的单元格{element.get('r')}"
-                               "不在Excel的行号范围内，文件已损坏",
-                               f"sheet '{self.title}': cell {element.get('r')} is outside "
-                               "Excel's rows; the file is damaged")
+            raise FileRejected(f"工作表“{self.title}”的单元格{where}不在Excel的行号范围内，"
+                               "文件已损坏",
+                               f"sheet '{self.title}': cell {where} is outside Excel's rows; "
+                               "the file is damaged")
         if column > MAX_COLUMNS:
             raise FileRejected(f"工作表“{self.title}”的单元格{where}超出了第{MAX_COLUMNS:,}列；"
                                f"表格最多{MAX_COLUMNS:,}列，请删去多余的列",
                                f"sheet '{self.title}': cell {where} is beyond column "
                                f"{MAX_COLUMNS:,}; a table has at most {MAX_COLUMNS:,} columns: "
                                "delete the extra columns")
-        cells = self.cells.setdefault(row, {})
-        if column in cells:
+        cells = self.cells.get(row)
+        if cells is None:
+            cells = self.cells[row] = {}
+            if len(self.cells) * self.widest > MAX_GRID_CELLS:
+                self._refuse_size()
+        elif column in cells:
             raise FileRejected(f"工作表“{self.title}”的单元格{where}出现了两次，文件已损坏",
                                f"sheet '{self.title}': cell {where} appears twice; the file is "
                                "damaged")
         cells[column] = value
-        self.widest = max(self.widest, column)
-        if len(self.cells) * self.widest > MAX_GRID_CELLS:
-            raise FileRejected(
-                f"工作表“{self.title}”太大：到第{row:,}行已有{len(self.cells):,}行、{self.widest:,}列，"
+        if column > self.widest:
+            self.widest = column
+            if len(self.cells) * self.widest > MAX_GRID_CELLS:
+                self._refuse_size()
+
+    def _refuse_size(self) -> None:
+        rows = len(self.cells)
+        raise FileRejected(
+                f"工作表“{self.title}”太大：到第{self.row:,}行已有{rows:,}行数据、{self.widest:,}列，"
                 f"超过{MAX_GRID_CELLS:,}个单元格的上限；请将数据分成几个文件",
-                f"sheet '{self.title}' is too large: by row {row:,} it has {len(self.cells):,} "
-                f"rows of {self.widest:,} columns, more than the {MAX_GRID_CELLS:,} cells "
+                f"sheet '{self.title}' is too large: by row {self.row:,} it has {rows:,} rows "
+                f"of data and {self.widest:,} columns, more than the {MAX_GRID_CELLS:,} cells "
                 "allowed: split the data into several files")
 
-    def _rejected_cell(self, element: ET.Element) -> FileRejected:
-        where = element.get("r") or f"{get_column_letter(self.parser.col_counter + 1)}{self.row}"
-        held = (element.findtext(VALUE_TAG) or "")[:30]
+    def _rejected_cell(self, where: str, value: str | None) -> FileRejected:
+        held = (value or "")[:30]
         return FileRejected(f"工作表“{self.title}”的单元格{where}已损坏，无法读取（内容“{held}”）；"
                             "请在Excel中检查该单元格并另存后再上传",
                             f"sheet '{self.title}': cell {where} is damaged and cannot be read "
@@ -188,7 +368,36 @@ class SheetReader:
                             "again and upload that")
 
 
-def percent_styles(workbook: Workbook) -> set[int]:
+def _index(value: str, size: int) -> int:
+    index = int(value)
+    if not 0 <= index < size:
+        raise IndexError(f"shared string {index} of {size}")
+    return index
+
+
+def _address(at: tuple[int, int]) -> str:
+    return f"{get_column_letter(at[1])}{at[0]}"
+
+
+def _cast_number(value: str) -> int | float:
+    """As openpyxl: a number with a point or an exponent is a float, else an int."""
+    if "." in value or "E" in value or "e" in value:
+        return float(value)
+    return int(value)
+
+
+def _text(value: str) -> str | None:
+    return value if value.strip() else None
+
+
+def _date(value: Any) -> Cell:
+    """A date stays a date until its column is known; a time of day or a duration is text."""
+    if isinstance(value, dt.date):
+        return value
+    return value.isoformat() if isinstance(value, dt.time) else str(value)
+
+
+def _percent_styles(workbook: Workbook) -> set[int]:
     """The style ids whose number format shows a percentage."""
     found = set()
     for style_id, style in enumerate(workbook._cell_styles):
@@ -203,19 +412,3 @@ def percent_styles(workbook: Workbook) -> set[int]:
             found.add(style_id)
     return found
 
-
-def cell_value(value: Any, percent: bool) -> Cell:
-    """A cell's value as the user sees it: text, or a date until its column is known."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, dt.time):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        # A cell shown as 26% holds 0.26: write what the user sees, so no fraction slips by.
-        return number_text(value * 100) + "%" if percent else number_text(value)
-    text = str(value)
-    return text if text.strip() else None
