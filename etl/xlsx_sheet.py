@@ -155,7 +155,7 @@ class SheetReader:
         self.budget = budget
         self.cells: dict[int, dict[int, Cell]] = {}
         self.linked: dict[tuple[int, int], str] = {}
-        self.linked_shared: set[str] = set()
+        self.shared_formulas: dict[str, str] = {}  # si -> the text, given in its first cell
         self.widest = 0
         self.row = 0  # the row being read
 
@@ -315,11 +315,12 @@ class SheetReader:
         if value is None or (not value and kind != "str"):
             return Formula("=" + text) if found is None else found
         shared = formula.get("si") if formula.get("t") == "shared" else None
-        if ((self.links and EXTERNAL_REFERENCE.search(text)) or WEB_FUNCTION.search(text)
-                or (shared is not None and not text and shared in self.linked_shared)):
-            self.linked[(at[0], at[1] - 1)] = "=" + text if text else "=…"
-            if shared is not None and text:
-                self.linked_shared.add(shared)
+        if shared is not None and not text:  # a copy of a shared formula: its first cell's
+            text = self.shared_formulas.get(shared, "")
+        elif shared is not None:
+            self.shared_formulas[shared] = text
+        if (self.links and EXTERNAL_REFERENCE.search(text)) or WEB_FUNCTION.search(text):
+            self.linked[(at[0], at[1] - 1)] = "=" + text
         return found
 
     def _keep(self, row: int, column: int, value: Cell) -> None:
