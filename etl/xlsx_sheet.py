@@ -89,6 +89,11 @@ class Styles:
         return cls(workbook.epoch, set(workbook._date_formats),
                    set(workbook._timedelta_formats), _percent_styles(workbook))
 
+    @property
+    def special(self) -> set[str]:
+        """The style ids, as a cell gives them, of the styles that change a number."""
+        return {str(style) for style in self.dates | self.percent}
+
 
 def stream(source: IO[bytes], start: Callable[[str, dict[str, str]], None],
            end: Callable[[str], None], text: Callable[[str], None]) -> None:
@@ -151,7 +156,9 @@ class SheetReader:
 
     def __init__(self, title: str, strings: list[str], styles: Styles, links: bool,
                  budget: Budget) -> None:
-        self.title, self.strings, self.styles, self.links = title, strings, styles, links
+        self.title, self.styles, self.links = title, styles, links
+        self.shown = [_text(text) for text in strings]  # a blank text is an empty cell
+        self.special = styles.special
         self.budget = budget
         self.cells: dict[int, dict[int, Cell]] = {}
         self.linked: dict[tuple[int, int], str] = {}
@@ -213,10 +220,12 @@ class SheetReader:
                             f"{self.row + 1} than Excel ever writes in a row: refused")
 
     def _read_row(self, element: ET.Element) -> None:
-        """The common cells (a number or a shared string, with an address) take the short
-        way: this runs for every cell of the workbook."""
+        """The common cells (a number or a shared string, with an address, in their row) take
+        the short way, inline: this runs for every cell of the workbook."""
         declared = element.get("r")
         row = self.row = int(declared) if declared is not None else self.row + 1
+        shown, special, plain = self.shown, self.special, PLAIN_NUMBER.fullmatch
+        row_cells, widest = self.cells.get(row), self.widest
         column, last = 0, None  # the last cell's address, read only when one without follows
         for cell in element:
             address = cell.get("r")
@@ -231,32 +240,40 @@ class SheetReader:
             value = cell.findtext(VALUE)
             kind = cell.get("t")
             if address is None:
-                at = (row, column)
+                at_row, at_column = row, column
             else:
                 letters = address.rstrip(DIGITS)
-                known = COLUMNS.get(letters)
-                at = (int(address[len(letters):]), known) if known and letters != address else \
-                    self._position(address)
+                at_column = COLUMNS.get(letters, 0)
+                if at_column and letters != address:
+                    at_row = int(address[len(letters):])
+                else:
+                    at_row, at_column = self._position(address)
             try:
-                if value and (kind is None or kind == "n"):
-                    found = self._number(value, cell.get("s"))
-                elif value and kind == "s":
-                    found = _text(self.strings[_index(value, len(self.strings))])
+                if value and kind == "s":
+                    found = shown[_index(value, len(shown))]
+                elif value and (kind is None or kind == "n"):
+                    style = cell.get("s")
+                    found = value if ((style is None or style not in special) and plain(value)
+                                      and value != "-0"
+                                      and len(value.lstrip("-0.").replace(".", "")) <= 15) \
+                        else self._number(value, style)
                 else:
                     found = self._value(kind or "n", value or None, cell)
             except Exception as error:
-                raise self._rejected_cell(address or _address(at), value) from error
+                raise self._rejected_cell(address or _address((at_row, at_column)),
+                                          value) from error
             if len(cell) > 1 or not value:
                 formula = cell.find(FORMULA)
                 if formula is not None:
-                    found = self._with_formula(found, formula, value, kind, at)
+                    found = self._with_formula(found, formula, value, kind, (at_row, at_column))
             if found is None:
                 continue
-            cells = self.cells.get(at[0])
-            if cells is None or at[1] in cells or at[1] > self.widest:
-                self._keep(at[0], at[1], found)  # a new row or column: checked
-            else:
-                cells[at[1]] = found
+            if at_row == row and row_cells is not None and at_column <= widest \
+                    and at_column not in row_cells:
+                row_cells[at_column] = found
+            else:  # a new row or column, or a cell given twice: checked
+                self._keep(at_row, at_column, found)
+                row_cells, widest = self.cells.get(row), self.widest
 
     def _position(self, address: str) -> tuple[int, int]:
         letters = address.rstrip(DIGITS)
@@ -281,7 +298,7 @@ class SheetReader:
         if value is None:
             return None
         if kind == "s":
-            return _text(self.strings[_index(value, len(self.strings))])
+            return self.shown[_index(value, len(self.shown))]
         if kind == "n":
             return self._number(value, cell.get("s"))
         if kind == "b":
@@ -302,9 +319,6 @@ class SheetReader:
         if style in self.styles.percent:
             # A cell shown as 26% holds 0.26: write what the user sees, so no fraction slips by.
             return number_text(_cast_number(value) * 100) + "%"
-        if PLAIN_NUMBER.fullmatch(value) and value != "-0" and \
-                len(value.lstrip("-0.").replace(".", "")) <= 15:
-            return value
         return number_text(_cast_number(value))
 
     def _with_formula(self, found: Cell, formula: ET.Element, value: str | None,

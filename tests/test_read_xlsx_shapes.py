@@ -211,3 +211,13 @@ def test_every_value_is_checked_whatever_size_the_sheet_declares(tmp_path, ref):
                                today=dt.date(2025, 6, 1))
     assert len(validation.rows) == 4
     assert (validation.problems["severity"] != "error").all()
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("15.1", "15.1"), ("15.10", "15.1"), ("-0", "0"), ("007", "7"), ("1.5E-7", "0.00000015"),
+    ("0.30000000000000004", "0.3"), ("123456789012345678", "123456789012345678"),
+    ("1234567890.12345678", "1234567890.12346"), ("-0.5", "-0.5"), ("2E3", "2000")])
+def test_a_stored_number_reads_as_excel_shows_it(tmp_path, stored, shown):
+    path = save(tmp_path, with_sheet(workbook_bytes(), lambda xml: xml.replace(
+        b'<c r="D2" t="n"><v>15.1</v></c>', f'<c r="D2" t="n"><v>{stored}</v></c>'.encode())))
+    assert values_read(path)[0] == shown
