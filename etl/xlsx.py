@@ -24,7 +24,8 @@ from etl.read import (
     _table,
 )
 from etl.xlsx_archive import DAMAGED_EN, DAMAGED_ZH, Archive, inspect_archive
-from etl.xlsx_sheet import Budget, Sheet, SheetReader, Styles, read_shared_strings
+from etl.xlsx_sheet import Budget, Sheet, SheetReader, Styles
+from etl.xlsx_strings import read_shared_strings
 
 LINKED_ZH = "该数值是公式“{formula}”上次在别的工作簿或网络服务中算出的结果，可能已过时，请核对"
 LINKED_EN = ("this value is what the formula '{formula}' last computed from another workbook or "

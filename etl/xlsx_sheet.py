@@ -1,16 +1,13 @@
-"""Stream a worksheet's XML (and the shared strings) with expat, reading each cell by its own
-address whatever size the sheet declares: a far-away cell costs no more than a near one, and
-no element is kept once read."""
+"""Stream a worksheet's XML, reading each cell by its own address whatever size the sheet
+declares: a far-away cell costs no more than a near one, and no element is kept once read."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
-from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import get_column_letter
@@ -21,11 +18,9 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from etl.read import MAX_COLUMNS, Cell, FileRejected, Formula, Rows, _trimmed, number_text
 
-# Names of elements as ElementTree gives them, and as expat does (namespace, space, name).
+# Names of elements as ElementTree gives them.
 ROW, CELL, VALUE, FORMULA, INLINE, TEXT, RUN = (f"{{{SHEET_MAIN_NS}}}{name}"
                                                 for name in ("row", "c", "v", "f", "is", "t", "r"))
-EXPAT_TEXT, EXPAT_PHONETIC, EXPAT_STRING = (f"{SHEET_MAIN_NS} {name}"
-                                            for name in ("t", "rPh", "si"))
 MAX_ROW = 1_048_576  # Excel's last row: a cell past it is not from a spreadsheet
 # Rows with data times the widest of them: the cells of the table built from the sheet, text
 # cells included. Jilin's whole decade in the long layout (some 70 regions x 100 indicators x
@@ -93,61 +88,6 @@ class Styles:
     def special(self) -> set[str]:
         """The style ids, as a cell gives them, of the styles that change a number."""
         return {str(style) for style in self.dates | self.percent}
-
-
-def stream(source: IO[bytes], start: Callable[[str, dict[str, str]], None],
-           end: Callable[[str], None], text: Callable[[str], None]) -> None:
-    """Feed the XML to expat; a DTD refused (the archive was checked for one already: this is
-    the parser's own guard)."""
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.buffer_text = True
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    parser.StartDoctypeDeclHandler = _no_dtd
-    parser.EntityDeclHandler = _no_dtd
-    while chunk := source.read(CHUNK_BYTES):
-        parser.Parse(chunk, False)
-    parser.Parse(b"", True)
-
-
-def _no_dtd(*_: Any) -> None:
-    raise FileRejected("工作簿含有DTD实体声明（Excel不会写入），可能是恶意文件，已拒绝",
-                       "the workbook has a DTD with entity declarations, which Excel never "
-                       "writes: refused as possibly malicious")
-
-
-def read_shared_strings(source: IO[bytes], budget: Budget) -> list[str]:
-    """The shared string table: each entry's text without its formatting or phonetic guide,
-    as openpyxl reads it."""
-    strings: list[str] = []
-    parts: list[str] = []
-    state = {"text": False, "phonetic": 0}
-
-    def start(name: str, _: dict[str, str]) -> None:
-        budget.left -= 1
-        if budget.left < 0:
-            budget.exceeded()
-        if name == EXPAT_TEXT and not state["phonetic"]:
-            state["text"] = True
-        elif name == EXPAT_PHONETIC:
-            state["phonetic"] += 1
-
-    def end(name: str) -> None:
-        if name == EXPAT_TEXT:
-            state["text"] = False
-        elif name == EXPAT_PHONETIC:
-            state["phonetic"] -= 1
-        elif name == EXPAT_STRING:
-            strings.append("".join(parts).replace("x005F_", ""))
-            parts.clear()
-
-    def text(data: str) -> None:
-        if state["text"]:
-            parts.append(data)
-
-    stream(source, start, end, text)
-    return strings
 
 
 class SheetReader:

@@ -221,3 +221,15 @@ def test_a_stored_number_reads_as_excel_shows_it(tmp_path, stored, shown):
     path = save(tmp_path, with_sheet(workbook_bytes(), lambda xml: xml.replace(
         b'<c r="D2" t="n"><v>15.1</v></c>', f'<c r="D2" t="n"><v>{stored}</v></c>'.encode())))
     assert values_read(path)[0] == shown
+
+
+def test_rich_text_reads_as_its_text_without_the_phonetic_guide(tmp_path):
+    def rich(name: str, part: bytes) -> bytes:
+        if name != STRINGS:
+            return part
+        return part.replace("<si><t>长春市</t></si>".encode(),
+                            "<si><r><rPr><b/></rPr><t>长春</t></r><r><t>市</t></r>"
+                            "<rPh sb=\"0\" eb=\"2\"><t>ちょうしゅん</t></rPh></si>".encode(), 1)
+    path = save(tmp_path, rezipped(with_shared_strings(workbook_bytes()), rich))
+    assert b"<rPh" in zipfile.ZipFile(path).read(STRINGS)
+    assert read_table(path).frame["地区"].tolist() == ["长春市", "吉林市", "长春市", "吉林市"]
