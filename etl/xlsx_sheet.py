@@ -334,6 +334,22 @@ def _address(at: tuple[int, int]) -> str:
     return f"{get_column_letter(at[1])}{at[0]}"
 
 
+def refuse_too_many_cells(source: IO[bytes], title: str) -> None:
+    """FileRejected, before the sheet is parsed, when its XML holds more values (<v>, <is>)
+    than MAX_GRID_CELLS allows: counting bytes takes a tenth of the time parsing would before
+    SheetReader refuses the same sheet. (A value split by a chunk's end may count twice.)"""
+    count, tail = 0, b""
+    while chunk := source.read(1 << 20):
+        data = tail + chunk
+        count += data.count(b"<v>") + data.count(b"<is>")
+        tail = data[-3:]
+    if count > MAX_GRID_CELLS:
+        raise FileRejected(f"工作表“{title}”约有{count:,}个填写的单元格，超过{MAX_GRID_CELLS:,}个"
+                           "单元格的上限；请将数据分成几个文件",
+                           f"sheet '{title}' has some {count:,} filled cells, more than the "
+                           f"{MAX_GRID_CELLS:,} cells allowed: split the data into several files")
+
+
 def _cast_number(value: str) -> int | float:
     """As openpyxl: a number with a point or an exponent is a float, else an int."""
     if "." in value or "E" in value or "e" in value:

@@ -105,14 +105,18 @@ def test_the_sizes_allowed_are_in_the_directory_not_trusted_beyond(tmp_path):
 
 
 def test_a_sheet_past_the_cells_allowed_is_refused_saying_so(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx_sheet, "MAX_GRID_CELLS", 16)  # 4 rows of 4 columns, header included
+    # 21 values, but a note far to the right makes the table 5 rows of 6 columns.
+    path = save(tmp_path, with_sheet(workbook_bytes(), lambda xml: xml.replace(
+        b'</c></row><row r="4"', b'</c><c r="F3" t="inlineStr"><is><t>x</t></is></c></row>'
+                                 b'<row r="4"')))
+    monkeypatch.setattr(xlsx_sheet, "MAX_GRID_CELLS", 21)
     with pytest.raises(FileRejected) as caught:
-        read_tables(save(tmp_path, workbook_bytes()))
+        read_tables(path)
     assert caught.value.problem_en == (
-        "sheet 'Sheet' is too large: by row 5 it has 5 rows of data and 4 columns, more than "
-        "the 16 cells allowed: split the data into several files")
-    monkeypatch.setattr(xlsx_sheet, "MAX_GRID_CELLS", 20)
-    assert len(read_tables(save(tmp_path, workbook_bytes()))[0].frame) == 4
+        "sheet 'Sheet' is too large: by row 4 it has 4 rows of data and 6 columns, more than "
+        "the 21 cells allowed: split the data into several files")
+    monkeypatch.setattr(xlsx_sheet, "MAX_GRID_CELLS", 30)
+    assert len(read_tables(path)[0].frame) == 4
 
 
 def test_a_workbook_past_the_elements_allowed_is_refused(tmp_path, monkeypatch):
@@ -144,3 +148,15 @@ def test_elements_outside_the_rows_are_not_held(tmp_path):
         tracemalloc.stop()
     assert len(table.frame) == 4
     assert peak < 15_000_000, peak  # held, these elements would take some 40 MB
+
+
+def test_a_sheet_of_far_more_values_than_allowed_is_refused_before_it_is_parsed(tmp_path,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(xlsx_sheet, "MAX_GRID_CELLS", 19)  # the workbook has 20 values
+    parsed = []
+    monkeypatch.setattr(xlsx_sheet.SheetReader, "_parse", lambda self, source: parsed.append(1))
+    with pytest.raises(FileRejected) as caught:
+        read_tables(save(tmp_path, workbook_bytes()))
+    assert caught.value.problem_en == ("sheet 'Sheet' has some 20 filled cells, more than the "
+                                       "19 cells allowed: split the data into several files")
+    assert parsed == []
