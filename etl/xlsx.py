@@ -24,7 +24,7 @@ from etl.read import (
     _table,
 )
 from etl.xlsx_archive import DAMAGED_EN, DAMAGED_ZH, Archive, inspect_archive
-from etl.xlsx_sheet import Budget, Sheet, SheetReader, Styles, refuse_too_many_cells
+from etl.xlsx_sheet import Budget, Sheet, SheetReader, Styles, refuse_oversized
 from etl.xlsx_strings import read_shared_strings
 
 LINKED_ZH = "该数值是公式“{formula}”上次在别的工作簿或网络服务中算出的结果，可能已过时，请核对"
@@ -119,7 +119,7 @@ def _read_sheet(reader: ExcelReader, sheet: SheetReader, target: str) -> Sheet:
                            "damaged: open it in Excel, save it again and upload that")
     try:
         with reader.archive.open(target) as source:
-            refuse_too_many_cells(source, sheet.title)
+            refuse_oversized(source, sheet.title, sheet.budget)
         source = reader.archive.open(target)
     except FileRejected:
         raise

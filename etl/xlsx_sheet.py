@@ -334,20 +334,25 @@ def _address(at: tuple[int, int]) -> str:
     return f"{get_column_letter(at[1])}{at[0]}"
 
 
-def refuse_too_many_cells(source: IO[bytes], title: str) -> None:
+def refuse_oversized(source: IO[bytes], title: str, budget: Budget) -> None:
     """FileRejected, before the sheet is parsed, when its XML holds more values (<v>, <is>)
-    than MAX_GRID_CELLS allows: counting bytes takes a tenth of the time parsing would before
-    SheetReader refuses the same sheet. (A value split by a chunk's end may count twice.)"""
-    count, tail = 0, b""
+    than MAX_GRID_CELLS allows or more elements than the budget has left: counting bytes
+    takes a tenth of the time parsing would before SheetReader refuses the same sheet. (A
+    tag split by a chunk's end may count twice: a few in millions.)"""
+    values = elements = 0
+    tail = b""
     while chunk := source.read(1 << 20):
         data = tail + chunk
-        count += data.count(b"<v>") + data.count(b"<is>")
+        values += data.count(b"<v>") + data.count(b"<is>")
+        elements += data.count(b"<") - data.count(b"</") - data.count(b"<?")
         tail = data[-3:]
-    if count > MAX_GRID_CELLS:
-        raise FileRejected(f"工作表“{title}”约有{count:,}个填写的单元格，超过{MAX_GRID_CELLS:,}个"
+    if values > MAX_GRID_CELLS:
+        raise FileRejected(f"工作表“{title}”约有{values:,}个填写的单元格，超过{MAX_GRID_CELLS:,}个"
                            "单元格的上限；请将数据分成几个文件",
-                           f"sheet '{title}' has some {count:,} filled cells, more than the "
+                           f"sheet '{title}' has some {values:,} filled cells, more than the "
                            f"{MAX_GRID_CELLS:,} cells allowed: split the data into several files")
+    if elements > budget.left:
+        budget.exceeded()
 
 
 def _cast_number(value: str) -> int | float:

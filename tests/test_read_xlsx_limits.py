@@ -160,3 +160,12 @@ def test_a_sheet_of_far_more_values_than_allowed_is_refused_before_it_is_parsed(
     assert caught.value.problem_en == ("sheet 'Sheet' has some 20 filled cells, more than the "
                                        "19 cells allowed: split the data into several files")
     assert parsed == []
+
+
+def test_a_sheet_of_more_elements_than_the_budget_is_refused_before_it_is_parsed(tmp_path):
+    crafted = with_sheet(workbook_bytes(), lambda xml: xml.replace(
+        b"<sheetData>", numbered(b"<x n=\"%d\"/>", 2_000_001) + b"<sheetData>"))
+    started = time.perf_counter()
+    with pytest.raises(FileRejected, match="more than 2,000,000 XML elements"):
+        read_tables(save(tmp_path, crafted))
+    assert time.perf_counter() - started < 2
