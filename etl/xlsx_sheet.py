@@ -23,9 +23,10 @@ ROW, CELL, VALUE, FORMULA, INLINE, TEXT, RUN = (f"{{{SHEET_MAIN_NS}}}{name}"
                                                 for name in ("row", "c", "v", "f", "is", "t", "r"))
 MAX_ROW = 1_048_576  # Excel's last row: a cell past it is not from a spreadsheet
 # Rows with data times the widest of them: the cells of the table built from the sheet, text
-# cells included. Jilin's whole decade in the long layout (some 70 regions x 100 indicators x
-# 10 years, 6 columns) is 420,000; reading costs some microseconds a cell, and checking more.
-MAX_GRID_CELLS = 500_000
+# cells included. Jilin's whole decade in the long layout (71 regions x 122 indicators x 10
+# years = 86,620 rows, with unit and note columns) is 520,000; reading costs some
+# microseconds a cell, and checking more.
+MAX_GRID_CELLS = 600_000
 # XML elements read in a workbook's sheets and shared strings (a filled cell is two or three):
 # what bounds the time of reading, whatever the XML holds besides cells.
 MAX_ELEMENTS = 2_000_000
@@ -47,8 +48,8 @@ WEB_FUNCTION = re.compile(r"\bWEBSERVICE\s*\(", re.IGNORECASE)
 
 @dataclass
 class Budget:
-    """The elements a workbook may still have read; shared by its sheets, counted down by the
-    handlers themselves (a call per element costs as much as the reading)."""
+    """The elements a workbook may still have read; shared by its sheets and counted down in
+    the parsing loops themselves (a call per element would cost as much as the reading)."""
 
     left: int = MAX_ELEMENTS
 
