@@ -169,3 +169,14 @@ def test_a_sheet_of_more_elements_than_the_budget_is_refused_before_it_is_parsed
     with pytest.raises(FileRejected, match="more than 2,000,000 XML elements"):
         read_tables(save(tmp_path, crafted))
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("at", [-3, -2, -1, 0])
+def test_values_are_counted_once_whatever_chunk_they_fall_in(monkeypatch, at):
+    monkeypatch.setattr(xlsx_sheet, "MAX_GRID_CELLS", 2)
+    chunk = 1 << 20
+    data = b" " * (chunk + at) + b"<v>1</v>" + b" " * 10 + b"<is><t>x</t></is>"
+    xlsx_sheet.refuse_oversized(io.BytesIO(data), "Sheet", xlsx_sheet.Budget())  # two values
+    monkeypatch.setattr(xlsx_sheet, "MAX_GRID_CELLS", 1)
+    with pytest.raises(FileRejected, match="some 2 filled cells"):
+        xlsx_sheet.refuse_oversized(io.BytesIO(data), "Sheet", xlsx_sheet.Budget())
