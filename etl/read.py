@@ -8,19 +8,15 @@ import datetime as dt
 import io
 import itertools
 import re
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
 
 from etl.names import role_of
 
@@ -44,6 +40,7 @@ HEADER_SCAN_ROWS = 100
 MAX_CELL_CHARS = 10_000
 # No planner's table is this wide (a wide layout has one column per indicator): a wider one is
 # refused before its cells are looked at, so a header of a million columns costs nothing.
+# Shared by the CSV and XLSX readers.
 MAX_COLUMNS = 1_000
 # Problems of one kind written out; the rest of that kind are counted in one line. No one
 # reads past the first thousand, and 854k conflicting rows made a 971 MB table.
@@ -55,8 +52,6 @@ CSV_FIELD_LIMIT = 2**31 - 1  # the csv module's own default, 131072, fails the w
 # (U+0080-U+07FF); a Chinese planner's file has none but these common symbols.
 UNLIKELY_IN_UTF8 = re.compile(r"(?![°±²³µ·×÷¥£§«»])[\u0080-\u07ff]")
 CJK = re.compile(r"[\u3400-\u9fff]")
-# A formula cell in the sheet XML: <f>, <f t="shared" .../>, possibly with a prefix.
-FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 Rows = list[tuple[int, list["Cell"]]]
 
@@ -121,7 +116,9 @@ def read_tables(path: Path) -> list[RawTable]:
     if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
         raise FileRejected("文件是空的", "the file is empty")
     if suffix in XLSX_SUFFIXES:
-        return _xlsx_tables(path, data)
+        from etl.xlsx import xlsx_tables  # here: etl.xlsx builds on this module
+
+        return xlsx_tables(path, data)
     text, encoding = _decode(data)
     delimiter = _delimiter(text)
     fast = _fast_text_table(data, encoding, text, path.name, delimiter)
@@ -502,124 +499,6 @@ def _text_cell(cell: str) -> str | None:
 
 
 # --- XLSX ------------------------------------------------------------------------------------
-
-
-def _xlsx_tables(path: Path, data: bytes) -> list[RawTable]:
-    """A table for every sheet whose header names known columns; the other non-empty sheets
-    (instructions, notes) are skipped with a warning."""
-    if not data.startswith(ZIP_MAGIC):
-        raise _not_xlsx(data)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises a grab-bag (KeyError, BadZipFile, ...)
-        raise FileRejected("文件已损坏或不是Excel工作簿(.xlsx)",
-                           "the file is damaged or not an Excel workbook (.xlsx)") from error
-    try:
-        every = [(sheet.title, list(_sheet_rows(sheet))) for sheet in workbook.worksheets]
-    finally:
-        workbook.close()
-    sheets = [(title, rows) for title, rows in every if any(_filled(cells) for _, cells in rows)]
-    if not sheets:
-        raise FileRejected("文件是空的：工作簿中没有任何数据",
-                           "the file is empty: no sheet has any data")
-    data_sheets = [(title, rows) for title, rows in sheets if _has_data(rows)]
-    if not data_sheets:
-        if len(sheets) == 1:  # the layout says which columns are missing
-            return [_table(sheets[0][1], path.name, sheets[0][0])]
-        names_zh = "、".join(f"“{title}”" for title, _ in sheets)
-        names_en = ", ".join(f"'{title}'" for title, _ in sheets)
-        raise FileRejected(
-            f"工作簿中没有数据：工作表{names_zh}都没有可识别的表头（地区、指标、年份、数值等）",
-            f"no data in the workbook: none of the sheets {names_en} has a recognisable header "
-            "(region, indicator, period, value ...)")
-    tables = [_table(rows, path.name, title) for title, rows in data_sheets]
-    read = {title for title, _ in data_sheets}
-    skipped = [title for title, _ in sheets if title not in read]
-    if skipped:
-        names_zh = "、".join(f"“{title}”" for title in skipped)
-        names_en = ", ".join(f"'{title}'" for title in skipped)
-        tables[0].problems.insert(0, _row_problem(
-            None, None, "、".join(skipped),
-            f"已跳过不像数据表的工作表（没有可识别的表头或数据行）：{names_zh}",
-            f"skipped sheets that do not look like data (no recognisable header or no data "
-            f"rows): {names_en}", "warning"))
-    return tables
-
-
-def _has_data(rows: Rows) -> bool:
-    header = _recognised_header(rows)
-    return header is not None and any(_filled(cells) for _, cells in rows[header + 1:])
-
-
-def _not_xlsx(data: bytes) -> FileRejected:
-    if data.startswith(OLE_MAGIC):
-        return FileRejected("这是旧版Excel(.xls)文件或加密的工作簿；请在Excel中另存为不加密的.xlsx",
-                            "this is a legacy Excel .xls file or an encrypted workbook: save it "
-                            "as an unencrypted .xlsx in Excel")
-    try:
-        data[:4096].decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            data[:4096].decode("gb18030")
-        except UnicodeDecodeError:
-            return FileRejected("这不是Excel工作簿(.xlsx)文件",
-                                "this is not an Excel workbook (.xlsx)")
-    return FileRejected("这不是Excel工作簿，而是文本(CSV)文件；请改用.csv扩展名，"
-                        "或在Excel中另存为.xlsx",
-                        "this is not an Excel workbook but a text (CSV) file: give it the .csv "
-                        "extension, or save it as .xlsx in Excel")
-
-
-def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[Cell]]]:
-    formulas = _uncomputed_formulas(sheet)
-    # read_only iter_rows fills gaps with empty rows, so counting gives the row number.
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        values = [_xlsx_cell(cell) for cell in cells]
-        if formulas:
-            values = [Formula(formulas[(number, i + 1)])
-                      if value is None and (number, i + 1) in formulas else value
-                      for i, value in enumerate(values)]
-        yield number, _trimmed(values)
-
-
-def _uncomputed_formulas(sheet: Any) -> dict[tuple[int, int], str]:
-    """(row, column) -> formula of each formula cell that has no cached value (<f> without a
-    <v>, as a program writes it): openpyxl with data_only reads those as empty cells. Excel
-    saves the value."""
-    with sheet._get_source() as source:  # the sheet's XML; openpyxl has no public way
-        xml = source.read()
-    if not FORMULA_TAG.search(xml):
-        return {}
-    found: dict[tuple[int, int], str] = {}
-    for _, element in ET.iterparse(io.BytesIO(xml)):
-        tag = element.tag.rpartition("}")[2]
-        if tag == "row":
-            element.clear()
-        if tag != "c" or element.get("r") is None:
-            continue
-        parts = {child.tag.rpartition("}")[2]: child for child in element}
-        # An empty <v/> is no value either, unless the formula gives text (t="str"): "".
-        cached = parts.get("v")
-        if "f" in parts and (cached is None or (not cached.text and element.get("t") != "str")):
-            found[coordinate_to_tuple(element.get("r"))] = "=" + (parts["f"].text or "")
-    return found
-
-
-def _xlsx_cell(cell: Any) -> Cell:
-    value = cell.value
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.date | dt.time):
-        return value if isinstance(value, dt.date) else value.isoformat()
-    if isinstance(value, int | float):
-        # A cell shown as 26% holds 0.26: write what the user sees, so no fraction slips by.
-        if "%" in (cell.number_format or ""):
-            return number_text(value * 100) + "%"
-        return number_text(value)
-    text = str(value)
-    return text if text.strip() else None
 
 
 def number_text(number: float) -> str:
