@@ -13,6 +13,7 @@ from flask import Flask
 from dashboard import data
 from dashboard.auth import init_auth, nav_items
 from dashboard.i18n import t
+from dashboard.security import init_security
 from etl.memory import keep_large_blocks
 from etl.store import Store
 
@@ -34,6 +35,7 @@ def create_app(database_url: str | None = None) -> dash.Dash:
         html.Header(id="app-header"),
         dbc.Container(dash.page_container, fluid=True, className="page"),
     ])
+    init_security(app)
     init_auth(app.server, store)
     _header_callback(app)
     # Dash finishes its setup on the first request but marks it done before it has: a fresh
