@@ -95,7 +95,7 @@ def content_security_policy(app: dash.Dash) -> str:
 
 def refuse(key: str, status: int = 400) -> NoReturn:
     """End the request with `status` and the message `key` (MESSAGES) in both languages."""
-    flask.abort(_answer(key, status))
+    flask.abort(answer(key, status))
 
 
 # --- the origin check ------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def _same_origin_only() -> Response | None:
     if claimed is None or _site(claimed) == _own_site():
         return None
     log.warning("refused a %s %s from origin %r", request.method, request.path, claimed[:200])
-    return _answer("foreign_origin", 403)
+    return answer("foreign_origin", 403)
 
 
 def _site(url: str) -> str | None:
@@ -153,7 +153,7 @@ def _http_error(error: HTTPException) -> Response:
     if error.response is not None:
         return error.response
     status = error.code or 500
-    return _answer(STATUS_MESSAGES.get(status, "bad_request"), status)
+    return answer(STATUS_MESSAGES.get(status, "bad_request"), status)
 
 
 def _server_error(error: InternalServerError) -> Response:
@@ -161,10 +161,10 @@ def _server_error(error: InternalServerError) -> Response:
     original = getattr(error, "original_exception", None)
     log.error("unhandled error in %s %s", flask.request.method, flask.request.path,
               exc_info=original or error)
-    return _answer("server_error", 500)
+    return answer("server_error", 500)
 
 
-def _answer(key: str, status: int) -> Response:
+def answer(key: str, status: int) -> Response:
     """JSON for Dash's requests (it shows nothing else), plain text for the rest."""
     zh, en = MESSAGES[key]
     if flask.request.path.startswith(DASH_PREFIXES):
