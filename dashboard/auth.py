@@ -273,9 +273,10 @@ def _logout() -> Response:
     """GET asks (a link, an image or a page elsewhere logs nobody out); a POST with the
     session's logout token ends every session of the user in the store, then this one."""
     language = _language()
+    home = "/?lang=en" if language == "en" else "/"
     if flask.request.method == "GET":
         if not flask_login.current_user.is_authenticated:
-            return logout_page(language, text("logged_out", language), 200)
+            return flask.redirect(home, 303)
         return logout_page(language, "", 200)
     if not _token_matches(flask.session.get(LOGOUT_CSRF, "")):
         return logout_page(language, text("logout_expired", language), 400)
@@ -285,4 +286,4 @@ def _logout() -> Response:
         users.end_sessions(session_user.user.id)
     flask_login.logout_user()
     flask.session.clear()
-    return flask.redirect("/?lang=en" if language == "en" else "/", 303)
+    return flask.redirect(home, 303)

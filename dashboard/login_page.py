@@ -41,7 +41,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "logout_question": ("确定退出登录吗？", "Log out now?"),
     "logout_expired": ("表单已过期，请再点一次“退出”。",
                        "The form has expired; please press “Log out” again."),
-    "logged_out": ("您尚未登录。", "You are not logged in."),
     "need_login": ("请先登录。", "Please log in."),
     "need_login_to_write": ("修改数据需要先登录。", "Log in to change data."),
     "too_large": ("上传内容超过 10 MB 的上限，未被接收。",

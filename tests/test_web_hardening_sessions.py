@@ -82,6 +82,7 @@ def test_get_logout_only_asks_and_a_post_needs_the_token(server):
     assert token == component(json.loads(header(client)), "nav-logout")["value"]
     assert client.post("/logout", data={"csrf": token}).status_code == 303
     assert not logged_in_as_alice(client)
+    assert client.get("/logout").headers["Location"] == "/"  # nothing to ask: home
 
 
 def burst(server, passwords: list[str], monkeypatch) -> tuple[list[int], list[str]]:
