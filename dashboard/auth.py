@@ -57,7 +57,8 @@ log = logging.getLogger(__name__)
 
 
 class SessionUser(flask_login.UserMixin):
-    """What Flask-Login keeps: the user and a session key that a new password invalidates."""
+    """What Flask-Login keeps: the user and a session key that a new password or a logout
+    invalidates."""
 
     def __init__(self, user: User, key: str) -> None:
         self.user, self.key = user, key
@@ -253,6 +254,9 @@ def _login() -> Response:
     except LoginRefused as refused:
         return _refused(refused, language, target)
     flask.session.clear()
+    # Made now, in the cookie of this answer: made later by the header's callback, it could be
+    # lost to another callback's answer writing the session cookie at the same time.
+    logout_token()
     flask_login.login_user(SessionUser(user, users.session_key(user)))
     return flask.redirect(with_language(target, language), 303)
 
