@@ -4,16 +4,18 @@ Each (component id, property) the callbacks read has a check of the values its c
 send: a year is a whole number, a region a piece of text, a multiple choice a list of texts.
 A request naming an unknown callback, or other components than its callback declares, or
 carrying a value of another shape (a list for a region, text for a year, an object for a
-language), is refused with 400 and a
-message in both languages, so that no callback meets such a value as an exception. Whether a
-well-formed value names something that exists (an indicator id, a region code) is for the
-page's callback to check.
+language), or a page address whose query a page's layout cannot take (a parameter repeated
+where one is expected, a year in other than ASCII digits), is refused with 400 and a message in
+both languages, so that no callback meets such a value as an exception. Whether a well-formed
+value names something that exists (an indicator id, a region code) is for the page's callback
+to check.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 import dash
 import flask
@@ -26,6 +28,8 @@ UPDATE_PATH = "/_dash-update-component"
 # Years a page may be asked about; the pages offer the store's years, all within these.
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 MAX_ID = 2**63  # ids are 64-bit integers in the store
+LISTED_PARAMETERS = frozenset({"indicator", "region"})  # of the downloads page
+YEAR_PARAMETERS = frozenset({"year", "start", "end"})
 
 
 def _text(value: Any) -> bool:
@@ -143,7 +147,25 @@ def _checked(app: dash.Dash) -> Response | None:
         items = _flat(body.get(key, []))
         if _names(items) != _names(declared.get(key, [])) or not all(map(_well_formed, items)):
             return answer("bad_request", 400)
+    sent = {(item["id"], item["property"]): item.get("value") for item in body["inputs"]}
+    if ("_pages_location", "search") in sent and not _page_query(
+            sent.get(("_pages_location", "pathname")), sent[("_pages_location", "search")]):
+        return answer("bad_request", 400)
     return None
+
+
+def _page_query(path: str, search: str | None) -> bool:
+    """A page's query as its layout takes it (Dash passes each parameter as an argument, a
+    repeated one as a list): only the downloads page takes lists, of indicators and regions;
+    years are ASCII digits ("²".isdigit() holds, int("²") fails)."""
+    if not search or not search.startswith("?"):
+        return True
+    for key, values in parse_qs(search[1:], keep_blank_values=True).items():
+        if len(values) > 1 and not (path == "/downloads" and key in LISTED_PARAMETERS):
+            return False
+        if key in YEAR_PARAMETERS and not all(v.isascii() for v in values):
+            return False
+    return True
 
 
 def _server_callback(app: dash.Dash, output: Any) -> bool:
