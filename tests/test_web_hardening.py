@@ -3,6 +3,8 @@ message (never a traceback or a bare 500) to unknown ids and malformed callback 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dashboard.app import create_app
@@ -109,6 +111,12 @@ def test_the_same_write_from_the_site_itself_is_accepted(alice, url, year, heade
     assert year - 1980 in stored(url)
 
 
+@pytest.mark.parametrize("host", ["[bad", "exa mple:99999"])
+def test_a_malformed_host_is_no_match_for_a_malformed_origin(client, host):
+    answer = client.post("/login", headers={"Origin": "null", "Host": host})
+    assert answer.status_code == 403 and "another site" in answer.text
+
+
 def test_login_and_logout_from_another_site_are_refused(client):
     form = client.get("/login")
     assert form.status_code == 200
@@ -117,7 +125,7 @@ def test_login_and_logout_from_another_site_are_refused(client):
     assert refused.status_code == 403 and "another site" in refused.text
     login(client)
     shown = header(client)
-    token = component(__import__("json").loads(shown), "nav-logout")["value"]
+    token = component(json.loads(shown), "nav-logout")["value"]
     assert client.post("/logout", data={"csrf": token}, headers=evil).status_code == 403
     assert "nav-logout" in header(client)  # still logged in
     assert logout(client, shown).status_code == 303
