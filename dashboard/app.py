@@ -12,7 +12,9 @@ from flask import Flask
 
 from dashboard import data
 from dashboard.auth import init_auth, nav_items
+from dashboard.callback_input import init_callback_checks
 from dashboard.i18n import t
+from dashboard.security import init_security
 from etl.memory import keep_large_blocks
 from etl.store import Store
 
@@ -34,7 +36,9 @@ def create_app(database_url: str | None = None) -> dash.Dash:
         html.Header(id="app-header"),
         dbc.Container(dash.page_container, fluid=True, className="page"),
     ])
+    init_security(app)
     init_auth(app.server, store)
+    init_callback_checks(app)
     _header_callback(app)
     # Dash finishes its setup on the first request but marks it done before it has: a fresh
     # gunicorn worker hit by several callbacks at once answered 500 "Callback function not

@@ -5,6 +5,10 @@ planner (own regions) or an admin. The session key comes from TARGETS_SECRET_KEY
 file generated once outside the repository ($XDG_CONFIG_HOME/jilin-targets/secret_key, mode
 0600). Cookies are Secure, HttpOnly and SameSite=Lax; TARGETS_INSECURE_COOKIES=1 drops Secure
 for plain-http deployments that are not on localhost.
+
+Logging out is a POST carrying the session's logout token (GET /logout only asks); it moves the
+user's session generation on in the store, so a session cookie captured before is refused
+after, as after a new password (etl/users.py).
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import logging
 import os
 import secrets
 import tempfile
-from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -27,8 +30,18 @@ from dash import html
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from dashboard.login_page import (
+    LOGIN_CSRF,
+    LOGOUT_CSRF,
+    TEXT,
+    login_page,
+    logout_page,
+    logout_token,
+    text,
+    with_language,
+)
 from etl.store import Store
-from etl.users import MAX_NAME, MAX_PASSWORD, LoginRefused, User, UserStore
+from etl.users import LoginRefused, User, UserStore
 
 SECRET_KEY_ENV = "TARGETS_SECRET_KEY"
 INSECURE_COOKIES_ENV = "TARGETS_INSECURE_COOKIES"
@@ -40,40 +53,12 @@ PUBLIC_PATHS = ("/login", "/logout", "/_favicon.ico")
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
 DASH_PREFIXES = ("/_dash-", "/_reload-hash")
 USERS = "targets_users"  # the key of the UserStore in server.extensions
-CSRF = "login_csrf"  # the session key of the login form's token
-LOGIN_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
-}
 log = logging.getLogger(__name__)
-
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("登录 · 吉林省目标监测", "Log in · Jilin target monitor"),
-    "heading": ("登录", "Log in"),
-    "name": ("用户名", "User name"),
-    "password": ("密码", "Password"),
-    "submit": ("登录", "Log in"),
-    "switch": ("English", "中文"),
-    "back": ("返回总览（无需登录即可查看时）", "Back to the overview (when reading is public)"),
-    "expired": ("表单已过期，请重新输入后登录。", "The form has expired; please log in again."),
-    "login": ("登录", "Log in"),
-    "logout": ("退出", "Log out"),
-    "need_login": ("请先登录。", "Please log in."),
-    "need_login_to_write": ("修改数据需要先登录。", "Log in to change data."),
-    "too_large": ("上传内容超过 10 MB 的上限，未被接收。",
-                  "The upload is larger than the 10 MB limit and was refused."),
-}
-
-
-def text(key: str, language: str) -> str:
-    zh, en = TEXT[key]
-    return en if language == "en" else zh
 
 
 class SessionUser(flask_login.UserMixin):
-    """What Flask-Login keeps: the user and a session key that a new password invalidates."""
+    """What Flask-Login keeps: the user and a session key that a new password or a logout
+    invalidates."""
 
     def __init__(self, user: User, key: str) -> None:
         self.user, self.key = user, key
@@ -203,7 +188,8 @@ def safe_next(target: str | None) -> str:
 # --- the header ------------------------------------------------------------------------------
 
 def nav_items(language: str, here: str) -> list[Any]:
-    """A login link, or the user's name and a logout link, for the navigation bar."""
+    """A login link, or the user's name and a logout button, for the navigation bar. The
+    button posts the session's logout token: a link (a GET) cannot log anyone out."""
     english = {"lang": "en"} if language == "en" else {}
     user = current_user()
     if user is None:
@@ -212,8 +198,11 @@ def nav_items(language: str, here: str) -> list[Any]:
                             external_link=True)]
     logout = "/logout" + (f"?{urlencode(english)}" if english else "")
     return [html.Span(user.name, id="nav-user", className="navbar-text px-2"),
-            dbc.NavLink(text("logout", language), href=logout, id="nav-logout",
-                        external_link=True)]
+            # The submit button carries the token: a form posts its button's name and value.
+            html.Form(html.Button(text("logout", language), type="submit", name="csrf",
+                                  value=logout_token(), id="nav-logout",
+                                  className="btn btn-link nav-link"),
+                      method="post", action=logout, className="d-inline", id="nav-logout-form")]
 
 
 # --- request handling ------------------------------------------------------------------------
@@ -255,10 +244,9 @@ def _login() -> Response:
     language = _language()
     target = safe_next(flask.request.values.get("next"))
     if flask.request.method == "GET":
-        return _form(language, target, "", 200)
-    token = flask.session.pop(CSRF, "")
-    if not token or not hmac.compare_digest(token, flask.request.form.get("csrf", "")):
-        return _form(language, target, text("expired", language), 400)
+        return login_page(language, target, "", 200)
+    if not _token_matches(flask.session.pop(LOGIN_CSRF, "")):
+        return login_page(language, target, text("expired", language), 400)
     users: UserStore = flask.current_app.extensions[USERS]
     try:
         user = users.authenticate(flask.request.form.get("name", "").strip(),
@@ -266,93 +254,40 @@ def _login() -> Response:
     except LoginRefused as refused:
         return _refused(refused, language, target)
     flask.session.clear()
+    # Made now, in the cookie of this answer: made later by the header's callback, it could be
+    # lost to another callback's answer writing the session cookie at the same time.
+    logout_token()
     flask_login.login_user(SessionUser(user, users.session_key(user)))
-    return flask.redirect(_with_language(target, language), 303)
+    return flask.redirect(with_language(target, language), 303)
 
 
 def _refused(refused: LoginRefused, language: str, target: str) -> Response:
     if not refused.retry_after_seconds:
-        return _form(language, target, refused.reason(language), 200)
-    response = _form(language, target, refused.reason(language), 429)
+        return login_page(language, target, refused.reason(language), 200)
+    response = login_page(language, target, refused.reason(language), 429)
     response.headers["Retry-After"] = str(refused.retry_after_seconds)
     return response
 
 
-def _with_language(target: str, language: str) -> str:
-    if language != "en" or "lang=" in target:
-        return target
-    return target + ("&" if "?" in target else "?") + "lang=en"
+def _token_matches(expected: str) -> bool:
+    return bool(expected) and hmac.compare_digest(expected, flask.request.form.get("csrf", ""))
 
 
 def _logout() -> Response:
+    """GET asks (a link, an image or a page elsewhere logs nobody out); a POST with the
+    session's logout token ends every session of the user in the store, then this one."""
+    language = _language()
+    home = "/?lang=en" if language == "en" else "/"
+    if flask.request.method == "GET":
+        if not flask_login.current_user.is_authenticated:
+            return flask.redirect(home, 303)
+        return logout_page(language, "", 200)
+    if not _token_matches(flask.session.get(LOGOUT_CSRF, "")):
+        return logout_page(language, text("logout_expired", language), 400)
+    session_user = flask_login.current_user
+    if session_user.is_authenticated:
+        users: UserStore = flask.current_app.extensions[USERS]
+        users.end_sessions(session_user.user.id)
     flask_login.logout_user()
     flask.session.clear()
-    return flask.redirect("/?lang=en" if _language() == "en" else "/", 303)
-
-
-# --- the login page --------------------------------------------------------------------------
-
-def _form(language: str, target: str, error: str, status: int) -> Response:
-    token = secrets.token_urlsafe(32)
-    flask.session[CSRF] = token
-    response = flask.Response(_page(language, target, error, token), status,
-                              mimetype="text/html")
-    response.headers.update(LOGIN_HEADERS)
-    return response
-
-
-def _page(language: str, target: str, error: str, token: str) -> str:
-    other = "zh" if language == "en" else "en"
-    switch = "/login?" + urlencode({"next": target, **({"lang": "en"} if other == "en" else {})})
-    action = "/login?" + urlencode({"next": target, **({"lang": "en"} if language == "en" else {})})
-    problem = f'<p id="login-error" role="alert">{escape(error)}</p>' if error else ""
-    return PAGE.format(
-        lang="en" if language == "en" else "zh-CN", title=escape(text("title", language)),
-        heading=escape(text("heading", language)), problem=problem, action=escape(action),
-        csrf=escape(token), name=escape(text("name", language)), max_name=MAX_NAME,
-        password=escape(text("password", language)), max_password=MAX_PASSWORD,
-        submit=escape(text("submit", language)), switch_href=escape(switch),
-        switch=escape(text("switch", language)), back_href=escape(_with_language("/", language)),
-        back=escape(text("back", language)))
-
-
-PAGE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
-       background: #f6f7f9; margin: 0; color: #212529; }}
-main {{ max-width: 22rem; margin: 10vh auto; background: #fff; padding: 2rem;
-       border: 1px solid #dee2e6; border-radius: .5rem; }}
-h1 {{ font-size: 1.4rem; margin-top: 0; }}
-label {{ display: block; margin-top: 1rem; }}
-input {{ width: 100%; box-sizing: border-box; padding: .5rem; font-size: 1rem;
-        border: 1px solid #adb5bd; border-radius: .25rem; }}
-button {{ margin-top: 1.5rem; width: 100%; padding: .6rem; font-size: 1rem; color: #fff;
-         background: #0d6efd; border: 0; border-radius: .25rem; cursor: pointer; }}
-#login-error {{ color: #842029; background: #f8d7da; padding: .5rem; border-radius: .25rem; }}
-nav {{ margin-top: 1.5rem; display: flex; justify-content: space-between; font-size: .9rem; }}
-</style>
-</head>
-<body>
-<main>
-<h1>{heading}</h1>
-{problem}
-<form method="post" action="{action}">
-<input type="hidden" name="csrf" value="{csrf}">
-<label for="login-name">{name}</label>
-<input id="login-name" name="name" autocomplete="username" required maxlength="{max_name}"
-       autofocus>
-<label for="login-password">{password}</label>
-<input id="login-password" name="password" type="password" autocomplete="current-password"
-       required maxlength="{max_password}">
-<button id="login-submit" type="submit">{submit}</button>
-</form>
-<nav><a href="{back_href}">{back}</a><a href="{switch_href}" id="login-language">{switch}</a></nav>
-</main>
-</body>
-</html>
-"""
+    return flask.redirect(home, 303)

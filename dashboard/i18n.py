@@ -172,6 +172,9 @@ TEXT: dict[str, tuple[str, str]] = {
                      "value it replaced. Reverting makes a new revision."),
     "revert": ("恢复所选版本", "Revert to the selected revision"),
     "reverted": ("已恢复，生成了新版本。", "Reverted: a new revision was made."),
+    "already_current": ("所选版本的数值已是当前值，无需恢复，未生成新版本。",
+                        "The chosen revision's value is already the current value: nothing "
+                        "to revert, no new revision was made."),
     "select_revision": ("请先在表中选择一个版本。", "Select a revision in the table first."),
     "who": ("修改人", "By"),
     "when": ("时间 (UTC)", "When (UTC)"),

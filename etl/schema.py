@@ -64,6 +64,8 @@ app_user = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_failed_at", sa.DateTime(timezone=True)),
+    # Moved on by a logout or a new password: session keys made before no longer match.
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("name", name="uq_app_user_name"),
     sa.CheckConstraint("role IN ('admin', 'planner', 'leader', 'statistician')",
                        name="ck_app_user_role"),

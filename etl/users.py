@@ -4,6 +4,12 @@ Passwords are stored only as werkzeug scrypt hashes. After FREE_FAILURES consecu
 logins an account refuses attempts for a while (30 s, doubling with each further failure, at
 most 15 min, counted from the last failure); a successful login resets the count. An unknown
 name costs as much time as a known one and gets the same answer as a wrong password.
+
+Each attempt claims its place in the count before its password is checked, by one conditional
+UPDATE (compare-and-set on failed_logins): of any number of parallel attempts, at most
+FREE_FAILURES are evaluated before the account refuses the rest, on SQLite and PostgreSQL alike.
+A session key holds the user id and a stamp of the password hash and the session generation;
+logging out and a new password move the generation on, ending every session of the user.
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ MAX_NAME = 100
 FREE_FAILURES = 5
 FIRST_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 900
+# Tries to claim an attempt when other attempts keep changing the count meanwhile; past them
+# the attempt is refused as one among too many at once.
+MAX_CLAIM_TRIES = 20
 WRITER_ROLES = frozenset({"admin", "planner"})
 
 
@@ -142,7 +151,8 @@ class UserStore:
         hashed = _hash(password)
         with self.engine.begin() as connection:
             done = connection.execute(app_user.update().where(app_user.c.name == name).values(
-                password_hash=hashed, failed_logins=0, last_failed_at=None))
+                password_hash=hashed, failed_logins=0, last_failed_at=None,
+                session_generation=app_user.c.session_generation + 1))
         if done.rowcount == 0:
             raise _unknown(name)
 
@@ -184,21 +194,34 @@ class UserStore:
         if row is None:
             check_password_hash(_dummy_hash(), password)
             raise _wrong()
-        _refuse_if_locked(row, moment)
+        row = self._claim_attempt(row, moment)
         if not check_password_hash(row.password_hash, password):
-            self._record_failure(row.id, moment)
-            raise _wrong()
-        if row.failed_logins:
-            self._reset_failures(row.id)
+            raise _wrong()  # already counted by the claim
+        self._reset_failures(row.id)
         user = self.by_id(row.id)
         if user is None:  # deleted between the password check and now
             raise _wrong()
         return user
 
-    def _record_failure(self, user_id: int, moment: dt.datetime) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(app_user.update().where(app_user.c.id == user_id).values(
-                failed_logins=app_user.c.failed_logins + 1, last_failed_at=moment))
+    def _claim_attempt(self, row: Any, moment: dt.datetime) -> Any:
+        """Count this attempt as a failure before its password is checked (a success resets
+        the count), unless the account is refusing attempts: one UPDATE that succeeds only if
+        the count is still the one judged unlocked, so parallel attempts cannot all pass the
+        check before any of them is counted. Returns the row the claim was made on."""
+        for _try in range(MAX_CLAIM_TRIES):
+            _refuse_if_locked(row, moment)
+            with self.engine.begin() as connection:
+                claimed = connection.execute(app_user.update().where(
+                    app_user.c.id == row.id, app_user.c.failed_logins == row.failed_logins,
+                ).values(failed_logins=row.failed_logins + 1, last_failed_at=moment)).rowcount
+            if claimed:
+                return row
+            with self.engine.connect() as connection:
+                row = _row(connection, app_user.c.id == row.id)
+            if row is None:
+                raise _wrong()
+        raise LoginRefused("同时登录尝试过多，请稍后再试",
+                           "too many login attempts at once; try again shortly", 1)
 
     def _reset_failures(self, user_id: int) -> None:
         with self.engine.begin() as connection:
@@ -208,13 +231,13 @@ class UserStore:
     # --- sessions ------------------------------------------------------------------------
 
     def session_key(self, user: User) -> str:
-        """What a login session remembers: the user id and a stamp of the password hash, so
-        that a new password ends every session opened with the old one."""
+        """What a login session remembers: the user id and a stamp of the password hash and
+        the session generation, so that a new password or a logout ends every session."""
         with self.engine.connect() as connection:
             row = _row(connection, app_user.c.id == user.id)
         if row is None:
             raise _unknown(user.name)
-        return f"{row.id}:{_stamp(row.password_hash)}"
+        return f"{row.id}:{_stamp(row)}"
 
     def by_session_key(self, key: str) -> User | None:
         user_id, _, stamp = key.partition(":")
@@ -222,9 +245,15 @@ class UserStore:
             return None
         with self.engine.connect() as connection:
             row = _row(connection, app_user.c.id == int(user_id))
-            if row is None or not hmac.compare_digest(stamp, _stamp(row.password_hash)):
+            if row is None or not hmac.compare_digest(stamp, _stamp(row)):
                 return None
             return _user_of(connection, row)
+
+    def end_sessions(self, user_id: int) -> None:
+        """End every session of the user (a logout): their session keys no longer match."""
+        with self.engine.begin() as connection:
+            connection.execute(app_user.update().where(app_user.c.id == user_id).values(
+                session_generation=app_user.c.session_generation + 1))
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -297,8 +326,9 @@ def _dummy_hash() -> str:
     return _hash(secrets.token_urlsafe(16))
 
 
-def _stamp(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def _stamp(row: Any) -> str:
+    material = f"{row.password_hash}:{row.session_generation}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
 def _wrong() -> LoginRefused:

@@ -276,7 +276,7 @@ def test_region_period_gives_the_current_values_with_their_revisions(store):
 def test_a_store_at_0003_gains_the_index_of_current_values_by_indicator(store_url):
     Store(store_url, upgrade=False).upgrade("0003")
     upgraded = Store(store_url)
-    assert upgraded.schema_revision() == "0004_actual_indicator_index" == Store.head_revision()
+    assert upgraded.schema_revision() == Store.head_revision()
     indexes = {index["name"]: index["column_names"]
                for index in sa.inspect(upgraded.engine).get_indexes("actual")}
     assert indexes["ix_actual_indicator_region_period"] == ["indicator_id", "region_code",

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +14,14 @@ import etl.users
 from etl.cli import main
 from etl.schema import app_user, metadata
 from etl.store import Store
-from etl.users import InvalidUserError, LoginRefused, User, UserStore, lock_seconds
+from etl.users import (
+    FREE_FAILURES,
+    InvalidUserError,
+    LoginRefused,
+    User,
+    UserStore,
+    lock_seconds,
+)
 
 T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "长白山-tianchi-2018"
@@ -108,6 +117,31 @@ def test_a_new_password_replaces_the_old_and_ends_old_sessions(users):
         users.set_password("bob", "a new passphrase")
 
 
+def test_ending_sessions_refuses_every_key_made_before(users):
+    alice = users.add("alice", "admin", PASSWORD)
+    bob = users.add("bob", "admin", PASSWORD)
+    old_key, bobs_key = users.session_key(alice), users.session_key(bob)
+    users.end_sessions(alice.id)
+    assert users.by_session_key(old_key) is None
+    assert users.by_session_key(bobs_key) == bob  # only alice's sessions end
+    new_key = users.session_key(alice)
+    assert new_key != old_key and users.by_session_key(new_key) == alice
+
+
+def test_a_store_at_0004_gains_the_session_generation(store_url):
+    old = Store(store_url, upgrade=False)
+    old.upgrade("0004_actual_indicator_index")
+    with old.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO app_user (name, password_hash, role, created_at, failed_logins) "
+            "VALUES ('alice', 'x', 'admin', '2026-01-01 00:00:00', 0)"))
+    users = UserStore(Store(store_url))
+    alice = users.get("alice")
+    key = users.session_key(alice)
+    users.end_sessions(alice.id)
+    assert users.by_session_key(key) is None
+
+
 @pytest.mark.parametrize("key", ["", "1", "x:abc", "1:", "1:0000000000000000", "-1:ab"])
 def test_forged_session_keys_find_nobody(users, key):
     users.add("alice", "admin", PASSWORD)
@@ -172,6 +206,50 @@ def test_a_new_password_unlocks(users):
         fail(users, "alice", later(attempt))
     users.set_password("alice", "a new passphrase")
     assert users.authenticate("alice", "a new passphrase", now=later(5)).name == "alice"
+
+
+def parallel(attempts: list[str], users: UserStore, monkeypatch) -> tuple[list, list[str]]:
+    """Log in as alice with each password at once (from as many threads); what each got, and
+    the passwords whose hash was checked."""
+    checked: list[str] = []
+    real_check = etl.users.check_password_hash
+
+    def spy(password_hash: str, password: str) -> bool:
+        checked.append(password)
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(etl.users, "check_password_hash", spy)
+    start = threading.Barrier(len(attempts))
+
+    def attempt(password: str) -> object:
+        start.wait()
+        try:
+            return users.authenticate("alice", password)
+        except LoginRefused as refused:
+            return refused
+
+    with ThreadPoolExecutor(len(attempts)) as pool:
+        return list(pool.map(attempt, attempts)), checked
+
+
+def test_parallel_guesses_are_evaluated_at_most_five_times(users, monkeypatch):
+    users.add("alice", "admin", PASSWORD)
+    answers, checked = parallel([f"guess {n}" for n in range(40)], users, monkeypatch)
+    assert len(checked) == FREE_FAILURES
+    assert all(isinstance(answer, LoginRefused) for answer in answers)
+    assert sum(answer.retry_after_seconds > 0 for answer in answers) == 40 - FREE_FAILURES
+
+
+def test_a_burst_with_the_right_password_is_refused_past_the_limit(users, monkeypatch):
+    users.add("alice", "admin", PASSWORD)
+    guesses = [f"guess {n}" for n in range(99)]
+    answers, checked = parallel([*guesses[:50], PASSWORD, *guesses[50:]], users, monkeypatch)
+    succeeded = [answer for answer in answers if isinstance(answer, User)]
+    # A success resets the count (the one who knows the password may log in), so the
+    # guesses after it get another FREE_FAILURES; without it no more than FREE_FAILURES.
+    assert len(checked) <= FREE_FAILURES * (1 + len(succeeded))
+    assert sum(isinstance(answer, LoginRefused) and answer.retry_after_seconds > 0
+               for answer in answers) >= 100 - len(checked)
 
 
 def test_an_unknown_name_costs_a_hash_and_reads_like_a_wrong_password(users, monkeypatch):

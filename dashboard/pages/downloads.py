@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dashboard import data
 from dashboard.components import dropdown
 from dashboard.i18n import language_of, pick, t
+from dashboard.security import refuse
 from etl.extract import WRITERS
 
 dash.register_page(__name__, path="/downloads", name="数据下载", order=3)
@@ -69,6 +70,8 @@ def _year(value: str | None) -> int | None:
 def download(_clicks: int, indicators: list[str] | None, regions: list[str] | None,
              first: int | None, last: int | None, file_format: str,
              language: str) -> tuple[dict, str]:  # type: ignore[type-arg]
+    if file_format not in dict(FORMATS):
+        refuse("bad_request")
     filters = data.ExportFilters(tuple(indicators or ()), tuple(regions or ()), first, last)
     table = data.get().export(filters)
     payload = WRITERS[file_format](table)

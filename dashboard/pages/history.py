@@ -83,7 +83,10 @@ def revert(_clicks: int, selected: list[dict[str, Any]] | None, language: str) -
     except PermissionError:
         abort(403)
     try:
-        data.get().store.revert(int(chosen["id"]), by=user.name)
+        result = data.get().store.revert(int(chosen["id"]), by=user.name)
     except ConflictError:
         return dbc.Alert(t("entry_conflict", language), color="warning")
+    if not result.written:  # the chosen value is the current one: the store made nothing
+        return dbc.Alert(t("already_current", language), color="secondary",
+                         id="history-already-current")
     return dbc.Alert(t("reverted", language), color="success", id="history-reverted")

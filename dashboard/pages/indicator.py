@@ -11,6 +11,7 @@ from dashboard import data
 from dashboard.components import data_table, dropdown, status_badge, target_phrase
 from dashboard.figures import gap_figure, trend_figure
 from dashboard.i18n import language_of, pick, t
+from dashboard.security import refuse
 from dashboard.text import quote_in_context
 from etl.extract import to_csv_bytes
 from indicators.catalogue import REGION_CLASS_NAMES, RegionClass
@@ -71,6 +72,12 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
     ], id="indicator-page")
 
 
+def _known(indicator_id: str) -> None:
+    """Refuse with 404 an indicator id that is not in the catalogue (the page sends its own)."""
+    if indicator_id not in data.get().indicators.index:
+        refuse("not_found", 404)
+
+
 def _regions_of(indicator_id: str) -> list[str]:
     """Regions with a target of this indicator or a reported value, in register order."""
     source = data.get()
@@ -90,6 +97,7 @@ def _regions_of(indicator_id: str) -> list[str]:
 def update(region: str | None, year: int, method: str, indicator_id: str,
            language: str) -> tuple:  # type: ignore[type-arg]
     source = data.get()
+    _known(indicator_id)
     year = int(year)
     indicator = source.indicators.loc[indicator_id]
     rows = source.status_of(year, indicator_id=indicator_id)
@@ -169,6 +177,7 @@ def _made_table(indicator_id: str, language: str, region: str | None) -> pd.Data
 )
 def shown_table(region: str | None, indicator_id: str, language: str) -> object:
     """The table on its own: the charts need not wait for the extract it is made from."""
+    _known(indicator_id)
     return _shown_table(indicator_id, region, language)
 
 
@@ -192,6 +201,7 @@ def _shown_table(indicator_id: str, region: str | None, language: str) -> object
 def download(_clicks: int, indicator_id: str, region: str | None,
              language: str) -> dict:  # type: ignore[type-arg]
     """The table as shown: every region, or the chosen one where the table is limited."""
+    _known(indicator_id)
     table = _table(indicator_id, language, _table_region(indicator_id, region))
     return dcc.send_bytes(to_csv_bytes(table), f"{indicator_id}.csv")
 

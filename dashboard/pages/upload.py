@@ -22,6 +22,7 @@ from flask import abort
 from dashboard import auth, data
 from dashboard.components import data_table, dropdown, login_prompt, writer_choices
 from dashboard.i18n import language_of, pick, t
+from dashboard.security import refuse
 from etl.bounded import MAX_UPLOAD_CELLS
 from etl.store import StoreWriteError
 from etl.validate import Validation, validate_file
@@ -249,6 +250,8 @@ def _preview(validation: Validation, language: str) -> html.Div:
 def template(_clicks: int, region: str, year: int) -> dict[str, Any]:
     """A file to fill in: the region's indicators with their units, for the chosen year."""
     source = data.get()
+    if region not in source.regions.index:
+        refuse("not_found", 404)
     rows = source.entry_rows(region, int(year))
     name = source.regions.at[region, "name_zh"]
     frame = pd.DataFrame({
