@@ -1,4 +1,4 @@
-"""The worst CSV files under the upload limit, checked: `python -m benchmarks.hostile`.
+"""The worst files (CSV and XLSX) under the upload limit, checked: `python -m benchmarks.hostile`.
 
 Generates, seeded, the hostile and worst-case files of docs/benchmarks.md ("Hostile and
 worst-case files"), each at most `--megabytes` (10, the upload limit), and checks each twice,
@@ -15,6 +15,7 @@ checked within 10 s and 500 MB, or refused within 2 s.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import random
 import subprocess
@@ -135,6 +136,60 @@ def _plausible(chance: random.Random, unit: str, low: float | None, high: float 
     return f"{chance.uniform(low + 0.25 * (high - low), low + 0.5 * (high - low)):.1f}"
 
 
+def workbook_bomb(limit: int) -> bytes:
+    """A workbook whose one sheet is empty rows, expanding to a hundred times the size limit
+    (1 GiB at 10 MB; at least 2 MiB, where the reader's limit on compression ratio applies),
+    compressed about a thousand times."""
+    import zipfile  # here, like the other makers' imports
+
+    expanded = min(2**30, max(2 * 2**20, 100 * limit))
+    rows = b"<row/>" * 100_000
+    sink = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_workbook([])), "r") as source, \
+            zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            if info.filename != SHEET:
+                bomb.writestr(info.filename, source.read(info.filename))
+                continue
+            with bomb.open(SHEET, "w", force_zip64=True) as sheet:
+                sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/'
+                            b'spreadsheetml/2006/main"><sheetData>')
+                for _ in range(expanded // len(rows)):
+                    sheet.write(rows)
+                sheet.write(b"</sheetData></worksheet>")
+    return sink.getvalue()
+
+
+def largest_workbook(limit: int) -> bytes:
+    """As many rows as the workbook reader accepts (109,000 at 10 MB: a row of two text and two
+    number cells, as openpyxl writes them, is 11 XML elements of its budget), all of one region,
+    indicator and year with values that disagree: every row an error, the dearest workbook to
+    check."""
+    from etl.xlsx_sheet import MAX_ELEMENTS, MAX_GRID_CELLS
+
+    chance = random.Random(SEED)
+    count = min(MAX_GRID_CELLS // 4 - 1, MAX_ELEMENTS // 11 - 100, limit // 24)
+    return _workbook([["长春", "transit_modal_share", 2018, chance.randint(2, 9)]
+                      for _ in range(count)])
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    """A workbook of the long layout's header and `rows`, written as Excel would store them."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["地区", "指标", "年份", "数值"])
+    for row in rows:
+        sheet.append(row)
+    sink = io.BytesIO()
+    workbook.save(sink)
+    return sink.getvalue()
+
+
 def _cut(text: str, limit: int) -> str:
     """Whole lines of `text` within `limit` bytes."""
     data = text.encode()
@@ -150,7 +205,15 @@ FILES: dict[str, Callable[[int], bytes]] = {
     "conflicting duplicate rows": conflicting_duplicates,
     "wide layout, 60 values a row, repeated": wide_repeated,
     "largest valid long-layout file": largest_valid,
+    "workbook expanding 100 x (1 GiB of sheet XML)": workbook_bomb,
+    "largest workbook read: conflicting rows to the element budget": largest_workbook,
 }
+WORKBOOKS = frozenset({workbook_bomb, largest_workbook})
+
+
+def suffix(name: str) -> str:
+    """The file name ending of the file called `name` in FILES."""
+    return ".xlsx" if FILES[name] in WORKBOOKS else ".csv"
 
 
 def check(path: Path, name: str) -> Outcome:
@@ -216,7 +279,7 @@ def _verdict(status: int, output: str) -> str:
 def run(megabytes: float, directory: Path) -> list[Outcome]:
     outcomes = []
     for i, name in enumerate(FILES):
-        path = directory / f"hostile_{i}.csv"
+        path = directory / f"hostile_{i}{suffix(name)}"
         subprocess.run([sys.executable, "-m", "benchmarks.hostile", "--write", str(i),
                         str(path), "--megabytes", str(megabytes)], check=True)
         outcomes.append(check(path, name))

@@ -14,12 +14,12 @@ LIMIT = 20_000
 
 @pytest.mark.parametrize("number", range(len(hostile.FILES)))
 def test_each_file_is_within_its_size_and_is_checked_without_a_traceback(tmp_path, number):
-    path = tmp_path / "hostile.csv"
+    name = list(hostile.FILES)[number]
+    path = tmp_path / f"hostile{hostile.suffix(name)}"
     assert hostile.main(["--write", str(number), str(path),
                          "--megabytes", str(LIMIT / 2**20)]) == 0
     assert 0 < path.stat().st_size <= LIMIT
     validation = validate_file(path, load_catalogue(), load_regions())
-    name = list(hostile.FILES)[number]
     assert validation.ok == (name == "largest valid long-layout file"), name
 
 

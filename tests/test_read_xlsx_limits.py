@@ -15,6 +15,7 @@ import pytest
 from etl import xlsx_sheet
 from etl.read import FileRejected, read_tables
 from etl.xlsx_archive import MAX_MEMBERS, MAX_UNCOMPRESSED_BYTES
+from etl.xlsx_sheet import MAX_ELEMENTS
 from tests.test_read_xlsx_shapes import SHEET, rezipped, save, with_sheet, workbook_bytes
 
 MAIN = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -121,7 +122,7 @@ def test_a_sheet_past_the_cells_allowed_is_refused_saying_so(tmp_path, monkeypat
 
 def test_a_workbook_past_the_elements_allowed_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx_sheet.Budget, "__init__", lambda self: setattr(self, "left", 30))
-    with pytest.raises(FileRejected, match="more than 2,000,000 XML elements"):
+    with pytest.raises(FileRejected, match=f"more than {MAX_ELEMENTS:,} XML elements"):
         read_tables(save(tmp_path, workbook_bytes()))
 
 
@@ -164,9 +165,9 @@ def test_a_sheet_of_far_more_values_than_allowed_is_refused_before_it_is_parsed(
 
 def test_a_sheet_of_more_elements_than_the_budget_is_refused_before_it_is_parsed(tmp_path):
     crafted = with_sheet(workbook_bytes(), lambda xml: xml.replace(
-        b"<sheetData>", numbered(b"<x n=\"%d\"/>", 2_000_001) + b"<sheetData>"))
+        b"<sheetData>", numbered(b"<x n=\"%d\"/>", MAX_ELEMENTS + 1) + b"<sheetData>"))
     started = time.perf_counter()
-    with pytest.raises(FileRejected, match="more than 2,000,000 XML elements"):
+    with pytest.raises(FileRejected, match=f"more than {MAX_ELEMENTS:,} XML elements"):
         read_tables(save(tmp_path, crafted))
     assert time.perf_counter() - started < 2
 
