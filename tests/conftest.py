@@ -1,4 +1,5 @@
-"""Shared fixtures: stores on SQLite and on a real PostgreSQL server."""
+"""Shared fixtures: stores on SQLite and on a real PostgreSQL server; the catalogue and the
+region register, loaded once a test module."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from etl.store import Store
+from indicators.catalogue import Catalogue, load_catalogue
+from indicators.regions import RegionRegister, load_regions
 from tests.postgres import PostgresServer
 
 
@@ -28,3 +31,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
 @pytest.fixture
 def store(store_url: str) -> Store:
     return Store(store_url)
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def register() -> RegionRegister:
+    return load_regions()

@@ -24,11 +24,6 @@ DOCUMENTS = {
 
 
 @pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
 def gazette_text():
     return normalised_text(gazette_file().read_text(encoding="utf-8"))
 

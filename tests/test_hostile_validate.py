@@ -8,21 +8,9 @@ import pytest
 from etl.bounded import MAX_LISTED, MAX_UNKNOWN_NAMES
 from etl.read import MAX_PROBLEMS
 from etl.validate import validate_file
-from indicators.catalogue import load_catalogue
-from indicators.regions import load_regions
 
 HEADER = "地区,指标,年份,数值"
 SHARE = "transit_modal_share"
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def register():
-    return load_regions()
 
 
 @pytest.fixture

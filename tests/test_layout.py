@@ -6,14 +6,8 @@ import pytest
 from etl.layout import LONG_COLUMNS, tables_to_long, to_long
 from etl.names import role_of, split_bracketed_unit
 from etl.read import FileRejected, RawTable, read_table
-from indicators.catalogue import load_catalogue
 
 FILES = Path(__file__).parent / "files"
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
 
 
 def raw(headers: list[str], *rows: list[str | None], header_row: int = 1) -> RawTable:

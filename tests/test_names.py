@@ -4,21 +4,7 @@ import difflib
 import random
 import time
 
-import pytest
-
 from etl.names import SUGGESTION_CUTOFF, Closest, IndicatorNames, RegionNames, normalise
-from indicators.catalogue import load_catalogue
-from indicators.regions import load_regions
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def register():
-    return load_regions()
 
 
 def every_choice(text: str, choices: dict[str, str], rank=lambda value: 0) -> str | None:

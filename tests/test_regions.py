@@ -11,11 +11,6 @@ END_2018 = dt.date(2018, 12, 31)
 END_2020 = dt.date(2020, 12, 31)
 
 
-@pytest.fixture(scope="module")
-def register():
-    return load_regions()
-
-
 def test_codes_are_unique_six_digit_and_parents_exist(register):
     regions = register.regions
     assert regions["code"].is_unique

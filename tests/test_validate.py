@@ -9,8 +9,7 @@ import pytest
 
 from etl import validate as validate_module
 from etl.validate import Validation, format_problems, validate, validate_file
-from indicators.catalogue import load_catalogue
-from indicators.regions import RegionRegister, load_regions
+from indicators.regions import RegionRegister
 from tests.factories import INDICATOR, make_actuals, make_catalogue
 
 FILES = Path(__file__).parent / "files"
@@ -20,16 +19,6 @@ GREEN = "new_urban_green_area"  # hectare, at least 0
 RATE = "road_area_ratio"  # percent, 0-100, no target for 2019
 SUBSIDY = "resident_medical_insurance_government_subsidy_per_person"  # yuan / person
 MILESTONE = "relics_training_course_held"  # done
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def register():
-    return load_regions()
 
 
 @pytest.fixture
