@@ -45,6 +45,9 @@ MAX_COLUMNS = 1_000
 # Problems of one kind written out; the rest of that kind are counted in one line. No one
 # reads past the first thousand, and 854k conflicting rows made a 971 MB table.
 MAX_PROBLEMS = 1_000
+# A cell that reads as a number (a year, a value): a row above the header holding one, and
+# about as many filled cells as the header, is data the header would leave out, not a title.
+NUMBER_CELL = re.compile(r"\s*[-+]?[\d,，.]+\s*%?\s*")
 # Excel's own width: no spreadsheet writes a wider row, even of empty cells.
 SPREADSHEET_MAX_COLUMNS = 16_384
 CSV_FIELD_LIMIT = 2**31 - 1  # the csv module's own default, 131072, fails the whole file
@@ -134,7 +137,7 @@ def _table(rows: Rows, name: str, sheet: str | None, delimiter: str | None = Non
     header_number, header = rows[header_at]
     _check_header_cells(header_number, header)
     data: Rows = []
-    problems: list[dict[str, Any]] = []
+    problems = _data_above_header(rows, header_at)
     unlisted = 0
     for number, cells in rows[header_at + 1:]:
         if not _filled(cells):
@@ -172,6 +175,27 @@ def _table(rows: Rows, name: str, sheet: str | None, delimiter: str | None = Non
     return RawTable(frame, name, sheet, header_number, problems, formulas)
 
 
+def _data_above_header(rows: Rows, header_at: int) -> list[dict[str, Any]]:
+    """An error for each row above the header that looks like data (a number in it, and about
+    as many filled cells as the header): a title is left out, a value never silently. Such a
+    row is there when a sort in Excel moved the header down among the data."""
+    header_number, header = rows[header_at]
+    needed = max(3, sum(cell is not None for cell in header) - 1)
+    problems = []
+    for number, cells in rows[:header_at]:
+        filled = [cell for cell in cells if cell is not None]
+        if len(filled) >= needed and any(isinstance(cell, str) and NUMBER_CELL.fullmatch(cell)
+                                         for cell in filled):
+            shown = "、".join(str(cell) for cell in filled[:6])
+            problems.append(_row_problem(
+                number, None, shown,
+                f"第{number}行在表头（第{header_number}行）上方，却像是数据行：表头上方的行不会"
+                "被读取。请把表头移到所有数据的上方",
+                f"row {number} is above the header (row {header_number}) but looks like data: "
+                "rows above the header are not read. Move the header above all the data"))
+    return problems
+
+
 def _unreadable(number: int, cells: list[Cell], header: list[Cell],
                 delimiter: str | None) -> dict[str, Any] | None:
     """The problem that keeps a data row out of the table, if any."""
@@ -181,6 +205,10 @@ def _unreadable(number: int, cells: list[Cell], header: list[Cell],
                             f"第{number}行的单元格比表头多，可能是数值中的逗号未加引号",
                             f"row {number} has more cells than the header; a comma inside a "
                             "number may need quotes")
+    if delimiter is not None:
+        swallowed = _swallowed_rows(number, cells, header, delimiter)
+        if swallowed is not None:
+            return swallowed
     for i, cell in enumerate(cells):
         if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
             column = _header_name(header, i)
@@ -189,6 +217,27 @@ def _unreadable(number: int, cells: list[Cell], header: list[Cell],
                 f"单元格过长：“{column}”列有{len(cell)}个字符，最多{MAX_CELL_CHARS}个",
                 f"cell too long: column '{column}' has {len(cell)} characters, at most "
                 f"{MAX_CELL_CHARS}")
+    return None
+
+
+def _swallowed_rows(number: int, cells: list[Cell], header: list[Cell],
+                    delimiter: str) -> dict[str, Any] | None:
+    """A quoted cell spanning lines that look like rows of the table (as many separators as
+    a row has, nearly): a closing quote is missing, and the rows after it were read into it."""
+    needed = max(2, len(header) - 2)
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, str):
+            continue
+        lines = cell.splitlines()[1:]
+        if any(line.count(delimiter) >= needed for line in lines):
+            column = _header_name(header, i)
+            return _row_problem(
+                number, column, cell[:20] + "…",
+                f"“{column}”列的单元格以引号开始，跨越了{len(lines) + 1}行，其中像是数据行："
+                "可能缺少结束引号，之后的行被读进了这个单元格。请检查引号",
+                f"the cell in column '{column}' opens a quote and spans {len(lines) + 1} lines "
+                "that look like rows of data: a closing quote may be missing, and the rows "
+                "after it were read into this cell. Check the quotes")
     return None
 
 
@@ -343,20 +392,28 @@ def _fast_text_table(data: bytes, encoding: str, text: str, name: str,
         return None
     if cells.shape[1] > MAX_COLUMNS:
         return None  # the careful path names the row
-    lengths = np.column_stack([_cell_lengths(column) for _, column in cells.items()])
+    measured = [_measured(column) for _, column in cells.items()]
+    if any(spans_lines for _, spans_lines in measured):
+        return None  # the careful path checks for a missing closing quote
+    lengths = np.column_stack([column_lengths for column_lengths, _ in measured])
     if lengths.max(initial=0) > MAX_CELL_CHARS:
         return None
     filled = lengths > 0
-    return _fast_frame(cells.where(filled, None), filled, name, header_number=header_at + 1)
+    table = _fast_frame(cells.where(filled, None), filled, name, header_number=header_at + 1)
+    table.problems = _data_above_header(head_rows, header_at)
+    return table
 
 
-def _cell_lengths(column: pd.Series) -> np.ndarray:
-    """Per cell, its length, or 0 when it is empty or only whitespace (None for `_text_cell`).
-    Measured by Arrow's string kernels: a Python call per cell costs seconds per column."""
+def _measured(column: pd.Series) -> tuple[np.ndarray, bool]:
+    """Per cell, its length, or 0 when it is empty or only whitespace (None for `_text_cell`);
+    and whether any cell spans lines. By Arrow's string kernels: a Python call per cell costs
+    seconds per column."""
     text = pa.array(column.to_numpy(), type=pa.string(), from_pandas=True)
     blank = pc.fill_null(pc.utf8_is_space(text), True).to_numpy(zero_copy_only=False)
     lengths = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
-    return np.where(blank, 0, lengths).astype(np.int64)
+    breaks = pc.or_(pc.match_substring(text, "\n"), pc.match_substring(text, "\r"))
+    spans_lines = pc.any(breaks).as_py() is True
+    return np.where(blank, 0, lengths).astype(np.int64), spans_lines
 
 
 def _fast_frame(cells: pd.DataFrame, filled: np.ndarray, name: str,

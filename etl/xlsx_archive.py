@@ -89,6 +89,11 @@ def _check_sizes(members: list[zipfile.ZipInfo]) -> None:
                            f"the workbook has too many parts ({len(members):,}, at most "
                            f"{MAX_MEMBERS:,}); it may be damaged: save it again in Excel and "
                            "upload that")
+    names = [member.filename for member in members]
+    if len(set(names)) < len(names):  # which copy a reader takes is its own choice: rows lost
+        twice = next(name for name in names if names.count(name) > 1)
+        raise FileRejected(f"{DAMAGED_ZH}：其中的“{twice}”部分出现了两次",
+                           f"{DAMAGED_EN}: its part '{twice}' is there twice")
     total = sum(member.file_size for member in members)
     if total > MAX_UNCOMPRESSED_BYTES:
         shown, limit = _megabytes(total), _megabytes(MAX_UNCOMPRESSED_BYTES)
