@@ -38,6 +38,11 @@ def xlsx_tables(path: Path, data: bytes) -> list[RawTable]:
     if not data.startswith(ZIP_MAGIC):
         raise _not_xlsx(data)
     every = read_sheets(path, inspect_archive(path))
+    if not every:  # Excel never saves a workbook without a sheet; its Strict format reads so
+        raise FileRejected("工作簿中找不到工作表：它可能是“Strict Open XML”格式；请在Excel中另存为"
+                           "“Excel工作簿(.xlsx)”后再上传",
+                           "no sheet found in the workbook: it may be in the 'Strict Open XML' "
+                           "format; save it in Excel as 'Excel Workbook (.xlsx)' and upload that")
     sheets = [sheet for sheet in every if any(_filled(cells) for _, cells in sheet.rows)]
     if not sheets:
         raise FileRejected("文件是空的：工作簿中没有任何数据",

@@ -21,6 +21,7 @@ from etl.read import MAX_COLUMNS, Cell, FileRejected, Formula, Rows, _trimmed, n
 # Names of elements as ElementTree gives them.
 ROW, CELL, VALUE, FORMULA, INLINE, TEXT, RUN = (f"{{{SHEET_MAIN_NS}}}{name}"
                                                 for name in ("row", "c", "v", "f", "is", "t", "r"))
+SHEET_NAMESPACE = f"{{{SHEET_MAIN_NS}}}"
 MAX_ROW = 1_048_576  # Excel's last row: a cell past it is not from a spreadsheet
 # Rows with data times the widest of them: the cells of the table built from the sheet, text
 # cells included. Jilin's whole decade in the long layout (71 regions x 122 indicators x 10
@@ -142,6 +143,8 @@ class SheetReader:
                     left -= 1
                     if depth <= 2:
                         top[depth] = element
+                        if depth == 1 and not element.tag.startswith(SHEET_NAMESPACE):
+                            raise self._foreign_namespace()
                     elif held > MAX_ROW_ELEMENTS:
                         raise self._crafted_row()
                     continue
@@ -155,6 +158,15 @@ class SheetReader:
                 self.budget.exceeded()
         pull.close()
         self.budget.left = left
+
+    def _foreign_namespace(self) -> FileRejected:
+        """A sheet in another namespace (Excel's "Strict Open XML" format) has rows this reader
+        would not see: refused, not read as empty."""
+        return FileRejected(f"工作表“{self.title}”不是常规的.xlsx格式（可能是“Strict Open XML”），"
+                            "无法读取；请在Excel中另存为“Excel工作簿(.xlsx)”后再上传",
+                            f"sheet '{self.title}' is not in the ordinary .xlsx format (it may "
+                            "be 'Strict Open XML') and cannot be read: save it in Excel as "
+                            "'Excel Workbook (.xlsx)' and upload that")
 
     def _crafted_row(self) -> FileRejected:
         return FileRejected(f"工作表“{self.title}”第{self.row + 1}行附近的内容过多，"

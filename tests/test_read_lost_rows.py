@@ -10,6 +10,7 @@ import pytest
 
 from etl.read import FileRejected, read_table
 from etl.validate import validate_file
+from tests.test_read_xlsx_shapes import rezipped, save, with_sheet, workbook_bytes
 
 HEADER = "地区,指标,年份,数值,备注\n"
 ROWS = ["吉林市,公共交通机动化出行分担率,2019,21,\n", "四平市,公共交通机动化出行分担率,2019,22,\n",
@@ -91,3 +92,29 @@ def test_a_workbook_part_given_twice_is_refused(tmp_path):
     with pytest.raises(FileRejected) as caught:
         read_table(path)
     assert "is there twice" in caught.value.problem_en
+
+
+TRANSITIONAL = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+RELATIONSHIPS = (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                 b"http://purl.oclc.org/ooxml/officeDocument/relationships")
+
+
+def test_a_sheet_in_the_strict_format_is_refused_not_read_as_empty(tmp_path):
+    data = with_sheet(workbook_bytes(), lambda xml: xml.replace(TRANSITIONAL, STRICT))
+    with pytest.raises(FileRejected) as caught:
+        read_table(save(tmp_path, data))
+    assert "Strict Open XML" in caught.value.problem_en
+    assert "Sheet" in caught.value.problem_en
+
+
+def test_a_workbook_in_the_strict_format_is_refused_saying_so(tmp_path):
+    def strict(name: str, xml: bytes) -> bytes:
+        if name != "xl/workbook.xml":
+            return xml
+        return xml.replace(TRANSITIONAL, STRICT).replace(*RELATIONSHIPS)
+
+    strict_workbook = rezipped(workbook_bytes(), strict)
+    with pytest.raises(FileRejected) as caught:
+        read_table(save(tmp_path, strict_workbook))
+    assert caught.value.problem_en.startswith("no sheet found in the workbook")
