@@ -376,7 +376,10 @@ def _count(previous: bytes, chunk: bytes, token: bytes) -> int:
 
 
 def _cast_number(value: str) -> int | float:
-    """As openpyxl: a number with a point or an exponent is a float, else an int."""
+    """As openpyxl: a number with a point or an exponent is a float, else an int. Python reads
+    "2_0" as 20, which no spreadsheet stores: refused as damaged."""
+    if "_" in value:
+        raise ValueError(f"not a stored number: {value!r}")
     if "." in value or "E" in value or "e" in value:
         return float(value)
     return int(value)

@@ -57,6 +57,8 @@ DAMAGED: dict[str, tuple[Callable[[bytes], bytes], str, str]] = {
     # name: (change of the workbook, part, text the English message must hold)
     "number holding text": (replaced(NUMBER_D2, b'<c r="D2" t="n"><v>12abc</v></c>'), SHEET,
                             "cell D2 is damaged"),
+    "number with an underscore": (replaced(NUMBER_D2, b'<c r="D2" t="n"><v>1_5</v></c>'),
+                                  SHEET, "cell D2 is damaged"),
     "bad boolean": (replaced(NUMBER_D2, b'<c r="D2" t="b"><v>maybe</v></c>'), SHEET,
                     "cell D2 is damaged"),
     "bad date": (replaced(NUMBER_D2, b'<c r="D2" t="d"><v>2018-13-45x</v></c>'), SHEET,
