@@ -4,6 +4,7 @@ first, then each sheet streamed cell by cell; values computed elsewhere are warn
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 from openpyxl.packaging.relationship import get_rels_path
@@ -57,10 +58,11 @@ def xlsx_tables(path: Path, data: bytes) -> list[RawTable]:
             f"工作簿中没有数据：工作表{names_zh}都没有可识别的表头（地区、指标、年份、数值等）",
             f"no data in the workbook: none of the sheets {names_en} has a recognisable header "
             "(region, indicator, period, value ...)")
-    tables = [_with_link_warnings(_table(sheet.rows, path.name, sheet.title), sheet)
+    tables = [_with_hidden_warning(_with_link_warnings(_table(sheet.rows, path.name,
+                                                              sheet.title), sheet), sheet)
               for sheet in data_sheets]
-    read = {sheet.title for sheet in data_sheets}
-    skipped = [sheet.title for sheet in sheets if sheet.title not in read]
+    read = {id(sheet) for sheet in data_sheets}  # two sheets may share a title in a crafted file
+    skipped = [sheet.title for sheet in sheets if id(sheet) not in read]
     if skipped:
         names_zh = "、".join(f"“{title}”" for title in skipped)
         names_en = ", ".join(f"'{title}'" for title in skipped)
@@ -87,7 +89,8 @@ def read_sheets(path: Path, archive: Archive) -> list[Sheet]:
             archive.check_whole_part(get_rels_path(workbook_part))
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)
-            found = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+            found = [(sheet.name, rel.target, sheet.state != "visible")
+                     for sheet, rel in reader.parser.find_sheets()
                      if "chartsheet" not in rel.Type]
         except FileRejected:
             raise
@@ -97,8 +100,9 @@ def read_sheets(path: Path, archive: Archive) -> list[Sheet]:
     try:
         strings = _shared_strings(reader, budget)
         styles = Styles.of(reader.wb)
-        return [_read_sheet(reader, SheetReader(title, strings, styles, archive.links, budget),
-                            target) for title, target in found]
+        return [replace(_read_sheet(reader, SheetReader(title, strings, styles, archive.links,
+                                                        budget), target), hidden=hidden)
+                for title, target, hidden in found]
     finally:
         reader.archive.close()
 
@@ -145,6 +149,18 @@ def _with_link_warnings(table: RawTable, sheet: Sheet) -> RawTable:
             table.problems.append(_row_problem(
                 row, _header_name(header, column), formula, LINKED_ZH.format(formula=formula),
                 LINKED_EN.format(formula=formula), "warning"))
+    return table
+
+
+def _with_hidden_warning(table: RawTable, sheet: Sheet) -> RawTable:
+    """A hidden sheet's values are read like any other's; the planner, who may not see that
+    sheet in Excel, is told."""
+    if sheet.hidden:
+        table.problems.insert(0, _row_problem(
+            None, None, sheet.title,
+            f"工作表“{sheet.title}”在Excel中是隐藏的，其中的数值也会装入；请确认这些数值应当上报",
+            f"sheet '{sheet.title}' is hidden in Excel, and its values are read too: check that "
+            "they are meant to be reported", "warning"))
     return table
 
 

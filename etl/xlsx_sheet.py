@@ -72,6 +72,7 @@ class Sheet:
     title: str
     rows: Rows
     linked: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden: bool = False  # hidden or "very hidden" in Excel
 
 
 @dataclass

@@ -118,3 +118,32 @@ def test_a_workbook_in_the_strict_format_is_refused_saying_so(tmp_path):
     with pytest.raises(FileRejected) as caught:
         read_table(save(tmp_path, strict_workbook))
     assert caught.value.problem_en.startswith("no sheet found in the workbook")
+
+
+def test_a_hidden_sheets_values_are_read_with_a_warning(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["说明"])
+    hidden = workbook.create_sheet("补充")
+    hidden.append(["地区", "指标", "年份", "数值"])
+    hidden.append(["长春市", "公共交通机动化出行分担率", 2019, 20])
+    hidden.sheet_state = "veryHidden"
+    path = tmp_path / "hidden.xlsx"
+    workbook.save(path)
+    table = read_table(path)
+    assert table.frame["row"].tolist() == [2]
+    warned = [problem["problem_en"] for problem in table.problems]
+    assert any(text.startswith("sheet '补充' is hidden in Excel") for text in warned)
+
+
+def test_a_skipped_sheet_is_named_even_when_another_has_its_title(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "数据"
+    workbook.active.append(["地区", "指标", "年份", "数值"])
+    workbook.active.append(["长春市", "公共交通机动化出行分担率", 2019, 20])
+    workbook.create_sheet("其他").append(["备忘", "无关"])
+    saved = io.BytesIO()
+    workbook.save(saved)
+    same_title = rezipped(saved.getvalue(), lambda name, xml: xml.replace(
+        'name="其他"'.encode(), 'name="数据"'.encode()) if name == "xl/workbook.xml" else xml)
+    table = read_table(save(tmp_path, same_title))
+    assert any("skipped sheets" in problem["problem_en"] for problem in table.problems)
