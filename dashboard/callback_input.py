@@ -139,8 +139,10 @@ def _checked(app: dash.Dash) -> Response | None:
     request = flask.request
     if request.path != UPDATE_PATH or request.method != "POST":
         return None
-    body = request.get_json(silent=True)
+    body = _body(request)
     if not isinstance(body, dict) or not _server_callback(app, body.get("output")):
+        return answer("bad_request", 400)
+    if not _envelope(body):
         return answer("bad_request", 400)
     declared = app.callback_map[body["output"]]
     for key in ("inputs", "state"):
@@ -152,6 +154,34 @@ def _checked(app: dash.Dash) -> Response | None:
             sent.get(("_pages_location", "pathname")), sent[("_pages_location", "search")]):
         return answer("bad_request", 400)
     return None
+
+
+def _body(request: flask.Request) -> Any:
+    """The parsed JSON body, or None: a body nested too deep for the parser (RecursionError)
+    or otherwise not JSON is refused, not left to raise in Dash."""
+    try:
+        return request.get_json(silent=True)
+    except (RecursionError, ValueError):
+        return None
+
+
+def _envelope(body: dict[str, Any]) -> bool:
+    """The parts Dash reads before any callback runs: `outputs` (one {id, property} or a list
+    of them, as many as `output` names), `changedPropIds` (a list of texts). A missing or
+    other-shaped part made Dash raise IndexError or TypeError: a 500."""
+    outputs, changed = body.get("outputs"), body.get("changedPropIds", [])
+    parts = body["output"].strip(".").split("...") if body["output"].startswith("..") else None
+    if parts is None or (len(parts) == 1 and isinstance(outputs, dict)):
+        shaped = _output(outputs)
+    else:
+        shaped = (isinstance(outputs, list) and len(outputs) == len(parts)
+                  and all(map(_output, outputs)))
+    return shaped and _texts(changed)
+
+
+def _output(item: Any) -> bool:
+    return (isinstance(item, dict) and isinstance(item.get("id"), str)
+            and isinstance(item.get("property"), str))
 
 
 def _page_query(path: str, search: str | None) -> bool:

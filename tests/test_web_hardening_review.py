@@ -1,0 +1,59 @@
+"""The malformed requests an independent review found answering 500: each is now a 4xx with a
+message in both languages (or, for the entry grid's rows, a message in the page)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_web_hardening_input import (  # noqa: F401  (fixtures used by name)
+    FILTER_VALUES,
+    boss,
+    environment,
+    item,
+    refused_with_message,
+    server,
+    url,
+)
+
+UPDATE = "/_dash-update-component"
+
+
+@pytest.fixture
+def anonymous(server):  # noqa: F811
+    return server.test_client()
+
+
+def overview_body(client) -> dict:
+    """The overview filters' callback request as the browser sends it (no login needed)."""
+    spec = next(s for s in client.get("/_dash-dependencies").json
+                if s.get("clientside_function") is None
+                and s["inputs"][0] == {"id": "overview-year", "property": "value"}
+                and s["output"].startswith(".."))
+    parts = spec["output"].strip(".").split("...")
+    return {"output": spec["output"],
+            "outputs": [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True))
+                        for p in parts],
+            "inputs": [item(i["id"], i["property"], FILTER_VALUES.get(i["id"]))
+                       for i in spec["inputs"]],
+            "state": [item(s["id"], s["property"], "zh") for s in spec["state"]],
+            "changedPropIds": ["overview-year.value"]}
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("outputs", None), ("outputs", 5), ("outputs", []), ("outputs", [{}]),
+    ("changedPropIds", 5), ("changedPropIds", [{}]), ("changedPropIds", [1]),
+])
+def test_a_malformed_envelope_is_a_400_without_login(anonymous, key, value):
+    body = overview_body(anonymous)
+    assert anonymous.post(UPDATE, json=body).status_code == 200  # the same, well formed
+    if value is None:
+        del body[key]
+    else:
+        body[key] = value
+    refused_with_message(anonymous.post(UPDATE, json=body), 400)
+
+
+def test_a_body_nested_too_deep_is_a_400(anonymous):
+    deep = b'{"output":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    answer = anonymous.post(UPDATE, data=deep, content_type="application/json")
+    refused_with_message(answer, 400)
