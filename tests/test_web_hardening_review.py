@@ -57,3 +57,12 @@ def test_a_body_nested_too_deep_is_a_400(anonymous):
     deep = b'{"output":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     answer = anonymous.post(UPDATE, data=deep, content_type="application/json")
     refused_with_message(answer, 400)
+
+
+@pytest.mark.parametrize("path", ["/_dash-component-suites/nope/x.js",
+                                  "/_dash-component-suites/dash/deps/nope.js",
+                                  "/_dash-component-suites/dash/../../etc/passwd"])
+def test_an_unknown_component_suite_file_is_a_404(anonymous, path):
+    answer = anonymous.get(path)
+    refused_with_message(answer, 404)
+    assert "registered" not in answer.text  # Dash's list of its packages is not shown
