@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_auth import login
 from tests.test_web_hardening_input import (  # noqa: F401  (fixtures used by name)
     FILTER_VALUES,
     boss,
@@ -66,3 +67,12 @@ def test_an_unknown_component_suite_file_is_a_404(anonymous, path):
     answer = anonymous.get(path)
     refused_with_message(answer, 404)
     assert "registered" not in answer.text  # Dash's list of its packages is not shown
+
+
+def test_head_of_login_and_logout_is_answered_like_get(server):  # noqa: F811
+    client = server.test_client()
+    assert client.head("/login").status_code == client.get("/login").status_code == 200
+    assert client.head("/logout").status_code == 303  # nobody to log out: home
+    assert login(client, "alice").status_code == 303
+    assert client.head("/logout").status_code == 200
+    assert client.get("/logout").status_code == 200  # still logged in: HEAD only asks
