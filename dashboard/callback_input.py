@@ -33,7 +33,15 @@ YEAR_PARAMETERS = frozenset({"year", "start", "end"})
 
 
 def _text(value: Any) -> bool:
-    return isinstance(value, str)
+    """A piece of text that can be written as UTF-8: JSON can carry a lone surrogate
+    ("\\ud800"), which no encoder, database or file takes (UnicodeEncodeError: a 500)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _path(value: Any) -> bool:
@@ -50,7 +58,12 @@ def _year(value: Any) -> bool:
 
 
 def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
+    return value is None or _text(value) or isinstance(value, int | float | bool)
+
+
+def _number_or_text(value: Any) -> bool:
+    """A typed cell: the grid sends text, or a number when pasted or sent by a script."""
+    return _text(value) or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 def _maybe(check: Check) -> Check:
@@ -67,12 +80,28 @@ def _language(value: Any) -> bool:
 
 def _record(value: Any) -> bool:
     """A grid row: field names to plain values."""
-    return isinstance(value, dict) and all(isinstance(key, str) and _scalar(item)
+    return isinstance(value, dict) and all(_text(key) and _scalar(item)
                                            for key, item in value.items())
 
 
 def _records(value: Any) -> bool:
     return isinstance(value, list) and all(_record(item) for item in value)
+
+
+def _entry_row(value: Any) -> bool:
+    """An entry grid row as the page fills it (etl and entry.py read these fields): an
+    indicator id, the typed value and note, the revision the grid showed (0 for none)."""
+    return (_record(value) and _text(value.get("indicator_id"))
+            and _maybe(_number_or_text)(value.get("value")) and _maybe(_text)(value.get("note"))
+            and _maybe(_revision_id)(value.get("revision_id")))
+
+
+def _entry_rows(value: Any) -> bool:
+    return isinstance(value, list) and all(_entry_row(item) for item in value)
+
+
+def _revision_id(value: Any) -> bool:
+    return _integer(value) and 0 <= value < MAX_ID
 
 
 def _revisions(value: Any) -> bool:
@@ -116,7 +145,7 @@ SHAPES: dict[tuple[str, str], Check] = {
     ("downloads-format", "value"): _text,
     ("entry-region", "value"): _maybe(_text),
     ("entry-year", "value"): _year,
-    ("entry-grid", "rowData"): _records,
+    ("entry-grid", "rowData"): _entry_rows,
     ("entry-grid", "cellValueChanged"): _any,  # only says that a cell changed
     ("history-region", "value"): _maybe(_text),
     ("history-indicator", "value"): _maybe(_text),

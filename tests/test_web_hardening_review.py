@@ -3,11 +3,18 @@ message in both languages (or, for the entry grid's rows, a message in the page)
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from etl.read import MAX_PROBLEMS
+from etl.store import Store
 from tests.test_auth import login
+from tests.test_web_hardening import dash_request
 from tests.test_web_hardening_input import (  # noqa: F401  (fixtures used by name)
+    CHANGCHUN,
     FILTER_VALUES,
+    SHARE,
     boss,
     environment,
     item,
@@ -76,3 +83,53 @@ def test_head_of_login_and_logout_is_answered_like_get(server):  # noqa: F811
     assert login(client, "alice").status_code == 303
     assert client.head("/logout").status_code == 200
     assert client.get("/logout").status_code == 200  # still logged in: HEAD only asks
+
+
+# --- the entry grid's rows -------------------------------------------------------------------
+
+@pytest.fixture
+def alice(server):  # noqa: F811
+    client = server.test_client()
+    assert login(client, "alice").status_code == 303
+    return client
+
+
+def entry_save(client, rows: list[dict], language: str = "en"):
+    return dash_request(client, "entry-save.n_clicks", [item("entry-save", "n_clicks", 1)],
+                        [item("entry-grid", "rowData", rows),
+                         item("entry-region", "value", CHANGCHUN),
+                         item("entry-year", "value", 2019),
+                         item("entry-language", "children", language)])
+
+
+@pytest.mark.parametrize("row", [
+    {"indicator_id": SHARE, "value": "\ud800"}, {"indicator_id": SHARE, "value": "3",
+                                                 "note": "a\udfffb"},
+    {"value": "30"}, {"indicator_id": None, "value": "30"}, {"indicator_id": 5, "value": 5},
+    {"indicator_id": SHARE, "value": "30", "revision_id": "abc"},
+    {"indicator_id": SHARE, "value": "30", "revision_id": -1},
+    {"indicator_id": SHARE, "value": ["30"]}, {"indicator_id": SHARE, "value": True},
+])
+def test_a_malformed_entry_row_is_a_400(alice, url, row):  # noqa: F811
+    before = Store(url).counts()
+    refused_with_message(entry_save(alice, [row]), 400)
+    assert Store(url).counts() == before
+
+
+def test_more_problems_than_listed_are_counted_in_the_message(alice, url):  # noqa: F811
+    """Past MAX_PROBLEMS the problems end with a line of no row: shown in the message."""
+    before = Store(url).counts()
+    rows = [{"indicator_id": SHARE, "value": "not a number", "revision_id": 0}] * (
+        MAX_PROBLEMS + 50)
+    answer = entry_save(alice, rows)
+    assert answer.status_code == 200, answer.text[:300]
+    shown = json.dumps(answer.json["response"], ensure_ascii=False)
+    assert "entry-notes" in shown and "not listed" in shown and "Nothing saved" in shown
+    assert Store(url).counts() == before
+
+
+def test_too_many_unknown_indicators_are_a_message_not_a_500(alice):
+    rows = [{"indicator_id": f"unknown_{n}", "value": "1"} for n in range(300)]
+    answer = entry_save(alice, rows, language="zh")
+    assert answer.status_code == 200, answer.text[:300]
+    assert "entry-notes" in json.dumps(answer.json["response"], ensure_ascii=False)
