@@ -116,9 +116,15 @@ def _cell(value: Any) -> bool:
             and _maybe(_text)(value.get("rowId")) and _scalar(value.get("value")))
 
 
+def _filename(value: Any) -> bool:
+    """A file's name as the browser gives it: never a NUL byte (no file system allows one,
+    and PostgreSQL text cannot hold one: the name is stored as the values' source)."""
+    return _text(value) and "\x00" not in value
+
+
 def _upload(value: Any) -> bool:
     return (isinstance(value, dict) and _text(value.get("contents"))
-            and _text(value.get("filename")))
+            and _filename(value.get("filename")))
 
 
 def _any(_value: Any) -> bool:
@@ -154,7 +160,7 @@ SHAPES: dict[tuple[str, str], Check] = {
     ("upload-region", "value"): _maybe(_text),
     ("upload-year", "value"): _year,
     ("upload-file", "contents"): _maybe(_text),
-    ("upload-file", "filename"): _maybe(_text),
+    ("upload-file", "filename"): _maybe(_filename),
     ("upload-contents", "data"): _maybe(_upload),
 }
 

@@ -3,6 +3,7 @@ message in both languages (or, for the entry grid's rows, a message in the page)
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -133,3 +134,46 @@ def test_too_many_unknown_indicators_are_a_message_not_a_500(alice):
     answer = entry_save(alice, rows, language="zh")
     assert answer.status_code == 200, answer.text[:300]
     assert "entry-notes" in json.dumps(answer.json["response"], ensure_ascii=False)
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+def preview(client, filename: str, raw: bytes = b"region,indicator,period,value\n"):
+    contents = "data:text/csv;base64," + base64.b64encode(raw).decode()
+    return dash_request(client, "upload-file.contents",
+                        [item("upload-file", "contents", contents)],
+                        [item("upload-file", "filename", filename),
+                         item("upload-language", "children", "en")])
+
+
+def shown(answer) -> str:
+    assert answer.status_code == 200, answer.text[:300]
+    return json.dumps(answer.json["response"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("filename", ["a." + "x" * 300, "a." + "表" * 200,
+                                      "a.xlsx\\..\\..\\x"])
+def test_an_odd_file_name_is_a_message_not_a_500(alice, filename):
+    assert "unsupported file type" in shown(preview(alice, filename))
+
+
+@pytest.mark.parametrize("filename", ["a.\x00", "a.x\x00y", "a\x00.csv"])
+def test_a_file_name_with_a_nul_byte_is_a_400(alice, filename):
+    refused_with_message(preview(alice, filename), 400)
+    upload = {"contents": "data:text/csv;base64,", "filename": filename}
+    confirm = dash_request(alice, "upload-confirm.n_clicks",
+                           [item("upload-confirm", "n_clicks", 1)],
+                           [item("upload-contents", "data", upload),
+                            item("upload-language", "children", "en")])
+    refused_with_message(confirm, 400)
+
+
+def test_a_long_name_with_a_known_suffix_is_read(alice):
+    filename = "规划" * 100 + ".csv"  # 600 bytes of name: a path component may have 255
+    assert "upload-ok" in shown(preview(alice, filename, f"地区,指标,年份,数值\n长春市,{SHARE},"
+                                                          "2019,30\n".encode()))
+
+
+def test_a_rejected_file_is_named_by_its_own_name(alice):
+    text = shown(preview(alice, "二〇一九年计划.xlsx", b"not a workbook"))
+    assert "二〇一九年计划.xlsx" in text and "upload.xlsx" not in text

@@ -7,6 +7,7 @@ import binascii
 import datetime as dt
 import hashlib
 import io
+import re
 import tempfile
 import threading
 from collections import OrderedDict
@@ -32,6 +33,7 @@ dash.register_page(__name__, path="/upload", name="上传文件", order=5)
 
 MAX_BYTES = auth.MAX_UPLOAD_BYTES
 ACCEPTED = ".csv,.txt,.tsv,.xlsx,.xlsm"
+MAX_SUFFIX = 16  # characters of a file's suffix kept in the temporary copy's name
 
 
 def layout(region: str | None = None, year: str | None = None, lang: str | None = None,
@@ -176,13 +178,25 @@ def _validated(contents: str, filename: str, user: auth.User, language: str, *,
 
 def _checked_file(raw: bytes, filename: str, user: auth.User, language: str) -> Validation:
     source = data.get()
-    suffix = Path(filename).suffix.lower() or ".csv"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
+        path = Path(folder) / f"upload{_safe_suffix(filename)}"
         path.write_bytes(raw)
         validation = validate_file(path, source.reference.catalogue, source.reference.register,
-                                   max_cells=MAX_UPLOAD_CELLS, history=_history(user))
+                                   max_cells=MAX_UPLOAD_CELLS, name=filename,
+                                   history=_history(user))
     return _only_own_regions(validation, user, language)
+
+
+def _safe_suffix(filename: str) -> str:
+    """The file's suffix, which says how to read it, as the temporary copy's: only ASCII
+    letters and digits, at most MAX_SUFFIX of them (a NUL byte or a suffix of 300 characters
+    made write_bytes raise ValueError or ENAMETOOLONG). None: read as CSV, as before; a
+    suffix of other characters becomes one the reader refuses as an unsupported type."""
+    suffix = Path(filename).suffix.lower()
+    if not suffix:
+        return ".csv"
+    kept = re.sub(r"[^a-z0-9]", "", suffix)[:MAX_SUFFIX]
+    return f".{kept}" if kept else ".unknown"
 
 
 def _history(user: auth.User) -> pd.DataFrame:
