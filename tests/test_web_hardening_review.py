@@ -8,9 +8,11 @@ import json
 
 import pytest
 
+from dashboard import upload_checks
 from etl.read import MAX_PROBLEMS
 from etl.store import Store
-from tests.test_auth import login
+from etl.users import UserStore
+from tests.test_auth import PASSWORD, login
 from tests.test_web_hardening import dash_request
 from tests.test_web_hardening_input import (  # noqa: F401  (fixtures used by name)
     CHANGCHUN,
@@ -177,3 +179,31 @@ def test_a_long_name_with_a_known_suffix_is_read(alice):
 def test_a_rejected_file_is_named_by_its_own_name(alice):
     text = shown(preview(alice, "二〇一九年计划.xlsx", b"not a workbook"))
     assert "二〇一九年计划.xlsx" in text and "upload.xlsx" not in text
+
+
+@pytest.fixture
+def lee(server, url):  # noqa: F811
+    users = UserStore(Store(url))
+    if users.get("lee") is None:
+        users.add("lee", "leader", PASSWORD)
+    client = server.test_client()
+    assert login(client, "lee").status_code == 303
+    return client
+
+
+def test_a_leader_may_not_have_a_file_checked(lee):
+    refused_with_message(preview(lee, "values.csv"), 403)
+
+
+def test_more_checks_at_once_than_allowed_are_told_to_wait(alice, server, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(upload_checks, "WAIT_SECONDS", 0.2)
+    slots = upload_checks.semaphore(server)
+    held = [slots.acquire(timeout=1) for _slot in range(upload_checks.MAX_CHECKS)]
+    assert all(held)  # every slot taken, as by two files being checked
+    try:
+        text = shown(preview(alice, "values.csv", b"region,indicator,period,value\n1,2,3,4\n"))
+    finally:
+        for _slot in held:
+            slots.release()
+    assert "upload-busy" in text and "try again shortly" in text
+    assert "upload-busy" not in shown(preview(alice, "values.csv", b"a,b\n1,2\n"))

@@ -24,6 +24,7 @@ from dashboard import auth, data
 from dashboard.components import data_table, dropdown, login_prompt, writer_choices
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
+from dashboard.upload_checks import BusyError, check_slot
 from etl.bounded import MAX_UPLOAD_CELLS
 from etl.store import StoreWriteError
 from etl.validate import Validation, validate_file
@@ -73,10 +74,13 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
 )
 def preview(contents: str | None, filename: str | None,
             language: str) -> tuple[Any, bool, Any, Any]:
-    user = auth.current_user()
-    if user is None or contents is None:
+    user = _writer()  # a reader may not have files checked either: it costs the server
+    if contents is None:
         return None, True, None, None
-    validation = _validated(contents, filename or "upload.csv", user, language, fresh=True)
+    try:
+        validation = _validated(contents, filename or "upload.csv", user, language, fresh=True)
+    except BusyError:
+        return _busy(language), True, None, None
     if validation is None:
         return dbc.Alert(t("upload_too_large", language), color="danger"), True, None, None
     return (_preview(validation, language), not validation.ok,
@@ -91,12 +95,13 @@ def preview(contents: str | None, filename: str | None,
 )
 def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple[Any, bool]:
     """Load through the same path as `targets load`, checked again on the server."""
-    user = auth.current_user()
-    if user is None or not user.enters_values:
-        abort(403)
+    user = _writer()
     if not upload:
         return None, True
-    validation = _validated(upload["contents"], upload["filename"], user, language)
+    try:
+        validation = _validated(upload["contents"], upload["filename"], user, language)
+    except BusyError:
+        return _busy(language), False  # nothing was loaded: the planner may press again
     if validation is None or not validation.ok:
         return dbc.Alert(t("upload_errors", language, count=_errors(validation)),
                          color="danger"), True
@@ -111,6 +116,18 @@ def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple
     message = t("upload_loaded", language, new=result.new, changed=result.changed,
                 unchanged=result.unchanged)
     return dbc.Alert(message, color="success", id="upload-loaded"), True
+
+
+def _writer() -> auth.User:
+    """The logged-in user who enters values; 403 for anyone else (a leader only reads)."""
+    user = auth.current_user()
+    if user is None or not user.enters_values:
+        abort(403)
+    return user
+
+
+def _busy(language: str) -> dbc.Alert:
+    return dbc.Alert(t("upload_busy", language), color="warning", id="upload-busy")
 
 
 def _errors(validation: Validation | None) -> int:
@@ -171,7 +188,8 @@ def _validated(contents: str, filename: str, user: auth.User, language: str, *,
            user.regions, dt.date.today(), id(data.get().reference))
     held = None if fresh else _PREVIEWS.get(key)
     if held is None:
-        held = _checked_file(raw, filename, user, language)
+        with check_slot():
+            held = _checked_file(raw, filename, user, language)
         _PREVIEWS.put(key, held)
     return held
 
