@@ -207,3 +207,15 @@ def test_more_checks_at_once_than_allowed_are_told_to_wait(alice, server, monkey
             slots.release()
     assert "upload-busy" in text and "try again shortly" in text
     assert "upload-busy" not in shown(preview(alice, "values.csv", b"a,b\n1,2\n"))
+
+
+def test_checking_as_typed_counts_the_problems_not_listed(alice):
+    rows = [{"indicator_id": SHARE, "value": "not a number"}] * (MAX_PROBLEMS + 50)
+    answer = dash_request(alice, "entry-grid.cellValueChanged",
+                          [item("entry-grid", "cellValueChanged", {"rowIndex": 0})],
+                          [item("entry-grid", "rowData", rows),
+                           item("entry-region", "value", CHANGCHUN),
+                           item("entry-year", "value", 2019),
+                           item("entry-language", "children", "zh")])
+    text = shown(answer)
+    assert "另有50行有同类问题" in text and "处错误" in text
