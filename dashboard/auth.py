@@ -52,6 +52,8 @@ MIN_SECRET_CHARS = 32
 PUBLIC_PATHS = ("/login", "/logout", "/_favicon.ico")
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/")
 DASH_PREFIXES = ("/_dash-", "/_reload-hash")
+# Flask answers HEAD with the GET view: treated as a POST it was refused with 400.
+READ_METHODS = frozenset({"GET", "HEAD"})
 USERS = "targets_users"  # the key of the UserStore in server.extensions
 log = logging.getLogger(__name__)
 
@@ -243,7 +245,7 @@ def _too_large(_error: RequestEntityTooLarge) -> tuple[Response, int] | Response
 def _login() -> Response:
     language = _language()
     target = safe_next(flask.request.values.get("next"))
-    if flask.request.method == "GET":
+    if flask.request.method in READ_METHODS:
         return login_page(language, target, "", 200)
     if not _token_matches(flask.session.pop(LOGIN_CSRF, "")):
         return login_page(language, target, text("expired", language), 400)
@@ -278,7 +280,7 @@ def _logout() -> Response:
     session's logout token ends every session of the user in the store, then this one."""
     language = _language()
     home = "/?lang=en" if language == "en" else "/"
-    if flask.request.method == "GET":
+    if flask.request.method in READ_METHODS:
         if not flask_login.current_user.is_authenticated:
             return flask.redirect(home, 303)
         return logout_page(language, "", 200)

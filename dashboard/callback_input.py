@@ -33,7 +33,15 @@ YEAR_PARAMETERS = frozenset({"year", "start", "end"})
 
 
 def _text(value: Any) -> bool:
-    return isinstance(value, str)
+    """A piece of text that can be written as UTF-8: JSON can carry a lone surrogate
+    ("\\ud800"), which no encoder, database or file takes (UnicodeEncodeError: a 500)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _path(value: Any) -> bool:
@@ -50,7 +58,12 @@ def _year(value: Any) -> bool:
 
 
 def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float | bool)
+    return value is None or _text(value) or isinstance(value, int | float | bool)
+
+
+def _number_or_text(value: Any) -> bool:
+    """A typed cell: the grid sends text, or a number when pasted or sent by a script."""
+    return _text(value) or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 def _maybe(check: Check) -> Check:
@@ -67,12 +80,28 @@ def _language(value: Any) -> bool:
 
 def _record(value: Any) -> bool:
     """A grid row: field names to plain values."""
-    return isinstance(value, dict) and all(isinstance(key, str) and _scalar(item)
+    return isinstance(value, dict) and all(_text(key) and _scalar(item)
                                            for key, item in value.items())
 
 
 def _records(value: Any) -> bool:
     return isinstance(value, list) and all(_record(item) for item in value)
+
+
+def _entry_row(value: Any) -> bool:
+    """An entry grid row as the page fills it (etl and entry.py read these fields): an
+    indicator id, the typed value and note, the revision the grid showed (0 for none)."""
+    return (_record(value) and _text(value.get("indicator_id"))
+            and _maybe(_number_or_text)(value.get("value")) and _maybe(_text)(value.get("note"))
+            and _maybe(_revision_id)(value.get("revision_id")))
+
+
+def _entry_rows(value: Any) -> bool:
+    return isinstance(value, list) and all(_entry_row(item) for item in value)
+
+
+def _revision_id(value: Any) -> bool:
+    return _integer(value) and 0 <= value < MAX_ID
 
 
 def _revisions(value: Any) -> bool:
@@ -87,9 +116,15 @@ def _cell(value: Any) -> bool:
             and _maybe(_text)(value.get("rowId")) and _scalar(value.get("value")))
 
 
+def _filename(value: Any) -> bool:
+    """A file's name as the browser gives it: never a NUL byte (no file system allows one,
+    and PostgreSQL text cannot hold one: the name is stored as the values' source)."""
+    return _text(value) and "\x00" not in value
+
+
 def _upload(value: Any) -> bool:
     return (isinstance(value, dict) and _text(value.get("contents"))
-            and _text(value.get("filename")))
+            and _filename(value.get("filename")))
 
 
 def _any(_value: Any) -> bool:
@@ -116,7 +151,7 @@ SHAPES: dict[tuple[str, str], Check] = {
     ("downloads-format", "value"): _text,
     ("entry-region", "value"): _maybe(_text),
     ("entry-year", "value"): _year,
-    ("entry-grid", "rowData"): _records,
+    ("entry-grid", "rowData"): _entry_rows,
     ("entry-grid", "cellValueChanged"): _any,  # only says that a cell changed
     ("history-region", "value"): _maybe(_text),
     ("history-indicator", "value"): _maybe(_text),
@@ -125,7 +160,7 @@ SHAPES: dict[tuple[str, str], Check] = {
     ("upload-region", "value"): _maybe(_text),
     ("upload-year", "value"): _year,
     ("upload-file", "contents"): _maybe(_text),
-    ("upload-file", "filename"): _maybe(_text),
+    ("upload-file", "filename"): _maybe(_filename),
     ("upload-contents", "data"): _maybe(_upload),
 }
 
@@ -139,8 +174,10 @@ def _checked(app: dash.Dash) -> Response | None:
     request = flask.request
     if request.path != UPDATE_PATH or request.method != "POST":
         return None
-    body = request.get_json(silent=True)
+    body = _body(request)
     if not isinstance(body, dict) or not _server_callback(app, body.get("output")):
+        return answer("bad_request", 400)
+    if not _envelope(body):
         return answer("bad_request", 400)
     declared = app.callback_map[body["output"]]
     for key in ("inputs", "state"):
@@ -152,6 +189,34 @@ def _checked(app: dash.Dash) -> Response | None:
             sent.get(("_pages_location", "pathname")), sent[("_pages_location", "search")]):
         return answer("bad_request", 400)
     return None
+
+
+def _body(request: flask.Request) -> Any:
+    """The parsed JSON body, or None: a body nested too deep for the parser (RecursionError)
+    or otherwise not JSON is refused, not left to raise in Dash."""
+    try:
+        return request.get_json(silent=True)
+    except (RecursionError, ValueError):
+        return None
+
+
+def _envelope(body: dict[str, Any]) -> bool:
+    """The parts Dash reads before any callback runs: `outputs` (one {id, property} or a list
+    of them, as many as `output` names), `changedPropIds` (a list of texts). A missing or
+    other-shaped part made Dash raise IndexError or TypeError: a 500."""
+    outputs, changed = body.get("outputs"), body.get("changedPropIds", [])
+    parts = body["output"].strip(".").split("...") if body["output"].startswith("..") else None
+    if parts is None or (len(parts) == 1 and isinstance(outputs, dict)):
+        shaped = _output(outputs)
+    else:
+        shaped = (isinstance(outputs, list) and len(outputs) == len(parts)
+                  and all(map(_output, outputs)))
+    return shaped and _texts(changed)
+
+
+def _output(item: Any) -> bool:
+    return (isinstance(item, dict) and isinstance(item.get("id"), str)
+            and isinstance(item.get("property"), str))
 
 
 def _page_query(path: str, search: str | None) -> bool:

@@ -161,6 +161,8 @@ TEXT: dict[str, tuple[str, str]] = {
                       "{count} error(s); nothing was written. Correct the file and upload it "
                       "again."),
     "upload_too_large": ("文件超过 10 MB，未接收。", "The file is over 10 MB and was refused."),
+    "upload_busy": ("服务器正忙，请稍后再试。",
+                    "The server is busy checking other files: try again shortly."),
     "upload_loaded": ("已写入：新增 {new} 个，修改 {changed} 个，未变 {unchanged} 个。",
                       "Loaded: {new} new, {changed} changed, {unchanged} unchanged."),
     "upload_other_region": ("您只能填报自己负责地区的数据（{region}不在其中）",

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import dash
 import flask
+from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Response
@@ -79,6 +80,7 @@ def init_security(app: dash.Dash) -> None:
     server.after_request(with_headers)
     server.register_error_handler(HTTPException, _http_error)
     server.register_error_handler(InternalServerError, _server_error)
+    server.register_error_handler(DependencyException, _unknown_asset)
 
 
 def content_security_policy(app: dash.Dash) -> str:
@@ -157,6 +159,12 @@ def _http_error(error: HTTPException) -> Response:
         return error.response
     status = error.code or 500
     return answer(STATUS_MESSAGES.get(status, "bad_request"), status)
+
+
+def _unknown_asset(_error: DependencyException) -> Response:
+    """Dash raises DependencyException for a script of a package or a file it does not serve
+    (/_dash-component-suites/nope/x.js): an address that names nothing, so a 404."""
+    return answer("not_found", 404)
 
 
 def _server_error(error: InternalServerError) -> Response:

@@ -210,16 +210,18 @@ def _validated(long: pd.DataFrame, catalogue: Catalogue, register: RegionRegiste
 
 
 def validate_file(path: Path, catalogue: Catalogue, register: RegionRegister,
-                  max_cells: int | None = None, **options: Any) -> Validation:
+                  max_cells: int | None = None, name: str | None = None,
+                  **options: Any) -> Validation:
     """Read, lay out and validate a file (every sheet with data of a workbook); a rejected file
-    becomes one problem (row None). `max_cells` refuses a file of more filled cells."""
+    becomes one problem (row None) naming it `name` (the uploaded file's own name, when `path`
+    is a temporary copy), else its path's. `max_cells` refuses a file of more filled cells."""
     try:
         tables = read_tables(path)
         if max_cells is not None:
             refuse_many_cells(tables, max_cells)
         long = tables_to_long(tables, catalogue)
     except FileRejected as rejected:
-        return _rejected(path.name, rejected, bool(options.get("strict", False)))
+        return _rejected(name or path.name, rejected, bool(options.get("strict", False)))
     return validate(long, catalogue, register, **options)
 
 

@@ -19,6 +19,7 @@ from tests.test_auth import ENV, PASSWORD, login
 from tests.test_web_hardening import dash_request
 
 CHANGCHUN, SHARE = "220100", "transit_modal_share"
+FILTER_VALUES = {"overview-year": 2019}  # the overview's other filters may be None
 
 
 @pytest.fixture(autouse=True)

@@ -123,19 +123,23 @@ def _rows(region: str, period: int, language: str) -> list[dict[str, Any]]:
 def check(_changed: Any, rows: list[dict[str, Any]], region: str, year: int,
           language: str) -> tuple[list[dict[str, Any]], str]:
     """Values are checked as they are typed, by the same rules as `targets check`."""
-    checked, errors, _validation = _validated(rows, region, int(year), language)
-    return checked, t("entry_errors", language, count=errors) if errors else ""
+    checked, errors, _validation, notes = _validated(rows, region, int(year), language)
+    summary = t("entry_errors", language, count=errors) if errors else ""
+    return checked, " ".join([summary, *notes]).strip()
 
 
-def _validated(rows: list[dict[str, Any]], region: str, period: int,
-               language: str) -> tuple[list[dict[str, Any]], int, Validation | None]:
-    """The rows with their problems marked, the number of errors, and the validation of the
-    filled rows (None if none is filled), whose rows a save stores."""
+Checked = tuple[list[dict[str, Any]], int, Validation | None, list[str]]
+
+
+def _validated(rows: list[dict[str, Any]], region: str, period: int, language: str) -> Checked:
+    """The rows with their problems marked, the number of errors, the validation of the
+    filled rows (None if none is filled), whose rows a save stores, and the problems of no
+    row (a limit's: "N more rows ... not listed", too many unknown names) to show apart."""
     filled = [(index, row) for index, row in enumerate(rows) if _filled(row.get("value"))]
     for row in rows:
         row["problem"], row["severity"] = "", ""
     if not filled:
-        return rows, 0, None
+        return rows, 0, None, []
     source = data.get()
     # The jump check compares each value with its own series only: the stored values of the
     # filled indicators in this region do. Read from the store, not the held values: those
@@ -145,13 +149,18 @@ def _validated(rows: list[dict[str, Any]], region: str, period: int,
                       source.reference.register,
                       history=source.store.values(regions=[region], indicators=indicators))
     message = "problem_zh" if language == "zh" else "problem_en"
-    errors = 0
+    errors, notes = 0, []
     for problem in result.problems.sort_values("severity").itertuples():
+        errors += problem.severity == "error"
+        text = getattr(problem, message)
+        if pd.isna(problem.row):
+            notes.append(text)
+            continue
         row = rows[int(problem.row) - 1]
         if row["severity"] != "error":
-            row["problem"], row["severity"] = getattr(problem, message), problem.severity
-        errors += problem.severity == "error"
-    return rows, errors, result
+            # Past the listed problems a row's problem has no text: the note counts them.
+            row["problem"], row["severity"] = text or "", problem.severity
+    return rows, errors, result, notes
 
 
 def _long(filled: list[tuple[int, dict[str, Any]]], region: str, period: int) -> pd.DataFrame:
@@ -182,9 +191,11 @@ def save(_clicks: int, rows: list[dict[str, Any]], region: str, year: int,
         abort(403)
     period = int(year)
     # Checked once: the validation that found no error gives the rows stored.
-    rows, errors, validation = _validated(rows or [], region, period, language)
+    rows, errors, validation, notes = _validated(rows or [], region, period, language)
     if errors:
-        return dbc.Alert(t("entry_not_saved", language, count=errors), color="danger"), rows
+        listed = [html.Ul([html.Li(note) for note in notes], id="entry-notes")] if notes else []
+        return dbc.Alert([t("entry_not_saved", language, count=errors), *listed],
+                         color="danger"), rows
     if validation is None:
         return dbc.Alert(t("entry_nothing", language), color="secondary"), dash.no_update
     try:

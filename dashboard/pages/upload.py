@@ -7,6 +7,7 @@ import binascii
 import datetime as dt
 import hashlib
 import io
+import re
 import tempfile
 import threading
 from collections import OrderedDict
@@ -23,6 +24,7 @@ from dashboard import auth, data
 from dashboard.components import data_table, dropdown, login_prompt, writer_choices
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
+from dashboard.upload_checks import BusyError, check_slot
 from etl.bounded import MAX_UPLOAD_CELLS
 from etl.store import StoreWriteError
 from etl.validate import Validation, validate_file
@@ -32,6 +34,7 @@ dash.register_page(__name__, path="/upload", name="上传文件", order=5)
 
 MAX_BYTES = auth.MAX_UPLOAD_BYTES
 ACCEPTED = ".csv,.txt,.tsv,.xlsx,.xlsm"
+MAX_SUFFIX = 16  # characters of a file's suffix kept in the temporary copy's name
 
 
 def layout(region: str | None = None, year: str | None = None, lang: str | None = None,
@@ -71,10 +74,13 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
 )
 def preview(contents: str | None, filename: str | None,
             language: str) -> tuple[Any, bool, Any, Any]:
-    user = auth.current_user()
-    if user is None or contents is None:
+    user = _writer()  # a reader may not have files checked either: it costs the server
+    if contents is None:
         return None, True, None, None
-    validation = _validated(contents, filename or "upload.csv", user, language, fresh=True)
+    try:
+        validation = _validated(contents, filename or "upload.csv", user, language, fresh=True)
+    except BusyError:
+        return _busy(language), True, None, None
     if validation is None:
         return dbc.Alert(t("upload_too_large", language), color="danger"), True, None, None
     return (_preview(validation, language), not validation.ok,
@@ -89,12 +95,13 @@ def preview(contents: str | None, filename: str | None,
 )
 def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple[Any, bool]:
     """Load through the same path as `targets load`, checked again on the server."""
-    user = auth.current_user()
-    if user is None or not user.enters_values:
-        abort(403)
+    user = _writer()
     if not upload:
         return None, True
-    validation = _validated(upload["contents"], upload["filename"], user, language)
+    try:
+        validation = _validated(upload["contents"], upload["filename"], user, language)
+    except BusyError:
+        return _busy(language), False  # nothing was loaded: the planner may press again
     if validation is None or not validation.ok:
         return dbc.Alert(t("upload_errors", language, count=_errors(validation)),
                          color="danger"), True
@@ -109,6 +116,18 @@ def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple
     message = t("upload_loaded", language, new=result.new, changed=result.changed,
                 unchanged=result.unchanged)
     return dbc.Alert(message, color="success", id="upload-loaded"), True
+
+
+def _writer() -> auth.User:
+    """The logged-in user who enters values; 403 for anyone else (a leader only reads)."""
+    user = auth.current_user()
+    if user is None or not user.enters_values:
+        abort(403)
+    return user
+
+
+def _busy(language: str) -> dbc.Alert:
+    return dbc.Alert(t("upload_busy", language), color="warning", id="upload-busy")
 
 
 def _errors(validation: Validation | None) -> int:
@@ -169,20 +188,33 @@ def _validated(contents: str, filename: str, user: auth.User, language: str, *,
            user.regions, dt.date.today(), id(data.get().reference))
     held = None if fresh else _PREVIEWS.get(key)
     if held is None:
-        held = _checked_file(raw, filename, user, language)
+        with check_slot():
+            held = _checked_file(raw, filename, user, language)
         _PREVIEWS.put(key, held)
     return held
 
 
 def _checked_file(raw: bytes, filename: str, user: auth.User, language: str) -> Validation:
     source = data.get()
-    suffix = Path(filename).suffix.lower() or ".csv"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
+        path = Path(folder) / f"upload{_safe_suffix(filename)}"
         path.write_bytes(raw)
         validation = validate_file(path, source.reference.catalogue, source.reference.register,
-                                   max_cells=MAX_UPLOAD_CELLS, history=_history(user))
+                                   max_cells=MAX_UPLOAD_CELLS, name=filename,
+                                   history=_history(user))
     return _only_own_regions(validation, user, language)
+
+
+def _safe_suffix(filename: str) -> str:
+    """The file's suffix, which says how to read it, as the temporary copy's: only ASCII
+    letters and digits, at most MAX_SUFFIX of them (a NUL byte or a suffix of 300 characters
+    made write_bytes raise ValueError or ENAMETOOLONG). None: read as CSV, as before; a
+    suffix of other characters becomes one the reader refuses as an unsupported type."""
+    suffix = Path(filename).suffix.lower()
+    if not suffix:
+        return ".csv"
+    kept = re.sub(r"[^a-z0-9]", "", suffix)[:MAX_SUFFIX]
+    return f".{kept}" if kept else ".unknown"
 
 
 def _history(user: auth.User) -> pd.DataFrame:
