@@ -7,22 +7,12 @@ import pandas as pd
 import pytest
 
 from etl.demo import COLUMNS, LABEL_EN, LABEL_ZH, generate_demo
-from indicators.catalogue import Catalogue, load_catalogue
+from indicators.catalogue import Catalogue
 from indicators.evaluate import evaluate
-from indicators.regions import RegionRegister, load_regions, valid_on
+from indicators.regions import RegionRegister, valid_on
 
 YEARS = range(2015, 2021)
 JUDGED = {"met", "missed", "on_track", "at_risk", "off_track"}
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def register() -> RegionRegister:
-    return load_regions()
 
 
 @pytest.fixture(scope="module")
