@@ -14,7 +14,7 @@ from dashboard import data
 from dashboard.auth import init_auth, nav_items
 from dashboard.callback_input import init_callback_checks
 from dashboard.i18n import t
-from dashboard.security import init_security
+from dashboard.security import QuietRequestHandler, init_security
 from etl.memory import keep_large_blocks
 from etl.store import Store
 
@@ -115,3 +115,8 @@ def _writer_links(language: str) -> list:  # type: ignore[type-arg]
 def create_server(database_url: str | None = None) -> Flask:
     """For gunicorn: `gunicorn "dashboard.app:create_server()"`."""
     return create_app(database_url).server
+
+
+def serve(app: dash.Dash, host: str, port: int, debug: bool = False) -> None:
+    """For local use (`targets serve`): Werkzeug's server, without its version banner."""
+    app.run(host=host, port=port, debug=debug, request_handler=QuietRequestHandler)

@@ -214,13 +214,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from dashboard.app import create_app
-    from dashboard.security import QuietRequestHandler
+    from dashboard.app import create_app, serve
 
     app = create_app(args.database)
     say(f"仪表板：http://{args.host}:{args.port}/", f"dashboard: http://{args.host}:{args.port}/")
-    app.run(host=args.host, port=args.port, debug=args.debug,
-            request_handler=QuietRequestHandler)
+    serve(app, args.host, args.port, debug=args.debug)
     return 0
 
 
