@@ -208,17 +208,23 @@ def test_a_new_password_unlocks(users):
     assert users.authenticate("alice", "a new passphrase", now=later(5)).name == "alice"
 
 
-def parallel(attempts: list[str], users: UserStore, monkeypatch) -> tuple[list, list[str]]:
-    """Log in as alice with each password at once (from as many threads); what each got, and
-    the passwords whose hash was checked."""
+def spy_on_password_checks(monkeypatch, record_hash: bool = False) -> list[str]:
+    """The passwords (or the hashes) checked from now on, in the order they were checked."""
     checked: list[str] = []
     real_check = etl.users.check_password_hash
 
     def spy(password_hash: str, password: str) -> bool:
-        checked.append(password)
+        checked.append(password_hash if record_hash else password)
         return real_check(password_hash, password)
 
     monkeypatch.setattr(etl.users, "check_password_hash", spy)
+    return checked
+
+
+def parallel(attempts: list[str], users: UserStore, monkeypatch) -> tuple[list, list[str]]:
+    """Log in as alice with each password at once (from as many threads); what each got, and
+    the passwords whose hash was checked."""
+    checked = spy_on_password_checks(monkeypatch)
     start = threading.Barrier(len(attempts))
 
     def attempt(password: str) -> object:
@@ -254,14 +260,7 @@ def test_a_burst_with_the_right_password_is_refused_past_the_limit(users, monkey
 
 def test_an_unknown_name_costs_a_hash_and_reads_like_a_wrong_password(users, monkeypatch):
     users.add("alice", "admin", PASSWORD)
-    checked: list[str] = []
-    real_check = etl.users.check_password_hash
-
-    def spy(password_hash: str, password: str) -> bool:
-        checked.append(password_hash)
-        return real_check(password_hash, password)
-
-    monkeypatch.setattr(etl.users, "check_password_hash", spy)
+    checked = spy_on_password_checks(monkeypatch, record_hash=True)
     unknown = fail(users, "nobody", T0)
     wrong = fail(users, "alice", T0)
     assert len(checked) == 2 and all(h.startswith("scrypt:") for h in checked)

@@ -10,17 +10,17 @@ import pytest
 from dashboard.app import create_app
 from etl.store import Store
 from etl.users import UserStore
-from tests.test_auth import ENV, PASSWORD, component, header, login, logout
+from tests.test_auth import (  # noqa: F401 - environment: an autouse fixture
+    PASSWORD,
+    component,
+    environment,
+    header,
+    login,
+    logout,
+)
 
 CHANGCHUN = "220100"
 SHARE = "transit_modal_share"
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch, tmp_path) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +30,16 @@ def url(tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture(scope="module")
-def server(url, tmp_path_factory):
+def app_server(url: str, tmp_path_factory):
+    """The app's Flask server on `url`, its secret key file in a folder of its own."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
         yield create_app(url).server
+
+
+@pytest.fixture(scope="module")
+def server(url, tmp_path_factory):
+    yield from app_server(url, tmp_path_factory)
 
 
 @pytest.fixture

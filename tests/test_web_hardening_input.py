@@ -10,23 +10,15 @@ import pandas as pd
 import pytest
 
 from dashboard import data
-from dashboard.app import create_app
 from dashboard.callback_input import SHAPES
 from etl.cli import main as targets
 from etl.store import Store
 from etl.users import UserStore
-from tests.test_auth import ENV, PASSWORD, login
-from tests.test_web_hardening import dash_request
+from tests.test_auth import PASSWORD, environment, login  # noqa: F401 - autouse fixture
+from tests.test_web_hardening import app_server, dash_request
 
 CHANGCHUN, SHARE = "220100", "transit_modal_share"
 FILTER_VALUES = {"overview-year": 2019}  # the overview's other filters may be None
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch, tmp_path) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +33,7 @@ def url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def server(url, tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
-        yield create_app(url).server
+    yield from app_server(url, tmp_path_factory)
 
 
 @pytest.fixture

@@ -11,22 +11,22 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import etl.users
 from dashboard.app import create_app
 from etl.cli import main as targets
 from etl.store import Store
 from etl.users import FREE_FAILURES, UserStore
-from tests.test_auth import ENV, PASSWORD, component, header, login, logout
+from tests.test_auth import (  # noqa: F401 - environment: an autouse fixture
+    PASSWORD,
+    component,
+    environment,
+    header,
+    login,
+    logout,
+)
+from tests.test_users import spy_on_password_checks
 from tests.test_web_hardening import save
 
 CHANGCHUN = "220100"
-
-
-@pytest.fixture(autouse=True)
-def environment(monkeypatch, tmp_path) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
 @pytest.fixture
@@ -88,14 +88,7 @@ def test_get_logout_only_asks_and_a_post_needs_the_token(server):
 def burst(server, passwords: list[str], monkeypatch) -> tuple[list[int], list[str]]:
     """Every password posted at once to /login, each by its own client with its own form;
     the answers' status codes, and the passwords whose hash was checked."""
-    checked: list[str] = []
-    real_check = etl.users.check_password_hash
-
-    def spy(password_hash: str, password: str) -> bool:
-        checked.append(password)
-        return real_check(password_hash, password)
-
-    monkeypatch.setattr(etl.users, "check_password_hash", spy)
+    checked = spy_on_password_checks(monkeypatch)
     forms = []
     for password in passwords:
         client = server.test_client()
