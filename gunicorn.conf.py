@@ -1,5 +1,5 @@
 """gunicorn's settings for the dashboard, read from the folder gunicorn is started in (this
-one): `gunicorn "dashboard.app:create_server()"` from here needs no other option than the
+one): `gunicorn "targets.web:create_server()"` from here needs no other option than the
 workers, threads and address of the machine."""
 
 # Idle connections are kept longer than any client waits between requests. With gunicorn's

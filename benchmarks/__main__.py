@@ -79,7 +79,7 @@ def step(name: str, env: dict[str, str], **options: Any) -> dict[str, Any]:
 
 
 def targets_command(*arguments: str) -> list[str]:
-    return [sys.executable, "-m", "etl.cli", *arguments]
+    return [sys.executable, "-m", "targets", *arguments]
 
 
 @contextmanager
@@ -94,7 +94,7 @@ def databases(kind: str, folder: Path) -> Iterator[Callable[[str], str]]:
 
         yield fresh_file
         return
-    from tests.postgres import PostgresServer
+    from devtools.postgres import PostgresServer
 
     server = PostgresServer().start()
     try:

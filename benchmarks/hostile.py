@@ -219,7 +219,7 @@ def suffix(name: str) -> str:
 def check(path: Path, name: str) -> Outcome:
     """`path` checked by `targets check` and as an upload, on a store that does not exist (no
     history to compare with)."""
-    cli = measured([sys.executable, "-m", "etl.cli", "--lang", "en", "check", str(path)], path)
+    cli = measured([sys.executable, "-m", "targets", "--lang", "en", "check", str(path)], path)
     upload = measured([sys.executable, "-m", "benchmarks.hostile", "--as-upload", str(path)],
                       path)
     return Outcome(name, path.stat().st_size, cli, upload)

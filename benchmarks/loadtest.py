@@ -236,7 +236,7 @@ def gunicorn(settings: Settings, log_path: Path) -> Iterator[Server]:
     command = [sys.executable, "-m", "gunicorn", "--workers", str(settings.workers),
                "--threads", str(settings.threads), "--bind", "127.0.0.1:0",
                "--no-control-socket", "--chdir", str(ROOT), "--error-logfile", "-",
-               "dashboard.app:create_server()"]
+               "targets.web:create_server()"]
     with log_path.open("w", encoding="utf-8") as log:
         # The URL travels in the environment, not the command line: `ps` shows command lines.
         server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log,

@@ -29,10 +29,11 @@ def read_csv(args: argparse.Namespace) -> Result:
 def evaluate_all(args: argparse.Namespace) -> Result:
     """Every target for every region it applies to, from the store's current values (which
     the store's table already keeps unique and typed, so evaluate() does not check them)."""
-    from etl.export import Reference, status_table
-    from etl.memory import keep_large_blocks
     from etl.store import Store
     from indicators.evaluate import evaluate
+    from indicators.reference import Reference
+    from indicators.status import status_table
+    from targets.memory import keep_large_blocks
 
     keep_large_blocks()  # as the product's processes do (the targets command, the app)
     reference = Reference.load()
@@ -65,9 +66,10 @@ def evaluate_all(args: argparse.Namespace) -> Result:
 def to_csv(args: argparse.Namespace) -> Result:
     """The baseline of `targets export`: DataFrame.to_csv of the very rows it exports, beside
     the product's own CSV writer on the same rows in the same process."""
-    from etl.export import Reference, export_table
+    from etl.export import export_table
     from etl.extract import write_extract
     from etl.store import Store
+    from indicators.reference import Reference
 
     table = export_table(Store(args.database), Reference.load())
     started = time.perf_counter()

@@ -8,21 +8,18 @@ from pathlib import Path
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
-from flask import Flask
 
 from dashboard import data
 from dashboard.auth import init_auth, nav_items
 from dashboard.callback_input import init_callback_checks
 from dashboard.i18n import t
 from dashboard.security import QuietRequestHandler, init_security
-from etl.memory import keep_large_blocks
 from etl.store import Store
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
 
 def create_app(database_url: str | None = None) -> dash.Dash:
-    keep_large_blocks()
     store = Store(database_url)
     data.configure(data.DashboardData(store, warm=True))
     app = dash.Dash(
@@ -110,11 +107,6 @@ def _writer_links(language: str) -> list:  # type: ignore[type-arg]
     return [dbc.NavLink(t("nav_entry", language), href=href("/entry", language), id="nav-entry"),
             dbc.NavLink(t("nav_upload", language), href=href("/upload", language),
                         id="nav-upload")]
-
-
-def create_server(database_url: str | None = None) -> Flask:
-    """For gunicorn: `gunicorn "dashboard.app:create_server()"`."""
-    return create_app(database_url).server
 
 
 def serve(app: dash.Dash, host: str, port: int, debug: bool = False) -> None:

@@ -30,10 +30,12 @@ import flask
 import numpy as np
 import pandas as pd
 
-from etl.export import Reference, export_table, status_table
+from etl.export import export_table
 from etl.store import Store
 from indicators.paths import gazette_file
+from indicators.reference import Reference
 from indicators.regions import valid_on
+from indicators.status import status_table
 
 KEY = ["region_code", "indicator_id", "period"]
 VALUE_COLUMNS = [*KEY, "value"]

@@ -1,22 +1,18 @@
-"""Tidy long extracts for statisticians, and the status table, from the store."""
+"""Tidy long extracts for statisticians, from the store, judged by indicators.status."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
 
 from etl.extract import Chunk
 from etl.store import GROUP_ROWS, Store
-from indicators.catalogue import REGION_CLASS_NAMES, Catalogue, RegionClass, load_catalogue
 from indicators.codes import text_codes
-from indicators.evaluate import evaluate
-from indicators.methods import opensdg_for_targets
-from indicators.regions import RegionRegister, load_regions
+from indicators.reference import Reference
+from indicators.status import evaluated
 
 EXPORT_COLUMNS = [
     "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
@@ -39,80 +35,6 @@ EXPORT_SCHEMA = pa.schema([
     ("clause", _TEXT), ("is_demo", pa.bool_()), ("revision_id", pa.int64()),
     ("loaded_at", pa.timestamp("us")), ("loaded_by", _TEXT), ("source", _TEXT),
 ])
-STATUS_COLUMNS = [
-    "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
-    "target_id", "kind", "theme", "direction", "region_class", "region_class_zh", "deadline",
-    "deadline_year", "target_value",
-    "target_lower", "target_upper", "unit", "actual", "actual_period", "status", "gap",
-    "gap_pct", "anticipated", "required_yearly_change", "baseline", "opensdg_status",
-    "opensdg_score", "document", "clause", "as_of_year",
-]
-
-
-@dataclass(frozen=True)
-class Reference:
-    """The catalogue and the region register, loaded once."""
-
-    catalogue: Catalogue
-    register: RegionRegister
-
-    @classmethod
-    def load(cls) -> Reference:
-        return cls(load_catalogue(), load_regions())
-
-    @cached_property
-    def region_names(self) -> pd.DataFrame:
-        names = self.register.regions[["code", "name_zh", "name_en"]].drop_duplicates("code")
-        return names.rename(columns={"code": "region_code", "name_zh": "region_zh",
-                                     "name_en": "region_en"})
-
-    @cached_property
-    def indicator_names(self) -> pd.DataFrame:
-        return self.catalogue.indicators_frame[["indicator_id", "indicator_zh", "indicator_en",
-                                                "unit", "theme"]]
-
-
-def status_table(values: pd.DataFrame, reference: Reference, year: int | None = None,
-                 method: str = "escap", *, regions: Collection[str] | None = None,
-                 indicators: Collection[str] | None = None) -> pd.DataFrame:
-    """Every target for every region it applies to, evaluated as of `year` on `values`, the
-    store's current values (or some of them), with names and both progress methods. With
-    method "opensdg", `status` holds Open SDG's status and ours moves to `escap_status`.
-    Given `regions` or `indicators`, the rows of those only."""
-    result = _evaluated(values, reference, year, regions=regions, indicators=indicators)
-    result = result.merge(reference.region_names, on="region_code", how="left")
-    names = reference.catalogue.targets_frame[["target_id", "indicator_zh", "indicator_en",
-                                                "theme"]]
-    result = result.merge(names, on="target_id", how="left")
-    result["region_class_zh"] = result["region_class"].map(
-        {cls.value: zh for cls, (zh, _en) in REGION_CLASS_NAMES.items()})
-    table = result[STATUS_COLUMNS]
-    if method == "opensdg":
-        table = table.rename(columns={"status": "escap_status", "opensdg_status": "status"})
-    return table
-
-
-def _evaluated(values: pd.DataFrame, reference: Reference, year: int | None, *,
-               regions: Collection[str] | None = None,
-               indicators: Collection[str] | None = None) -> pd.DataFrame:
-    """Our evaluation with Open SDG's status and score beside it; given `regions` or
-    `indicators`, of the targets of those indicators for those regions only. A target's row
-    depends on its own region's series of its own indicator only (see indicators.evaluate),
-    so those rows are the same as in the whole evaluation, at a fraction of its cost. The
-    values come from the store, whose table keeps their keys unique and their types: not
-    checked again."""
-    targets = reference.catalogue.targets_frame
-    memberships = reference.register.memberships
-    if indicators is not None:
-        targets = targets[targets["indicator_id"].isin(list(indicators))]
-    if regions is not None:
-        memberships = memberships[memberships["region_code"].isin(list(regions))]
-    result = evaluate(values, targets, memberships, year, reference.register.successors,
-                      checked=True)
-    opensdg = opensdg_for_targets(values, result)
-    return result.merge(opensdg, on=["region_code", "target_id"], how="left")
-
-
 def export_table(store: Store, reference: Reference, *, indicators: Iterable[str] | None = None,
                  regions: Iterable[str] | None = None, first_period: int | None = None,
                  last_period: int | None = None, as_of: dt.datetime | None = None,
@@ -178,7 +100,7 @@ def _due_targets(series: pd.DataFrame, reference: Reference, year: int) -> pd.Da
     """The targets due in each (region, indicator, period) of `series`, judged, in target
     order. Only the targets of the series' own indicators for the series' own regions: the
     others would be judged on no data and match no value."""
-    evaluation = _evaluated(series[["region_code", "indicator_id", "period", "value"]],
+    evaluation = evaluated(series[["region_code", "indicator_id", "period", "value"]],
                             reference, year, regions=series["region_code"].unique(),
                             indicators=series["indicator_id"].unique())
     due = evaluation[evaluation["due"]].rename(columns={
@@ -190,8 +112,3 @@ def _due_targets(series: pd.DataFrame, reference: Reference, year: int) -> pd.Da
                "status", "gap", "gap_pct", "opensdg_status", "opensdg_score", "document",
                "clause"]]
     return due.sort_values("target_id")
-
-
-def region_class_label(region_class: str, language: str = "zh") -> str:
-    zh, en = REGION_CLASS_NAMES[RegionClass(region_class)]
-    return zh if language == "zh" else en

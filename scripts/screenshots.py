@@ -10,7 +10,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
-from etl.cli import main as targets
+from targets.cli import main as targets
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = {

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from devtools.postgres import PostgresServer
 from etl.store import Store
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.regions import RegionRegister, load_regions
-from tests.postgres import PostgresServer
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import pytest
 
 from benchmarks import pages
 from benchmarks.pages import COLUMNS, Call, measure_pages, output_list, payload
-from etl.cli import main as targets
+from targets.cli import main as targets
 
 PAGES = {"overview", "indicator", "region", "downloads", "history", "entry", "upload"}
 

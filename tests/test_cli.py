@@ -9,9 +9,9 @@ import sys
 import pandas as pd
 import pytest
 
-from etl.cli import main
 from etl.extract import neutralise_formulas, to_csv_bytes
 from indicators.catalogue import load_catalogue
+from targets.cli import main
 
 REQUIRED_COLUMNS = ["document", "clause", "indicator_id", "indicator_zh", "indicator_en",
                     "region_class", "deadline", "kind", "value", "value_high", "unit", "quote_zh"]
@@ -40,7 +40,7 @@ def test_catalogue_json_is_a_list_of_targets(capsysbinary):
 
 
 def test_console_script_runs():
-    done = subprocess.run([sys.executable, "-m", "etl.cli", "regions"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "targets", "regions"], capture_output=True,
                           check=True)
     assert "长春市".encode() in done.stdout
 

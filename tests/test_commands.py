@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etl.cli import main
 from etl.store import Store
+from targets.cli import main
 
 FILES = Path(__file__).parent / "files"
 HEADER = "地区,指标,年份,数值,单位,备注\n"

@@ -12,9 +12,11 @@ import pytest
 from dashboard.components import STATUS_LETTERS, _grid_rows
 from dashboard.data import DashboardData
 from dashboard.figures import first_cells, grid_cells, grid_order
-from etl.cli import main as targets
-from etl.export import Reference, export_table, status_table
+from etl.export import export_table
 from etl.store import Store
+from indicators.reference import Reference
+from indicators.status import status_table
+from targets.cli import main as targets
 from tests.factories import make_rows
 
 SHARE = "transit_modal_share"

@@ -1,8 +1,9 @@
 """The dashboard's data-access module: statuses from the store, cached per data version."""
 
 from dashboard.data import DashboardData, ExportFilters
-from etl.export import Reference, export_table
+from etl.export import export_table
 from etl.store import Store
+from indicators.reference import Reference
 from tests.factories import make_rows
 
 SHARE = "transit_modal_share"

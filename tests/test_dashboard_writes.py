@@ -11,7 +11,7 @@ import pytest
 from benchmarks import pages
 from benchmarks.pages import SAVE, Bench, Call, Case
 from dashboard import data
-from etl.cli import main as targets
+from targets.cli import main as targets
 
 
 @pytest.fixture

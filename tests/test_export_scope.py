@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 
 from etl import export
-from etl.cli import main as targets
-from etl.export import Reference, export_table
+from etl.export import export_table
 from etl.store import Store
+from indicators import status
+from indicators.reference import Reference
+from targets.cli import main as targets
 
 SHARE = "transit_modal_share"
 
@@ -36,21 +38,21 @@ def reference() -> Reference:
 def test_an_extract_evaluates_its_own_rows_only_with_the_same_result(store, reference,
                                                                      monkeypatch, filters):
     asked: list[tuple[set[str], set[str]]] = []
-    evaluate = export.evaluate
+    evaluate = status.evaluate
 
     def spy(values, targets, memberships, *args, **options):  # type: ignore[no-untyped-def]
         asked.append((set(memberships["region_code"]), set(targets["indicator_id"])))
         return evaluate(values, targets, memberships, *args, **options)
 
-    monkeypatch.setattr(export, "evaluate", spy)
+    monkeypatch.setattr(status, "evaluate", spy)
     narrowed = export_table(store, reference, **filters)
     regions, indicators = asked[-1]
     assert regions <= set(filters.get("regions") or regions)
     assert indicators <= set(filters.get("indicators") or indicators)
     assert len(narrowed) > 0
 
-    everything = export._evaluated
-    monkeypatch.setattr(export, "_evaluated", lambda values, ref, year, **_narrowed:
+    everything = status.evaluated
+    monkeypatch.setattr(export, "evaluated", lambda values, ref, year, **_narrowed:
                         everything(values, ref, year))
     whole = export_table(store, reference, **filters)
     pd.testing.assert_frame_equal(narrowed, whole)

@@ -12,13 +12,14 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from etl.cli import main
 from etl.demo import generate_demo
-from etl.export import EXPORT_COLUMNS, EXPORT_SCHEMA, Reference, export_chunks, export_table
+from etl.export import EXPORT_COLUMNS, EXPORT_SCHEMA, export_chunks, export_table
 from etl.extract import Chunk, write_csv, write_csv_chunks, write_extract_chunks
 from etl.store import Store
 from indicators.evaluate import evaluate
 from indicators.methods import opensdg_for_targets
+from indicators.reference import Reference
+from targets.cli import main
 
 GREEN = "new_urban_green_area"  # cumulative targets: a running sum from 2018
 SHARE = "transit_modal_share"

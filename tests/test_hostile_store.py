@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from etl import cli
 from etl.store import Store, StoreWriteError
 from etl.validate import validate_file
 from indicators.catalogue import load_catalogue
 from indicators.regions import load_regions
+from targets import cli
 from tests.test_dashboard_writes import bench, page_module  # noqa: F401 - the fixture
 
 COUNT_INDICATOR = "food_drug_demo_counties_created"  # an item count: 1.0 is plausible

@@ -23,8 +23,8 @@ from benchmarks.loadtest import (
     check_store_is_a_test_copy,
     value_plan,
 )
-from etl.cli import main as targets
 from etl.store import Store
+from targets.cli import main as targets
 from tests.factories import make_rows
 
 ROOT = Path(__file__).resolve().parents[1]

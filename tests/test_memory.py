@@ -8,7 +8,7 @@ import textwrap
 PROBE = textwrap.dedent("""
     import ctypes
     import numpy as np
-    from etl.memory import keep_large_blocks
+    from targets.memory import keep_large_blocks
 
     class Info(ctypes.Structure):
         _fields_ = [(name, ctypes.c_size_t) for name in (

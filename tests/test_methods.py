@@ -3,10 +3,11 @@
 import pandas as pd
 import pytest
 
-from etl.cli import main
-from etl.export import Reference, status_table
 from indicators.evaluate import evaluate
 from indicators.methods import opensdg_for_targets
+from indicators.reference import Reference
+from indicators.status import status_table
+from targets.cli import main
 from tests.factories import make_actuals, make_catalogue, make_memberships
 
 MEMBERS = make_memberships(changchun_jilin=["220100"])

@@ -116,7 +116,7 @@ def test_the_billion_laughs_is_refused_before_any_expansion(tmp_path):
 def test_targets_check_of_a_damaged_workbook_prints_the_message_not_a_traceback(tmp_path):
     change, part, _ = DAMAGED["number holding text"]
     path = save(tmp_path, with_sheet(typed_workbook(), change, part))
-    done = subprocess.run([sys.executable, "-m", "etl.cli", "--lang", "en", "check", str(path)],
+    done = subprocess.run([sys.executable, "-m", "targets", "--lang", "en", "check", str(path)],
                           capture_output=True, text=True, timeout=120,
                           cwd=Path(__file__).parent.parent)
     assert done.returncode == 1

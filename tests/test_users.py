@@ -11,7 +11,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import etl.users
-from etl.cli import main
 from etl.schema import app_user, metadata
 from etl.store import Store
 from etl.users import (
@@ -22,6 +21,7 @@ from etl.users import (
     UserStore,
     lock_seconds,
 )
+from targets.cli import main
 
 T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "长白山-tianchi-2018"

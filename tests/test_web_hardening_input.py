@@ -11,9 +11,9 @@ import pytest
 
 from dashboard import data
 from dashboard.callback_input import SHAPES
-from etl.cli import main as targets
 from etl.store import Store
 from etl.users import UserStore
+from targets.cli import main as targets
 from tests.test_auth import PASSWORD, environment, login  # noqa: F401 - autouse fixture
 from tests.test_web_hardening import app_server, dash_request
 

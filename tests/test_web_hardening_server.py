@@ -46,7 +46,7 @@ def test_targets_serve_names_no_versions(url, tmp_path):
     environment = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
     with log_path.open("w", encoding="utf-8") as log:
         served = subprocess.Popen(
-            [sys.executable, "-m", "etl.cli", "--database", url, "serve", "--port", "0"],
+            [sys.executable, "-m", "targets", "--database", url, "serve", "--port", "0"],
             cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
     try:
         address = _address(served, log_path, r"Running on (http://127\.0\.0\.1:\d+)")

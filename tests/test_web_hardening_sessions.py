@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from dashboard.app import create_app
-from etl.cli import main as targets
 from etl.store import Store
 from etl.users import FREE_FAILURES, UserStore
+from targets.cli import main as targets
 from tests.test_auth import (  # noqa: F401 - environment: an autouse fixture
     PASSWORD,
     component,

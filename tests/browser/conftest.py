@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
-from etl.cli import main as targets
+from targets.cli import main as targets
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these Chromium keeps trying to reach Google's hosts, which this network refuses.

@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.figures import grid_cells, status_counts
-from etl.cli import main as targets
-from etl.export import Reference, status_table
 from etl.store import Store
+from indicators.reference import Reference
+from indicators.status import status_table
+from targets.cli import main as targets
 from tests.browser.conftest import DESKTOP, PHONE
 
 PAGES = {

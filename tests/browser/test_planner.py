@@ -12,9 +12,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
-from etl.cli import main as targets
 from etl.store import Store
 from etl.users import UserStore
+from targets.cli import main as targets
 from tests.browser.conftest import DESKTOP, Server
 
 PASSWORD = "correct horse 1"

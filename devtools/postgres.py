@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server on loopback for the store tests, started and stopped by them."""
+"""A throwaway PostgreSQL server on loopback, started and stopped by the tests and benchmarks."""
 
 from __future__ import annotations
 

@@ -15,15 +15,17 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from etl.cli_users import add_user_commands
-from etl.export import EXPORT_SCHEMA, Reference, export_chunks, status_table
+from etl.export import EXPORT_SCHEMA, export_chunks
 from etl.extract import BINARY_FORMATS, Chunk, write_extract, write_extract_chunks
-from etl.memory import keep_large_blocks
 from etl.schema import load as load_table
 from etl.store import ConflictError, Store, StoreWriteError, database_url
 from etl.validate import Validation, format_problems, validate_file
 from indicators.catalogue import CatalogueError
+from indicators.reference import Reference
 from indicators.regions import RegisterError
+from indicators.status import status_table
+from targets.cli_users import add_user_commands
+from targets.memory import keep_large_blocks
 
 CATALOGUE_COLUMNS = [
     "target_id", "document", "clause", "indicator_id", "indicator_zh", "indicator_en", "theme",
