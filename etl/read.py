@@ -43,7 +43,8 @@ MAX_CELL_CHARS = 10_000
 # Shared by the CSV and XLSX readers.
 MAX_COLUMNS = 1_000
 # Problems of one kind written out; the rest of that kind are counted in one line. No one
-# reads past the first thousand, and 854k conflicting rows made a 971 MB table.
+# reads past the first thousand, and a table of every problem of a file of conflicting rows
+# would be larger than the file.
 MAX_PROBLEMS = 1_000
 # A cell that reads as a number (a year, a value): a row above the header holding one, and
 # about as many filled cells as the header, is data the header would leave out, not a title.

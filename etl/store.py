@@ -222,8 +222,8 @@ class Store:
     @contextlib.contextmanager
     def _load_ids_checked_after(self, connection: sa.Connection) -> Iterator[None]:
         """On PostgreSQL, a store's first load has its revisions' load ids checked once, after
-        COPY, instead of row by row: the row-by-row check took 17 of the 30 s of a national
-        first load's COPY, the check as a whole 0.3 s. Dropping the constraint locks the table
+        COPY, instead of row by row: checked row by row, the check was most of the COPY's time
+        (docs/benchmarks.md, "What was measured before"). Dropping the constraint locks the table
         until the load commits, so only a store without revisions (nothing to read yet) does
         it; the load's transaction holds both steps, so a failed load keeps the constraint."""
         if self.dialect != "postgresql" or connection.execute(
@@ -269,8 +269,8 @@ class Store:
     def _refresh_actual(connection: sa.Connection, load_id: int, is_demo: bool) -> None:
         """The load's revisions made current: new keys inserted, known keys updated. A key is
         new exactly when its revision replaces none (the writer holds the write lock since it
-        read the current values). A plain insert of a national first load took 18 s on
-        PostgreSQL where the same rows through ON CONFLICT took 30 s."""
+        read the current values). A plain insert is cheaper than ON CONFLICT on PostgreSQL
+        (docs/benchmarks.md, "What was measured before")."""
         insert = """
             INSERT INTO actual (region_code, indicator_id, period, value, revision_id, is_demo)
             SELECT region_code, indicator_id, period, value, id, :is_demo
@@ -365,8 +365,8 @@ class Store:
                indicators: Iterable[str] | None = None) -> pd.DataFrame:
         """Current values only (region_code, indicator_id, period, value), of every key or of
         the given regions and indicators: what evaluation and the jump check need. In the order
-        evaluation takes them (indicator by indicator): unordered, SQLite gave them region by
-        region and a national evaluation took 1.4-2.1 s instead of 1.3-1.4 s (read no slower)."""
+        evaluation takes them (indicator by indicator): unordered, SQLite gives them region by
+        region, and evaluating them in that order is slower while reading them is no quicker."""
         query = (sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
                            actual.c.value)
                  .where(*self._key_conditions(None, indicators, regions))
@@ -508,7 +508,7 @@ def _diff(rows: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, int]
 
 def _insert_many(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:
     """SQLite bulk insert: plain tuples straight to the driver's executemany, several times
-    faster than SQLAlchemy's per-row processing of dicts (2.6M rows: 91 s before)."""
+    faster than SQLAlchemy's per-row processing of dicts (docs/benchmarks.md)."""
     columns = [_driver_values(chunk[column]) for column in chunk.columns]
     marks = ", ".join("?" * len(chunk.columns))
     connection.exec_driver_sql(
@@ -528,9 +528,9 @@ def _driver_values(column: pd.Series) -> list[Any]:
 def _copy(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:
     """PostgreSQL bulk insert through COPY: a thousand times faster than multi-row INSERT."""
     buffer = io.BytesIO()
-    # Arrow's CSV writer, several times quicker than DataFrame.to_csv (a national load spent
-    # 17 s there). It writes a missing value as an unquoted empty field, which COPY's CSV
-    # format reads as NULL, and an empty text as "", which it reads as an empty text.
+    # Arrow's CSV writer, several times quicker than DataFrame.to_csv. It writes a missing
+    # value as an unquoted empty field, which COPY's CSV format reads as NULL, and an empty
+    # text as "", which it reads as an empty text.
     pa_csv.write_csv(pa.Table.from_pandas(chunk, preserve_index=False), buffer,
                      pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
     columns = ", ".join(chunk.columns)
@@ -542,7 +542,8 @@ def _copy(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:
 
 def _frame(connection: sa.Connection, query: sa.Select, dtypes: dict[str, str]) -> pd.DataFrame:
     result = connection.execute(query)
-    # The driver's plain tuples, not SQLAlchemy Rows: 2.6M Rows took 55 s to build.
+    # The driver's plain tuples, not SQLAlchemy Rows: building a Row for each of millions of
+    # values costs more than the query.
     cursor = result.cursor
     rows = cursor.fetchall() if cursor is not None else []
     type_codes = [entry[1] for entry in cursor.description] if cursor is not None else []

@@ -3,12 +3,11 @@
 A national evaluation makes hundreds of temporary arrays of 1-30 MB. By default glibc maps
 each block over 128 kB afresh from the kernel and unmaps it when freed (until a freed block
 raises that threshold), and hands freed heap back to the kernel once 128 kB of it is free at
-the top. Either way the next temporaries cost page faults on fresh memory: the first
-evaluation of a process that had read its values from SQLite took 2.1 s, its next ones
-1.3-1.4 s. With blocks of up to 32 MB (glibc's own ceiling for that threshold) taken from
-the heap and up to 1 GB of freed heap kept for reuse, the first took 1.5-1.95 s and the next
-ones 0.8-1.15 s, for 1,481 instead of 1,447 MB of peak memory (one machine, noisy: compare
-ranges). A long-lived server then holds on to what it has used, as most allocators do.
+the top. Either way the next temporaries cost page faults on fresh memory. Blocks of up to
+32 MB (glibc's own ceiling for that threshold) are taken from the heap and up to 1 GB of freed
+heap is kept for reuse: evaluations are quicker for a little more peak memory (measured in
+docs/benchmarks.md). A long-lived server then holds on to what it has used, as most
+allocators do.
 """
 
 from __future__ import annotations
