@@ -2,8 +2,8 @@
 that order, one group of whole indicators at a time (without it the database sorts every
 current value before giving the first: on SQLite a temporary B-tree of millions of rows), and
 the indicator page and one indicator's extract read actual by indicator_id, which the primary
-key (region first) cannot serve (one indicator of 2.6 million values: a 1.2 s scan, 0.1 s with
-the index).
+key (region first) cannot serve: without the index, one indicator's values are found by
+scanning every current value.
 
 Revision ID: 0004_actual_indicator_index
 Revises: 0003
