@@ -13,7 +13,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.figures import STATUS_COLOURS, STATUS_ORDER, STATUS_SYMBOLS
-from dashboard.i18n import t
+from dashboard.i18n import kind_key, t
+from indicators.statuses import Status
 from indicators.units import unit_label
 
 
@@ -58,8 +59,8 @@ def legend(language: str) -> html.Div:
 
 
 # One letter per status in the grid's rows; dashAgGridFunctions.js reads them back (statusAt).
-STATUS_LETTERS = {"met": "m", "on_track": "o", "at_risk": "r", "off_track": "f",
-                  "missed": "x", "no_data": "n"}
+STATUS_LETTERS = {Status.MET: "m", Status.ON_TRACK: "o", Status.AT_RISK: "r",
+                  Status.OFF_TRACK: "f", Status.MISSED: "x", Status.NO_DATA: "n"}
 
 
 def status_grid(cells: pd.DataFrame, regions: list[tuple[str, str]],
@@ -153,7 +154,7 @@ def login_prompt(language: str, next_path: str, page_id: str) -> html.Div:
 
 def target_phrase(target: object, language: str) -> str:
     """A target as a reader says it: "不低于 26 %", "区间 80–100 %", "按期完成"."""
-    kind = t(f"kind_{target.kind}", language)  # type: ignore[attr-defined]
+    kind = t(kind_key(target.kind), language)  # type: ignore[attr-defined]
     value, high = target.value, target.value_high  # type: ignore[attr-defined]
     unit = unit_label(target.unit, language)  # type: ignore[attr-defined]
     if pd.isna(value):

@@ -10,23 +10,32 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.i18n import t
+from indicators.catalogue import TargetKind
+from indicators.statuses import OpenSdgStatus, Status
 from indicators.units import unit_label
 
 # Okabe-Ito colours, told apart by colour-blind readers too; each status also has a symbol.
+# Open SDG's statuses (OpenSdgStatus) take the colours of ours on the same scale.
 STATUS_COLOURS: dict[str, str] = {
-    "met": "#009E73", "on_track": "#56B4E9", "at_risk": "#E69F00",
-    "off_track": "#D55E00", "missed": "#882255", "no_data": "#BBBBBB",
+    Status.MET: "#009E73", Status.ON_TRACK: "#56B4E9", Status.AT_RISK: "#E69F00",
+    Status.OFF_TRACK: "#D55E00", Status.MISSED: "#882255", Status.NO_DATA: "#BBBBBB",
 }
 STATUS_SYMBOLS: dict[str, str] = {
-    "met": "✓", "on_track": "↗", "at_risk": "!", "off_track": "↘", "missed": "✗",
-    "no_data": "·",
+    Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Status.OFF_TRACK: "↘",
+    Status.MISSED: "✗", Status.NO_DATA: "·",
 }
-STATUS_ORDER = ["met", "on_track", "at_risk", "off_track", "missed", "no_data"]
-# Open SDG's statuses, on the same scale from best to worst.
-OPENSDG_ORDER = ["target_achieved", "substantial", "moderate", "limited", "deterioration",
-                 "not_available"]
-STATUS_COLOURS.update(dict(zip(OPENSDG_ORDER, STATUS_COLOURS.values(), strict=True)))
-STATUS_SYMBOLS.update(dict(zip(OPENSDG_ORDER, ["✓", "↗", "→", "↘", "✗", "·"], strict=True)))
+# Plain strings: they become the categories of the overview's status column.
+STATUS_ORDER = [status.value for status in Status]
+OPENSDG_ORDER = [status.value for status in OpenSdgStatus]
+STATUS_COLOURS.update(zip(OpenSdgStatus, [STATUS_COLOURS[s] for s in Status], strict=True))
+STATUS_SYMBOLS.update({
+    OpenSdgStatus.TARGET_ACHIEVED: "✓", OpenSdgStatus.SUBSTANTIAL: "↗",
+    OpenSdgStatus.MODERATE: "→", OpenSdgStatus.LIMITED: "↘",
+    OpenSdgStatus.DETERIORATION: "✗", OpenSdgStatus.NOT_AVAILABLE: "·",
+})
+# The statuses counted as meeting their target (达标), and as behind it.
+MEETING = frozenset({Status.MET, Status.ON_TRACK})
+BEHIND = frozenset({Status.MISSED, Status.OFF_TRACK, Status.AT_RISK})
 FONT = "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
 # Above this many regions the trend chart draws the others as a band (10th to 90th
 # percentile) and their median: thousands of grey lines say nothing and weigh megabytes.
@@ -109,7 +118,7 @@ def _add_spread(figure: go.Figure, series: pd.DataFrame, language: str) -> None:
 def _add_targets(figure: go.Figure, targets: pd.DataFrame, language: str) -> None:
     # A cumulative target bounds a sum over years, not the yearly values drawn here.
     if "kind" in targets:
-        targets = targets[targets["kind"] != "cumulative"]
+        targets = targets[targets["kind"] != TargetKind.CUMULATIVE]
     if targets.empty:
         return
     ordered = targets.sort_values("deadline_year")
@@ -192,8 +201,8 @@ def share_meeting(cells: pd.DataFrame) -> pd.DataFrame:
     # Counted on integer codes: at national size there are 150,000-175,000 cells, and a
     # pandas group-by with named aggregations cost more than the counting.
     indicator, ids = pd.factorize(cells["indicator_id"], sort=True)
-    reporting = (cells["status"] != "no_data").to_numpy() & (indicator >= 0)
-    good = cells["status"].isin(["met", "on_track"]).to_numpy() & reporting
+    reporting = (cells["status"] != Status.NO_DATA).to_numpy() & (indicator >= 0)
+    good = cells["status"].isin(MEETING).to_numpy() & reporting
     counted = np.bincount(indicator[reporting], minlength=len(ids))
     meeting = np.bincount(indicator[good], minlength=len(ids))
     shown = counted > 0
@@ -205,7 +214,7 @@ def share_meeting(cells: pd.DataFrame) -> pd.DataFrame:
 def furthest_behind(cells: pd.DataFrame, count: int = 3) -> pd.DataFrame:
     """Per indicator, the regions whose gap is worst relative to their target."""
     behind = np.flatnonzero(cells["gap_pct"].notna() & cells["indicator_id"].notna()
-                            & cells["status"].isin(["missed", "off_track", "at_risk"]))
+                            & cells["status"].isin(BEHIND))
     gap = cells["gap_pct"].to_numpy()[behind]
     shortfall = np.where((cells["direction"] == "higher").to_numpy()[behind], gap, -gap)
     order = np.argsort(shortfall)

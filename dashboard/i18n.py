@@ -2,7 +2,49 @@
 
 from __future__ import annotations
 
+from indicators.catalogue import TargetKind
+from indicators.statuses import OpenSdgStatus, Status
+
 LANGUAGES = ("zh", "en")
+
+# Labels of the values the domain core names, by member; TEXT takes them under their values
+# (target kinds under kind_<value>).
+STATUS_LABELS: dict[Status, tuple[str, str]] = {
+    Status.MET: ("已达标", "Met"),
+    Status.MISSED: ("未达标", "Missed"),
+    Status.ON_TRACK: ("进展顺利", "On track"),
+    Status.AT_RISK: ("有风险", "At risk"),
+    Status.OFF_TRACK: ("进度滞后", "Off track"),
+    Status.NO_DATA: ("无数据", "No data"),
+}
+OPENSDG_STATUS_LABELS: dict[OpenSdgStatus, tuple[str, str]] = {
+    OpenSdgStatus.TARGET_ACHIEVED: ("已达目标", "Target achieved"),
+    OpenSdgStatus.SUBSTANTIAL: ("进展显著", "Substantial progress"),
+    OpenSdgStatus.MODERATE: ("进展一般", "Moderate progress"),
+    OpenSdgStatus.LIMITED: ("进展有限", "Limited progress"),
+    OpenSdgStatus.DETERIORATION: ("倒退", "Deterioration"),
+    OpenSdgStatus.NOT_AVAILABLE: ("无法评估", "Not available"),
+}
+KIND_LABELS: dict[TargetKind, tuple[str, str]] = {
+    TargetKind.AT_LEAST: ("不低于", "at least"),
+    TargetKind.AT_MOST: ("不高于", "at most"),
+    TargetKind.EQUAL: ("等于", "equal to"),
+    TargetKind.RANGE: ("区间", "between"),
+    TargetKind.COUNT_RANGE: ("数量区间", "count between"),
+    TargetKind.HIGHER_THAN_PREVIOUS: ("高于上年", "higher than the year before"),
+    TargetKind.LOWER_THAN_PREVIOUS: ("低于上年", "lower than the year before"),
+    TargetKind.ANNUAL_STEP: ("每年增加", "a step each year"),
+    TargetKind.REDUCTION_VS_BASELINE: ("较基期减少", "reduction from the baseline"),
+    TargetKind.CUMULATIVE: ("累计", "cumulative"),
+    TargetKind.ZERO: ("清零", "down to zero"),
+    TargetKind.MILESTONE: ("按期完成", "done by the deadline"),
+}
+
+
+def kind_key(kind: str) -> str:
+    """The TEXT key of a target kind's label."""
+    return f"kind_{kind}"
+
 
 TEXT: dict[str, tuple[str, str]] = {
     "app_title": ("吉林省目标监测", "Jilin target monitor"),
@@ -25,12 +67,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "indicator": ("指标", "Indicator"),
     "all": ("全部", "All"),
     "status": ("状态", "Status"),
-    "met": ("已达标", "Met"),
-    "missed": ("未达标", "Missed"),
-    "on_track": ("进展顺利", "On track"),
-    "at_risk": ("有风险", "At risk"),
-    "off_track": ("进度滞后", "Off track"),
-    "no_data": ("无数据", "No data"),
+    **STATUS_LABELS,
     "overview_title": ("目标完成情况总览", "Target overview"),
     "overview_counts_note": ("每个地区每个指标取所选年度到期（或其后最近到期）的目标。",
                              "For each region and indicator, the target due in the chosen year "
@@ -82,18 +119,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "region_not_found": ("未找到地区“{id}”。", "No region '{id}'."),
     "page_not_found": ("页面不存在。", "Page not found."),
     "method": ("进展评估方法", "Progress method"),
-    "kind_at_least": ("不低于", "at least"),
-    "kind_at_most": ("不高于", "at most"),
-    "kind_equal": ("等于", "equal to"),
-    "kind_range": ("区间", "between"),
-    "kind_count_range": ("数量区间", "count between"),
-    "kind_higher_than_previous": ("高于上年", "higher than the year before"),
-    "kind_lower_than_previous": ("低于上年", "lower than the year before"),
-    "kind_annual_step": ("每年增加", "a step each year"),
-    "kind_reduction_vs_baseline": ("较基期减少", "reduction from the baseline"),
-    "kind_cumulative": ("累计", "cumulative"),
-    "kind_zero": ("清零", "down to zero"),
-    "kind_milestone": ("按期完成", "done by the deadline"),
+    **{kind_key(kind): label for kind, label in KIND_LABELS.items()},
     "selected_region": ("突出显示地区", "Highlight region"),
     "targets_of_indicator": ("本指标的目标", "Targets of this indicator"),
     "axis_year": ("年份", "Year"),
@@ -112,12 +138,7 @@ TEXT: dict[str, tuple[str, str]] = {
                          "the Downloads page has them all."),
     "error": ("错误", "error"),
     "warning": ("警告", "warning"),
-    "target_achieved": ("已达目标", "Target achieved"),
-    "substantial": ("进展显著", "Substantial progress"),
-    "moderate": ("进展一般", "Moderate progress"),
-    "limited": ("进展有限", "Limited progress"),
-    "deterioration": ("倒退", "Deterioration"),
-    "not_available": ("无法评估", "Not available"),
+    **OPENSDG_STATUS_LABELS,
     "method_escap": ("本系统方法（到期达标/按趋势预计）", "Ours (met by the deadline / trend)"),
     "method_opensdg": ("Open SDG 方法（增长率）", "Open SDG (growth rates)"),
     "opensdg_score": ("Open SDG 得分", "Open SDG score"),

@@ -91,7 +91,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indicators.catalogue import Catalogue
+from indicators.catalogue import RANGE_KINDS, Catalogue, TargetKind
 from indicators.regions import RegionRegister
 from indicators.units import parse_unit
 
@@ -119,7 +119,8 @@ SCALE_FLOOR = {"percent": 10.0, "item": 10.0, "person": 10.0}
 INTEGER_UNITS = frozenset({"item", "person"})
 WHOLE_UNITS = frozenset({"yuan / person"})  # standards are set in whole yuan
 
-LEVEL_KINDS = ("at_least", "at_most", "equal", "range", "count_range", "zero")
+LEVEL_KINDS = frozenset({TargetKind.AT_LEAST, TargetKind.AT_MOST, TargetKind.EQUAL,
+                         TargetKind.RANGE, TargetKind.COUNT_RANGE, TargetKind.ZERO})
 
 
 @dataclass(frozen=True)
@@ -237,14 +238,14 @@ def _goal(catalogue: Catalogue, targets: list[dict[str, Any]], years: np.ndarray
     low, high = indicator.plausible_range
     low, high = -np.inf if low is None else low, np.inf if high is None else high
     kinds = {target["kind"] for target in targets}
-    if kinds == {"milestone"}:
+    if kinds == {TargetKind.MILESTONE}:
         return _Goal(np.zeros(len(years)), np.zeros(len(years)), low, high,
                      milestone_year=min(target["due_year"] for target in targets))
     # Stated values come first: where an indicator had both (none in the gazette does), a
     # level target fixes the path and a relative one is judged on that path.
-    if "cumulative" in kinds:
+    if TargetKind.CUMULATIVE in kinds:
         return _flow_goal(targets, years, sign, unit, pace, low, high)
-    if kinds & set(LEVEL_KINDS):
+    if kinds & LEVEL_KINDS:
         levels = [target for target in targets if target["kind"] in LEVEL_KINDS]
         return _level_goal(levels, years, sign, unit, pace, low, high)
     return _relative_goal(targets, years, sign, pace, low, high)
@@ -252,9 +253,9 @@ def _goal(catalogue: Catalogue, targets: list[dict[str, Any]], years: np.ndarray
 
 def _bound(target: dict[str, Any], sign: float) -> float:
     """The value that just meets `target` (the lower end of a range when higher is better)."""
-    if target["kind"] == "zero":
+    if target["kind"] == TargetKind.ZERO:
         return 0.0
-    if target["kind"] in ("range", "count_range") and sign < 0:
+    if target["kind"] in RANGE_KINDS and sign < 0:
         return target["target_value_high"]
     return target["target_value"]
 
@@ -286,25 +287,26 @@ def _level_goal(targets: list[dict[str, Any]], years: np.ndarray, sign: float, u
     kept = np.maximum.accumulate([sign * points[year] for year in ordered]) * sign
     points = dict(zip(ordered, kept, strict=True))
     kinds = {target["kind"] for target in targets}
-    size = TYPICAL_LEVEL.get(unit, 10.0) if kinds == {"zero"} else max(
+    size = TYPICAL_LEVEL.get(unit, 10.0) if kinds == {TargetKind.ZERO} else max(
         np.abs(kept).max(), SCALE_FLOOR.get(unit, 1.0))
-    moving = kinds <= {"at_least", "at_most"}  # floors and ceilings keep improving; others hold
+    # Floors and ceilings keep improving; others hold.
+    moving = kinds <= {TargetKind.AT_LEAST, TargetKind.AT_MOST}
     path = _path(points, years, sign, pace * size, pace * size / 2 if moving else 0.0)
     for target in targets:  # inside a range means not past its other end either
-        if target["kind"] in ("range", "count_range"):
+        if target["kind"] in RANGE_KINDS:
             if sign > 0:
                 high = min(high, target["target_value_high"])
             else:
                 low = max(low, target["target_value"])
     return _Goal(np.zeros(len(years)), np.clip(path, low, high), low, high,
-                 standard=kinds == {"equal"})
+                 standard=kinds == {TargetKind.EQUAL})
 
 
 def _flow_goal(targets: list[dict[str, Any]], years: np.ndarray, sign: float, unit: str,
                pace: float, low: float, high: float) -> _Goal:
     """Yearly flows: floors on single years, the rest of each total spread over free years."""
     flows = _bounds([t for t in targets if t["kind"] in LEVEL_KINDS], sign)
-    totals = sorted((t for t in targets if t["kind"] == "cumulative"),
+    totals = sorted((t for t in targets if t["kind"] == TargetKind.CUMULATIVE),
                     key=lambda target: target["deadline_year"])
     for total in totals:
         window = range(int(total["period_start"]), int(total["deadline_year"]) + 1)
@@ -328,10 +330,10 @@ def _relative_goal(targets: list[dict[str, Any]], years: np.ndarray, sign: float
     "better than last year"; the level itself is drawn per series."""
     target = targets[0]
     ones = np.ones(len(years))
-    if target["kind"] == "annual_step":
+    if target["kind"] == TargetKind.ANNUAL_STEP:
         step = max(t["value"] for t in targets)
         return _Goal(ones, sign * step * (years - target["baseline_year"]), low, high)
-    if target["kind"] == "reduction_vs_baseline":
+    if target["kind"] == TargetKind.REDUCTION_VS_BASELINE:
         points = {int(target["baseline_year"]): 1.0,
                   int(target["deadline_year"]): 1.0 - target["value"] / 100.0}
         return _Goal(_path(points, years, sign, pace, 0.0), np.zeros(len(years)), low, high)

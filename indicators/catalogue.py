@@ -74,6 +74,8 @@ KIND_FIELDS: dict[TargetKind, frozenset[str]] = {
     TargetKind.ZERO: frozenset(),
     TargetKind.MILESTONE: frozenset(),
 }
+# The kinds bounded on both sides: between value and value_high.
+RANGE_KINDS = frozenset({TargetKind.RANGE, TargetKind.COUNT_RANGE})
 OPTIONAL_NUMBERS = ("value", "value_high", "baseline_year", "period_start")
 PLAUSIBLE_YEARS = range(2000, 2051)
 

@@ -40,17 +40,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.catalogue import RANGE_KINDS, TargetKind
 from indicators.codes import text_codes
 from indicators.regions import valid_on
 from indicators.schemas import Actuals
+from indicators.statuses import Status
 
 ON_TRACK_SHARE = 0.5
 TOLERANCE = 1e-9
 
-LOWER_BOUND_KINDS = ("at_least", "equal", "range", "count_range", "cumulative", "milestone")
-UPPER_BOUND_KINDS = ("at_most", "equal", "range", "count_range", "zero")
-PREVIOUS_KINDS = ("higher_than_previous", "lower_than_previous")
-BASELINE_KINDS = ("annual_step", "reduction_vs_baseline")
+# Which kinds bound the value at the deadline from below, from above, by the year before's
+# value, or relative to a baseline year's value.
+LOWER_BOUND_KINDS = frozenset({TargetKind.AT_LEAST, TargetKind.EQUAL, TargetKind.RANGE,
+                               TargetKind.COUNT_RANGE, TargetKind.CUMULATIVE,
+                               TargetKind.MILESTONE})
+UPPER_BOUND_KINDS = frozenset({TargetKind.AT_MOST, TargetKind.EQUAL, TargetKind.RANGE,
+                               TargetKind.COUNT_RANGE, TargetKind.ZERO})
+PREVIOUS_KINDS = frozenset({TargetKind.HIGHER_THAN_PREVIOUS, TargetKind.LOWER_THAN_PREVIOUS})
+BASELINE_KINDS = frozenset({TargetKind.ANNUAL_STEP, TargetKind.REDUCTION_VS_BASELINE})
 
 
 def evaluate(actuals: pd.DataFrame, targets: pd.DataFrame, memberships: pd.DataFrame,
@@ -95,10 +102,10 @@ def applicable(targets: pd.DataFrame, memberships: pd.DataFrame, year: int) -> p
 def series_key(rows: pd.DataFrame) -> pd.Series:
     """The series a target is judged on: the indicator itself, or a derived series."""
     key = rows["indicator_id"].astype(str)
-    cumulative = rows["kind"] == "cumulative"
+    cumulative = rows["kind"] == TargetKind.CUMULATIVE
     start = rows["period_start"].astype("Int64").astype(str)
     key = key.mask(cumulative, key + "|sum_from_" + start)
-    return key.mask(rows["kind"] == "milestone", key + "|done")
+    return key.mask(rows["kind"] == TargetKind.MILESTONE, key + "|done")
 
 
 class NumberedSeries:
@@ -144,11 +151,11 @@ class NumberedSeries:
         flags of milestones: new keys after the old, so the arrays stay sorted."""
         names, parts = list(self.key_names), [(self.pair, self.period, self.value)]
         kind = targets["kind"]
-        cumulative = targets.loc[kind == "cumulative", ["indicator_id", "period_start"]]
+        cumulative = targets.loc[kind == TargetKind.CUMULATIVE, ["indicator_id", "period_start"]]
         for indicator_id, start in cumulative.drop_duplicates().itertuples(index=False):
             names.append(f"{indicator_id}|sum_from_{int(start)}")
             parts.append(self._derived(indicator_id, len(names) - 1, _running_sum, int(start)))
-        for indicator_id in targets.loc[kind == "milestone", "indicator_id"].unique():
+        for indicator_id in targets.loc[kind == TargetKind.MILESTONE, "indicator_id"].unique():
             names.append(f"{indicator_id}|done")
             parts.append(self._derived(indicator_id, len(names) - 1, _done_by))
         pair, period, value = (np.concatenate(column) for column in zip(*parts, strict=True))
@@ -301,20 +308,20 @@ def _add_bounds(rows: pd.DataFrame, series: NumberedSeries, year: int) -> pd.Dat
     """lower / upper bounds (NaN where open) that the value at the deadline must respect."""
     kind = rows["kind"].to_numpy(dtype=object)
 
-    def of_kind(*kinds: str) -> np.ndarray:
-        return np.isin(kind, kinds)
+    def of_kind(*kinds: TargetKind) -> np.ndarray:
+        return np.isin(kind, list(kinds))
 
     value = rows["target_value"].to_numpy(dtype=float, na_value=np.nan)
     value_high = rows["target_value_high"].to_numpy(dtype=float, na_value=np.nan)
     lower = np.where(of_kind(*LOWER_BOUND_KINDS), value, np.nan)
-    lower = np.where(of_kind("milestone"), 1.0, lower)
+    lower = np.where(of_kind(TargetKind.MILESTONE), 1.0, lower)
     upper = np.where(of_kind(*UPPER_BOUND_KINDS), value, np.nan)
-    upper = np.where(of_kind("range", "count_range"), value_high, upper)
-    upper = np.where(of_kind("zero"), 0.0, upper)
+    upper = np.where(of_kind(*RANGE_KINDS), value_high, upper)
+    upper = np.where(of_kind(TargetKind.ZERO), 0.0, upper)
 
     previous = _previous_value(rows, series, year).to_numpy(dtype=float, na_value=np.nan)
-    lower = np.where(of_kind("higher_than_previous"), previous, lower)
-    upper = np.where(of_kind("lower_than_previous"), previous, upper)
+    lower = np.where(of_kind(TargetKind.HIGHER_THAN_PREVIOUS), previous, lower)
+    upper = np.where(of_kind(TargetKind.LOWER_THAN_PREVIOUS), previous, upper)
 
     raw_pairs = series.pairs(rows["indicator_id"], rows["region_code"])
     baseline = series.lookup(raw_pairs, rows["baseline_year"])
@@ -322,10 +329,11 @@ def _add_bounds(rows: pd.DataFrame, series: NumberedSeries, year: int) -> pd.Dat
                                                                      na_value=np.nan)
     raw_value = rows["value"].to_numpy(dtype=float, na_value=np.nan)
     direction = rows["direction"].to_numpy(dtype=object)
-    step = of_kind("annual_step")
+    step = of_kind(TargetKind.ANNUAL_STEP)
     lower = np.where(step & (direction == "higher"), baseline + raw_value * years, lower)
     upper = np.where(step & (direction == "lower"), baseline - raw_value * years, upper)
-    upper = np.where(of_kind("reduction_vs_baseline"), baseline * (1 - raw_value / 100), upper)
+    upper = np.where(of_kind(TargetKind.REDUCTION_VS_BASELINE),
+                     baseline * (1 - raw_value / 100), upper)
 
     rows["lower"], rows["upper"] = lower, upper
     rows["strict"] = of_kind(*PREVIOUS_KINDS)
@@ -391,8 +399,8 @@ def _judge(rows: pd.DataFrame, year: int) -> pd.DataFrame:
             [~has_bounds | np.isnan(actual), due & meets_now, due, meets_later,
              anticipating & meets_now, anticipating & (share >= ON_TRACK_SHARE), anticipating,
              meets_now],
-            ["no_data", "met", "missed", "on_track", "at_risk", "at_risk", "off_track",
-             "on_track"], default="at_risk")
+            [Status.NO_DATA, Status.MET, Status.MISSED, Status.ON_TRACK, Status.AT_RISK,
+             Status.AT_RISK, Status.OFF_TRACK, Status.ON_TRACK], default=Status.AT_RISK)
         remaining_years = np.where(due, np.nan, deadline - latest_period)
         required = (bound - latest_value) / np.where(remaining_years > 0, remaining_years,
                                                      np.nan)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicators.catalogue import TargetKind
 from indicators.codes import text_codes
 from indicators.opensdg import DEFAULT_BASE_YEAR, Ends, progress_from_ends, series_ends
 
 METHODS = ("escap", "opensdg")
 # Shares have a natural ceiling: Open SDG scales the no-target thresholds near it.
 PERCENT_LIMIT = 100.0
+# Kinds without a fixed value at the deadline: measured against Open SDG's growth rates.
+RELATIVE_KINDS = frozenset({TargetKind.HIGHER_THAN_PREVIOUS, TargetKind.LOWER_THAN_PREVIOUS,
+                            TargetKind.ANNUAL_STEP, TargetKind.CUMULATIVE})
 
 
 def opensdg_for_targets(actuals: pd.DataFrame, evaluation: pd.DataFrame) -> pd.DataFrame:
@@ -21,8 +25,7 @@ def opensdg_for_targets(actuals: pd.DataFrame, evaluation: pd.DataFrame) -> pd.D
     measured against Open SDG's fixed growth rates."""
     pairs = evaluation[["region_code", "target_id", "indicator_id", "target_value", "kind",
                         "deadline_year", "direction", "unit", "as_of_year"]]
-    relative = pairs["kind"].isin(["higher_than_previous", "lower_than_previous",
-                                   "annual_step", "cumulative"])
+    relative = pairs["kind"].isin(RELATIVE_KINDS)
     year = int(pairs["as_of_year"].max()) if len(pairs) else 0
     settings = pd.DataFrame({
         "series_id": np.arange(len(pairs)),

@@ -56,8 +56,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-STATUSES = ("target_achieved", "substantial", "moderate", "limited", "deterioration",
-            "not_available")
+from indicators.statuses import OpenSdgStatus
+
+STATUSES = tuple(status.value for status in OpenSdgStatus)
 DEFAULT_BASE_YEAR = 2015
 DEFAULT_TARGET_YEAR = 2030
 DIRECTIONS = {"increase": 1, "higher": 1, "positive": 1,
@@ -149,7 +150,7 @@ def progress_from_ends(settings: pd.DataFrame, ends: Ends) -> pd.DataFrame:
         "base_value": y0,
         "current_year": pd.array(ti, dtype="Int64"), "current_value": yi,
         "observed_cagr": observed, "required_cagr": required, "ratio": ratio,
-        "status": np.where(achieved, "target_achieved", status),
+        "status": np.where(achieved, OpenSdgStatus.TARGET_ACHIEVED, status),
         "score": np.where(achieved, 5.0, score),
     })
 
@@ -279,5 +280,6 @@ def _scaled_growth(y0: np.ndarray, yi: np.ndarray, n: np.ndarray, d: np.ndarray,
 
 def _band(x: np.ndarray, substantial: float, moderate: float) -> np.ndarray:
     return np.select([x >= substantial, x >= moderate, x >= 0, x < 0],
-                     ["substantial", "moderate", "limited", "deterioration"],
-                     default="not_available")
+                     [OpenSdgStatus.SUBSTANTIAL, OpenSdgStatus.MODERATE,
+                      OpenSdgStatus.LIMITED, OpenSdgStatus.DETERIORATION],
+                     default=OpenSdgStatus.NOT_AVAILABLE)

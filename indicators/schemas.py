@@ -8,8 +8,9 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from indicators.codes import key_codes, text_codes
+from indicators.statuses import Status
 
-STATUSES = ("met", "missed", "on_track", "at_risk", "off_track", "no_data")
+STATUSES = tuple(status.value for status in Status)
 
 
 class Actuals(pa.DataFrameModel):

@@ -28,6 +28,7 @@ from dashboard.figures import (
 from dashboard.figures import status_counts as count_statuses
 from dashboard.i18n import language_of, pick, t
 from indicators.catalogue import REGION_CLASS_NAMES
+from indicators.statuses import Status
 
 dash.register_page(__name__, path="/", name="总览", order=0)
 
@@ -156,7 +157,7 @@ def _filtered(status: pd.DataFrame, document: str, theme: str,
 def _grid(cells: pd.DataFrame, language: str) -> object:
     source = data.get()
     if cells.empty:
-        return html.P(t("no_data", language))
+        return html.P(t(Status.NO_DATA, language))
     present = set(cells["region_code"].unique())
     names = source.region_names(language)
     regions = [(code, name) for code, name in names.items() if code in present]
@@ -171,7 +172,7 @@ def _rates(cells: pd.DataFrame, language: str) -> object:
     source = data.get()
     rates = share_meeting(cells)
     if rates.empty:
-        return html.P(t("no_data", language))
+        return html.P(t(Status.NO_DATA, language))
     behind = furthest_behind(cells)
     name_column = "region_zh" if language == "zh" else "region_en"
     joined: dict[str, list[str]] = {}  # a few rows per indicator: no grouping machinery
