@@ -48,7 +48,7 @@ def create_app(database_url: str | None = None) -> dash.Dash:
 def _out_of_collectors_sight() -> None:
     """Move every object alive now out of the cyclic garbage collector's sight. The imports
     and the app make about 220,000 objects that live as long as the process; a full
-    collection walks them all (130-160 ms on a 2-core machine), and it runs in whichever
+    collection walks them all (figures in docs/benchmarks.md), and it runs in whichever
     request happens to cross its threshold. Garbage is collected first, so only live objects
     are frozen (what Python's documentation advises for long-lived servers: gc.freeze). A
     frozen object is never freed: a process that makes several apps (tests, scripts) keeps

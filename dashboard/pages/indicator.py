@@ -153,7 +153,7 @@ def _table_region(indicator_id: str, region: str | None) -> str | None:
 def _table(indicator_id: str, language: str, region: str | None = None) -> pd.DataFrame:
     """The numbers behind the charts: every stored value (of `region`, when given) with the
     target due that year, as the charts judge it (from the values and statuses held: the
-    extract of the same rows read the store and evaluated them again, about 1 s nationally).
+    extract of the same rows read the store and evaluated them again: docs/benchmarks.md).
     Kept per data version: the download asks for the same table."""
     source = state.current()
     return source.cached(("indicator-table", indicator_id, language, region),
