@@ -130,9 +130,9 @@ def planner_accounts(store: Store, count: int, period: int | None,
                      password: str) -> tuple[list[Json], int]:
     """`count` planner accounts, one region each, with the indicators they will change;
     created in the store (or given a new password when an earlier run created them)."""
-    from dashboard.data import DashboardData  # reading only: the page's own row builder
+    from dashboard.state import DashboardState  # reading only: the page's own row builder
 
-    source = DashboardData(store)
+    source = DashboardState(store)
     chosen_period = period or source.default_year()
     indicators = source.reference.catalogue.indicators
     regions = source.regions

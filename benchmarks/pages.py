@@ -394,7 +394,7 @@ def measure_pages(database_url: str, repeats: int = 20, warm: bool = True,
 
     With `warm`, every year's status is evaluated before the cases (as the app does in the
     background after its first read) and that time is reported as a row of its own."""
-    from dashboard import data
+    from dashboard import state
     from dashboard.app import create_app
 
     app = create_app(database_url)
@@ -406,13 +406,14 @@ def measure_pages(database_url: str, repeats: int = 20, warm: bool = True,
     first = bench.timed(Case("overview", PAGES, "cold", _no_call), _page_call("/", ""))[1]
     rows.append(_row(Case("all", ("first request of the process",), "cold", _no_call), [],
                      first))
-    _choices(bench, data.get())
-    bench.own = _planner(data.get().store, data.get().regions,
-                         data.get().values()["region_code"].value_counts())
+    source = state.of(app)
+    _choices(bench, source)
+    bench.own = _planner(source.store, source.regions,
+                         source.values()["region_code"].value_counts())
     bench.clients["planner"] = _logged_in(app)
     if warm:
         rows.append(_row(Case("all", ("every year's status (warm-up)",), "cold", _no_call), [],
-                         _timed_ms(data.get().warm)))
+                         _timed_ms(source.warm)))
     for case in [*reader_cases(bench), *planner_cases(bench)]:
         if progress:
             progress(f"{case.page} {', '.join(case.outputs)} ({case.variant})")

@@ -1,4 +1,4 @@
-"""The Dash app factory: a shell built from the page registry, data read through one module."""
+"""The Dash app factory: a shell built from the page registry, its state hung on the app."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
-from dashboard import data
+from dashboard import state
 from dashboard.auth import init_auth, nav_items
 from dashboard.callback_input import init_callback_checks
 from dashboard.i18n import t
@@ -21,7 +21,6 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 def create_app(database_url: str | None = None) -> dash.Dash:
     store = Store(database_url)
-    data.configure(data.DashboardData(store, warm=True))
     app = dash.Dash(
         __name__, use_pages=True, pages_folder=str(PAGES), title="吉林省目标监测",
         # Bootstrap's CSS is served from assets/: the machines it runs on may reach no CDN.
@@ -33,6 +32,7 @@ def create_app(database_url: str | None = None) -> dash.Dash:
         html.Header(id="app-header"),
         dbc.Container(dash.page_container, fluid=True, className="page"),
     ])
+    state.install(app.server, state.DashboardState(store, warm=True))
     init_security(app)
     init_auth(app.server, store)
     init_callback_checks(app)
@@ -48,7 +48,7 @@ def create_app(database_url: str | None = None) -> dash.Dash:
 def _out_of_collectors_sight() -> None:
     """Move every object alive now out of the cyclic garbage collector's sight. The imports
     and the app make about 220,000 objects that live as long as the process; a full
-    collection walks them all (130-160 ms on a 2-core machine), and it runs in whichever
+    collection walks them all (figures in docs/benchmarks.md), and it runs in whichever
     request happens to cross its threshold. Garbage is collected first, so only live objects
     are frozen (what Python's documentation advises for long-lived servers: gc.freeze). A
     frozen object is never freed: a process that makes several apps (tests, scripts) keeps
@@ -92,7 +92,7 @@ def _header_callback(app: dash.Dash) -> None:
             ], className="ms-auto", navbar=True),
         ], fluid=True), color="light", dark=False, className="mb-2 border-bottom app-navbar")
         children = [navbar]
-        if data.get().demo_in_use():
+        if state.current().demo_in_use():
             children.append(dbc.Container(demo_banner(language), fluid=True))
         return children
 

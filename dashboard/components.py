@@ -167,9 +167,9 @@ def writer_choices(user: object, language: str, region: str | None, year: str | 
                    ) -> tuple[list[tuple[str, str]], str | None, list[int], int]:
     """The regions a user may write (named), the one chosen, the years offered and the one
     chosen: the entry and upload pages offer the same."""
-    from dashboard import data
+    from dashboard import state
 
-    source = data.get()
+    source = state.current()
     regions = [(code, name) for code, name in source.region_names(language).items()
                if user.can_write(code)]  # type: ignore[attr-defined]
     chosen = region if region in dict(regions) else (regions[0][0] if regions else None)

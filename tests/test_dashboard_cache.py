@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from dashboard.components import STATUS_LETTERS, _grid_rows
-from dashboard.data import DashboardData
 from dashboard.figures import first_cells, grid_cells, grid_order
+from dashboard.state import DashboardState
 from etl.export import export_table
 from etl.store import Store
 from indicators.reference import Reference
@@ -47,7 +47,7 @@ def by_key(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 def test_a_write_is_applied_as_a_change_and_equals_reading_everything(store):
-    data = DashboardData(store)
+    data = DashboardState(store)
     before = data.status(2019)
     store.load(make_rows(("220100", SHARE, 2019, 35.0), ("220300", SHARE, 2021, 19.0),
                          ("220300", "park_green_space_per_capita", 2019, 0.5)),
@@ -82,7 +82,7 @@ def test_a_write_is_applied_as_a_change_and_equals_reading_everything(store):
 
 
 def test_the_data_version_is_asked_once_per_request(store):
-    data = DashboardData(store)
+    data = DashboardState(store)
     from flask import Flask
 
     asked = []
@@ -138,7 +138,7 @@ def test_due_values_are_the_rows_of_an_extract(store):
     """As `targets export --indicator` gives them. (An extract of one region whose values end
     before the others' judges an ongoing target as of its own last year, the indicator's
     extract and the charts as of the latest year: the table follows the latter.)"""
-    data = DashboardData(store)
+    data = DashboardState(store)
     reference = Reference.load()
     values = store.values()
     # An indicator of each kind of target (milestones, running sums, steps, ...) and one
@@ -160,9 +160,9 @@ def test_due_values_are_the_rows_of_an_extract(store):
 
 
 def test_a_patch_evaluates_the_written_regions_and_indicators_only(store, monkeypatch):
-    from dashboard import data as data_module
+    from dashboard.state import statuses as data_module
 
-    data = DashboardData(store)
+    data = DashboardState(store)
     before = data.status(2019)
     asked = []
     evaluate = data_module.status_table
@@ -186,7 +186,7 @@ def test_a_patch_evaluates_the_written_regions_and_indicators_only(store, monkey
 
 
 def test_a_patch_compares_missing_values_and_refuses_repeated_rows():
-    from dashboard.data import _replaced
+    from dashboard.state.statuses import _replaced
 
     frame = pd.DataFrame({"region_code": ["A", "B", "C"], "target_id": ["t", "t", "t"],
                           "indicator_id": ["x", "x", "x"],

@@ -1,6 +1,6 @@
-"""The dashboard's data-access module: statuses from the store, cached per data version."""
+"""The dashboard's state: statuses from the store, cached per data version, one per app."""
 
-from dashboard.data import DashboardData, ExportFilters
+from dashboard.state import DashboardState, ExportFilters
 from etl.export import export_table
 from etl.store import Store
 from indicators.reference import Reference
@@ -12,7 +12,7 @@ SHARE = "transit_modal_share"
 def test_a_new_entry_is_seen_at_once(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
     store.load(make_rows(("220100", SHARE, 2018, 25.0)), by="a", source="x.csv")
-    data = DashboardData(store)
+    data = DashboardState(store)
 
     def changchun_status() -> str:
         status = data.status(2018)
@@ -31,7 +31,7 @@ def test_export_is_the_same_as_the_command(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
     store.load(make_rows(("220100", SHARE, 2018, 25.0), ("220200", SHARE, 2019, 29.0)),
                by="a", source="x.csv")
-    data = DashboardData(store)
+    data = DashboardState(store)
     shown = data.export(ExportFilters(indicators=(SHARE,), regions=("220200",)))
     expected = export_table(store, Reference.load(), indicators=[SHARE], regions=["220200"])
     assert shown.equals(expected) and len(shown) == 1

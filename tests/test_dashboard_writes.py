@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks import pages
 from benchmarks.pages import SAVE, Bench, Call, Case
-from dashboard import data
+from dashboard import state
 from targets.cli import main as targets
 
 
@@ -25,7 +25,7 @@ def bench(tmp_path, monkeypatch) -> Bench:
     client = app.server.test_client()
     dependencies = client.get("/_dash-dependencies", base_url=pages.BASE_URL).get_json()
     bench = Bench(app, {"reader": client}, dependencies)
-    source = data.get()
+    source = state.of(app)
     bench.own = pages._planner(source.store, source.regions,
                                source.values()["region_code"].value_counts())
     bench.clients["planner"] = pages._logged_in(app)
@@ -38,7 +38,7 @@ def page_module(page: str) -> Any:
 
 
 def test_a_save_checks_once_and_stores_what_the_grid_holds(bench, monkeypatch):
-    region, year = bench.own[0], data.get().years()[-1]
+    region, year = bench.own[0], state.of(bench.app).years()[-1]
     fill = Case("entry", pages.ENTRY_ROWS, "", lambda i: Call({}), client="planner")
     rows = bench.post(fill, Call({"entry-region.value": region, "entry-year.value": year,
                                   "entry-language.children": "en"}))["entry-grid"]["rowData"]
@@ -55,8 +55,9 @@ def test_a_save_checks_once_and_stores_what_the_grid_holds(bench, monkeypatch):
                            "entry-region.value": region, "entry-year.value": year,
                            "entry-language.children": "en"}, ("entry-save.n_clicks",)))
     assert validated == [1]
-    stored = data.get().store.current(indicators=[row["indicator_id"] for row in editable],
-                                      regions=[region], first_period=year, last_period=year)
+    stored = state.of(bench.app).store.current(
+        indicators=[row["indicator_id"] for row in editable], regions=[region],
+        first_period=year, last_period=year)
     stored = stored.set_index("indicator_id")
     for row in editable:
         assert stored.at[row["indicator_id"], "value"] == pytest.approx(float(row["value"]))
@@ -73,8 +74,8 @@ def upload(lines: list[str]) -> dict[str, str]:
 
 def test_a_confirm_takes_the_check_of_its_preview_and_only_of_the_same_bytes(bench,
                                                                                monkeypatch):
-    region, year = bench.own[0], data.get().years()[-1]
-    values = data.get().region_values(region)
+    region, year = bench.own[0], state.of(bench.app).years()[-1]
+    values = state.of(bench.app).region_values(region)
     latest = values[values["period"] == year].iloc[:2]
     lines = [f"{region},{row.indicator_id},{year},{row.value * 1.001:.6g}"
              for row in latest.itertuples()]
@@ -101,7 +102,8 @@ def test_a_confirm_takes_the_check_of_its_preview_and_only_of_the_same_bytes(ben
                               "upload-language.children": "en"}, ("upload-file.contents",)))
     confirmed(file)
     assert checked == [1]  # the preview's check, not a second one
-    stored = data.get().store.current(regions=[region], first_period=year, last_period=year)
+    stored = state.of(bench.app).store.current(regions=[region], first_period=year,
+                                               last_period=year)
     assert set(stored["source"]) >= {"values.csv"}
     # Other bytes than those previewed are checked on their own: here refused.
     foreign = "220100" if region != "220100" else "220200"
@@ -111,7 +113,7 @@ def test_a_confirm_takes_the_check_of_its_preview_and_only_of_the_same_bytes(ben
 
 
 def test_a_typed_value_far_from_its_stored_series_is_warned_of(bench):
-    region, year = bench.own[0], data.get().years()[-1]
+    region, year = bench.own[0], state.of(bench.app).years()[-1]
     fill = Case("entry", pages.ENTRY_ROWS, "", lambda i: Call({}), client="planner")
     rows = bench.post(fill, Call({"entry-region.value": region, "entry-year.value": year,
                                   "entry-language.children": "en"}))["entry-grid"]["rowData"]

@@ -133,15 +133,15 @@ def test_the_longest_value_the_store_keeps_loads_on_both_databases(tmp_path, sto
 def test_an_entry_save_on_a_full_disk_shows_the_message(bench, monkeypatch):  # noqa: F811
     from benchmarks import pages
     from benchmarks.pages import SAVE, Call, Case
-    from dashboard import data
+    from dashboard import state
 
-    region, year = bench.own[0], data.get().years()[-1]
+    region, year = bench.own[0], state.of(bench.app).years()[-1]
     fill = Case("entry", pages.ENTRY_ROWS, "", lambda i: Call({}), client="planner")
     rows = bench.post(fill, Call({"entry-region.value": region, "entry-year.value": year,
                                   "entry-language.children": "en"}))["entry-grid"]["rowData"]
     row = next(row for row in rows if pages._editable(row))
     row["value"] = f"{row['stored'] * 1.01:.6g}"
-    before = data.get().store.loads()
+    before = state.of(bench.app).store.loads()
 
     def full(*args, **kwargs):
         # One changed value fits in the file's free pages, so the disk is full by hand here;
@@ -149,7 +149,7 @@ def test_an_entry_save_on_a_full_disk_shows_the_message(bench, monkeypatch):  # 
         raise sa.exc.OperationalError("INSERT", {},
                                       sqlite3.OperationalError("database or disk is full"))
 
-    monkeypatch.setattr(data.get().store, "_load", full)
+    monkeypatch.setattr(state.of(bench.app).store, "_load", full)
     save = Case("entry", SAVE, "", lambda i: Call({}), client="planner",
                 expect="entry-not-written")
     answer = bench.post(save, Call({"entry-save.n_clicks": 1, "entry-grid.rowData": rows,
@@ -157,16 +157,16 @@ def test_an_entry_save_on_a_full_disk_shows_the_message(bench, monkeypatch):  # 
                                     "entry-language.children": "en"}, ("entry-save.n_clicks",)))
     assert "disk is full" in str(answer)
     assert "磁盘已满" not in str(answer)  # the planner's language only
-    assert len(data.get().store.loads()) == len(before)
+    assert len(state.of(bench.app).store.loads()) == len(before)
 
 
 def test_an_upload_confirm_on_a_full_disk_shows_the_message(bench, monkeypatch):  # noqa: F811
     from benchmarks.pages import Call, Case
-    from dashboard import data
+    from dashboard import state
     from tests.test_dashboard_writes import upload
 
-    region, year = bench.own[0], data.get().years()[-1]
-    latest = data.get().region_values(region)
+    region, year = bench.own[0], state.of(bench.app).years()[-1]
+    latest = state.of(bench.app).region_values(region)
     row = latest[latest["period"] == year].iloc[0]
     file = upload([f"{region},{row.indicator_id},{year},{row.value * 1.001:.6g}"])
 
@@ -174,7 +174,7 @@ def test_an_upload_confirm_on_a_full_disk_shows_the_message(bench, monkeypatch):
         raise sa.exc.OperationalError("INSERT", {},
                                       sqlite3.OperationalError("database or disk is full"))
 
-    monkeypatch.setattr(data.get().store, "_load", full)
+    monkeypatch.setattr(state.of(bench.app).store, "_load", full)
     assert page_module("upload") is not None
     confirm = Case("upload", ("upload-result.children", "upload-confirm.disabled"), "",
                    lambda i: Call({}), client="planner", expect="upload-not-written")

@@ -9,7 +9,7 @@ import random
 import pandas as pd
 import pytest
 
-from dashboard import data
+from dashboard import state
 from dashboard.callback_input import SHAPES
 from etl.store import Store
 from etl.users import UserStore
@@ -212,11 +212,11 @@ def test_crafted_values_for_every_callback_never_answer_500(boss):
 
 # --- the safety net --------------------------------------------------------------------------
 
-def test_an_unhandled_error_is_a_short_message_without_a_traceback(boss, monkeypatch):
+def test_an_unhandled_error_is_a_short_message_without_a_traceback(boss, server, monkeypatch):
     def broken(_filters):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(data.get(), "export", broken)
+    monkeypatch.setattr(state.of(server), "export", broken)
     answer = download(boss, "csv")
     refused_with_message(answer, 500)
     assert "secret internal detail" not in answer.text and "服务器" in answer.json["error"]["zh"]

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import data
+from dashboard import state
 from dashboard.components import dropdown
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
@@ -21,7 +21,7 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
            start: str | None = None, end: str | None = None, format: str | None = None,
            lang: str | None = None, **_: object) -> html.Div:
     language = language_of(lang)
-    source = data.get()
+    source = state.current()
     indicators = [(row.indicator_id, pick(language, row.indicator_zh, row.indicator_en))
                   for row in source.indicators.itertuples()]
     regions = list(source.region_names(language).items())
@@ -72,8 +72,8 @@ def download(_clicks: int, indicators: list[str] | None, regions: list[str] | No
              language: str) -> tuple[dict, str]:  # type: ignore[type-arg]
     if file_format not in dict(FORMATS):
         refuse("bad_request")
-    filters = data.ExportFilters(tuple(indicators or ()), tuple(regions or ()), first, last)
-    table = data.get().export(filters)
+    filters = state.ExportFilters(tuple(indicators or ()), tuple(regions or ()), first, last)
+    table = state.current().export(filters)
     payload = WRITERS[file_format](table)
     rows = f"{len(table)} " + ("行" if language == "zh" else "rows")
     return dcc.send_bytes(payload, f"targets-export.{file_format}"), rows

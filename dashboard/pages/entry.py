@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, html
 from flask import abort
 
-from dashboard import auth, data
+from dashboard import auth, state
 from dashboard.components import dropdown, href, login_prompt, target_phrase, writer_choices
 from dashboard.i18n import language_of, pick, t
 from etl.store import ConflictError, StoreWriteError
@@ -92,7 +92,7 @@ def fill(region: str | None, year: int, language: str) -> tuple[list[dict[str, A
 
 
 def _rows(region: str, period: int, language: str) -> list[dict[str, Any]]:
-    source = data.get()
+    source = state.current()
     rows = source.entry_rows(region, period)
     due = set(" ".join(rows["target_ids"]).split())
     targets = source.targets[["target_id", "kind", "value", "value_high", "unit", "deadline"]]
@@ -140,14 +140,14 @@ def _validated(rows: list[dict[str, Any]], region: str, period: int, language: s
         row["problem"], row["severity"] = "", ""
     if not filled:
         return rows, 0, None, []
-    source = data.get()
+    source = state.current()
     # The jump check compares each value with its own series only: the stored values of the
     # filled indicators in this region do. Read from the store, not the held values: those
-    # are a save behind after a save, and bringing them up to date took ~30 ms of each save.
+    # are a save behind after a save, and bringing them up to date slowed every save.
     indicators = {row["indicator_id"] for _index, row in filled}
     result = validate(_long(filled, region, period), source.reference.catalogue,
                       source.reference.register,
-                      history=source.store.values(regions=[region], indicators=indicators))
+                      history=source.stored_values(region, indicators))
     message = "problem_zh" if language == "zh" else "problem_en"
     errors, notes = 0, []
     for problem in result.problems.sort_values("severity").itertuples():
@@ -199,8 +199,8 @@ def save(_clicks: int, rows: list[dict[str, Any]], region: str, year: int,
     if validation is None:
         return dbc.Alert(t("entry_nothing", language), color="secondary"), dash.no_update
     try:
-        result = data.get().store.load(_to_store(rows, validation, region),
-                                       by=user.name, source=FORM_SOURCE, kind="form")
+        result = state.current().save_entries(_to_store(rows, validation, region),
+                                              by=user.name, source=FORM_SOURCE)
     except ConflictError as conflict:
         return _conflict(conflict, language), _rows(region, period, language)
     except StoreWriteError as error:
@@ -225,7 +225,7 @@ def _to_store(rows: list[dict[str, Any]], validation: Validation,
 
 
 def _conflict(conflict: ConflictError, language: str) -> dbc.Alert:
-    names = data.get().indicators
+    names = state.current().indicators
     items = []
     for row in conflict.rows.itertuples():
         name = pick(language, names.at[row.indicator_id, "indicator_zh"],

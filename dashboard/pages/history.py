@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html
 from flask import abort
 
-from dashboard import auth, data
+from dashboard import auth, state
 from dashboard.components import data_table, dropdown
 from dashboard.i18n import language_of, pick, t
 from etl.store import ConflictError
@@ -20,7 +20,7 @@ dash.register_page(__name__, path="/history", name="修改记录", order=6)
 def layout(region: str | None = None, indicator: str | None = None, lang: str | None = None,
            **_: object) -> html.Div:
     language = language_of(lang)
-    source = data.get()
+    source = state.current()
     regions = list(source.region_names(language).items())
     user = auth.current_user()
     own = [code for code, _name in regions if user is not None and user.can_write(code)]
@@ -51,8 +51,8 @@ def layout(region: str | None = None, indicator: str | None = None, lang: str | 
     Input("history-message", "children"), State("history-language", "children"),
 )
 def show(region: str, indicator: str, _message: Any, language: str) -> Any:
-    source = data.get()
-    history = source.store.history(region, indicator or None)
+    source = state.current()
+    history = source.history(region, indicator or None)
     names = source.indicator_names(language)
     history["indicator"] = history["indicator_id"].map(names)
     history["when"] = history["loaded_at"].astype(str).str.slice(0, 19)
@@ -75,7 +75,7 @@ def revert(_clicks: int, selected: list[dict[str, Any]] | None, language: str) -
     if not selected:
         return dbc.Alert(t("select_revision", language), color="secondary")
     chosen = selected[0]
-    revision = data.get().store.history_of_revision(int(chosen["id"]))
+    revision = state.current().revision(int(chosen["id"]))
     if revision.empty:
         abort(404)
     try:
@@ -83,7 +83,7 @@ def revert(_clicks: int, selected: list[dict[str, Any]] | None, language: str) -
     except PermissionError:
         abort(403)
     try:
-        result = data.get().store.revert(int(chosen["id"]), by=user.name)
+        result = state.current().revert(int(chosen["id"]), by=user.name)
     except ConflictError:
         return dbc.Alert(t("entry_conflict", language), color="warning")
     if not result.written:  # the chosen value is the current one: the store made nothing

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import data
+from dashboard import state
 from dashboard.components import data_table, dropdown, status_badge, target_phrase
 from dashboard.figures import gap_figure, trend_figure
 from dashboard.i18n import language_of, pick, t
@@ -26,7 +26,7 @@ TABLE_COLUMNS = ["region_code", "region", "period", "value", "unit", "target_id"
 def layout(indicator_id: str = "", region: str | None = None, year: str | None = None,
            method: str | None = None, lang: str | None = None, **_: object) -> html.Div:
     language = language_of(lang)
-    source = data.get()
+    source = state.current()
     if indicator_id not in source.indicators.index:
         return html.Div(html.P(t("indicator_not_found", language, id=indicator_id)),
                         id="indicator-page")
@@ -74,13 +74,13 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
 
 def _known(indicator_id: str) -> None:
     """Refuse with 404 an indicator id that is not in the catalogue (the page sends its own)."""
-    if indicator_id not in data.get().indicators.index:
+    if indicator_id not in state.current().indicators.index:
         refuse("not_found", 404)
 
 
 def _regions_of(indicator_id: str) -> list[str]:
     """Regions with a target of this indicator or a reported value, in register order."""
-    source = data.get()
+    source = state.current()
     status = source.status_of(source.default_year(), indicator_id=indicator_id)
     codes = set(status["region_code"].unique())
     codes |= set(source.series(indicator_id)["region_code"].unique())
@@ -96,7 +96,7 @@ def _regions_of(indicator_id: str) -> list[str]:
 )
 def update(region: str | None, year: int, method: str, indicator_id: str,
            language: str) -> tuple:  # type: ignore[type-arg]
-    source = data.get()
+    source = state.current()
     _known(indicator_id)
     year = int(year)
     indicator = source.indicators.loc[indicator_id]
@@ -145,7 +145,7 @@ TABLE_ROWS = 5_000
 
 def _table_region(indicator_id: str, region: str | None) -> str | None:
     """The region the table is limited to, or None for every region."""
-    if region is None or len(data.get().series(indicator_id)) <= TABLE_ROWS:
+    if region is None or len(state.current().series(indicator_id)) <= TABLE_ROWS:
         return None
     return region
 
@@ -153,15 +153,15 @@ def _table_region(indicator_id: str, region: str | None) -> str | None:
 def _table(indicator_id: str, language: str, region: str | None = None) -> pd.DataFrame:
     """The numbers behind the charts: every stored value (of `region`, when given) with the
     target due that year, as the charts judge it (from the values and statuses held: the
-    extract of the same rows read the store and evaluated them again, about 1 s nationally).
+    extract of the same rows read the store and evaluated them again: docs/benchmarks.md).
     Kept per data version: the download asks for the same table."""
-    source = data.get()
+    source = state.current()
     return source.cached(("indicator-table", indicator_id, language, region),
                          lambda: _made_table(indicator_id, language, region)).copy()
 
 
 def _made_table(indicator_id: str, language: str, region: str | None) -> pd.DataFrame:
-    source = data.get()
+    source = state.current()
     table = source.due_values(indicator_id, region)
     table["region"] = table["region_code"].map(source.region_names(language))
     table["unit"] = unit_label(source.indicators.at[indicator_id, "unit"], language)
@@ -188,7 +188,7 @@ def _shown_table(indicator_id: str, region: str | None, language: str) -> object
     grid = data_table(table, headers, "indicator-data-table")
     if limited is None:
         return grid
-    total = len(data.get().series(indicator_id))
+    total = len(state.current().series(indicator_id))
     return html.Div([html.P(t("table_one_region", language, total=total),
                             className="text-muted small", id="indicator-table-note"), grid])
 
@@ -207,7 +207,7 @@ def download(_clicks: int, indicator_id: str, region: str | None,
 
 
 def _provenance(indicator_id: str, language: str) -> html.Div:
-    source = data.get()
+    source = state.current()
     targets = source.targets[source.targets["indicator_id"] == indicator_id]
     cards = []
     for target in targets.itertuples():

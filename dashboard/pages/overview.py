@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import data
+from dashboard import state
 from dashboard.components import (
     data_table,
     dropdown,
@@ -38,7 +38,7 @@ FILTERS = ["overview-year", "overview-document", "overview-theme", "overview-cla
 def layout(year: str | None = None, document: str | None = None, theme: str | None = None,
            region_class: str | None = None, lang: str | None = None, **_: object) -> html.Div:
     language = language_of(lang)
-    source = data.get()
+    source = state.current()
     years = source.years()
     chosen_year = int(year) if year and year.isdigit() and int(year) in years else years[-1]
     documents = [("", t("all", language))] + [(n, n) for n, _title in source.documents()]
@@ -87,7 +87,7 @@ def update(year: int, document: str, theme: str, region_class: str,
            language: str) -> tuple[object, object, object]:
     year = int(year)
     # The same filters at the same data version give the same answer: kept until a write.
-    return data.get().cached(("overview", year, document, theme, region_class, language),
+    return state.current().cached(("overview", year, document, theme, region_class, language),
                              lambda: _shown(year, document, theme, region_class, language))
 
 
@@ -109,14 +109,14 @@ CATEGORIES = ["region_code", "indicator_id", "status", "direction", "region_zh",
 def _cells(year: int, document: str, theme: str, region_class: str) -> pd.DataFrame:
     """grid_cells of the filtered status rows: the rows are sorted once (grid_order), then
     each filter keeps rows in that order (first_cells)."""
-    ranked = data.get().cached(("overview-ranked", year), lambda: _ranked(year))
+    ranked = state.current().cached(("overview-ranked", year), lambda: _ranked(year))
     return first_cells(_filtered(ranked, document, theme, region_class))
 
 
 def _ranked(year: int) -> pd.DataFrame:
     """The status rows in grid order with this data version's statuses and gaps. The order
     and the other columns hold through writes (a write changes statuses, not rows)."""
-    source = data.get()
+    source = state.current()
     status = source.status(year)
     order, fixed = source.lasting(("overview-order", year), lambda: _order(status, year))
     statuses = status["status"].astype("category").cat.set_categories(STATUS_ORDER)
@@ -155,7 +155,7 @@ def _filtered(status: pd.DataFrame, document: str, theme: str,
 
 
 def _grid(cells: pd.DataFrame, language: str) -> object:
-    source = data.get()
+    source = state.current()
     if cells.empty:
         return html.P(t(Status.NO_DATA, language))
     present = set(cells["region_code"].unique())
@@ -169,7 +169,7 @@ def _grid(cells: pd.DataFrame, language: str) -> object:
 
 
 def _rates(cells: pd.DataFrame, language: str) -> object:
-    source = data.get()
+    source = state.current()
     rates = share_meeting(cells)
     if rates.empty:
         return html.P(t(Status.NO_DATA, language))

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import data
+from dashboard import state
 from dashboard.components import dropdown, href, status_badge
 from dashboard.figures import sparkline_spec
 from dashboard.i18n import language_of, pick, t
@@ -19,7 +19,7 @@ dash.register_page(__name__, path_template="/region/<code>", name="地区", orde
 def layout(code: str = "", year: str | None = None, lang: str | None = None,
            **_: object) -> html.Div:
     language = language_of(lang)
-    source = data.get()
+    source = state.current()
     if code not in source.regions.index:
         return html.Div(html.P(t("region_not_found", language, id=code)), id="region-page")
     region = source.regions.loc[code]
@@ -49,7 +49,7 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
 
 
 def _target_row(row: object, series: pd.DataFrame, language: str, year: int) -> dbc.Card:
-    source = data.get()
+    source = state.current()
     indicator = source.indicators.loc[row.indicator_id]  # type: ignore[attr-defined]
     unit = unit_label(indicator["unit"], language)
     name = pick(language, indicator["indicator_zh"], indicator["indicator_en"])
@@ -74,7 +74,7 @@ def _target_row(row: object, series: pd.DataFrame, language: str, year: int) -> 
 
 def _not_reported(rows: object, reported: set[str], language: str, code: str,
                   year: int) -> html.Div:
-    source = data.get()
+    source = state.current()
     expected = list(dict.fromkeys(rows["indicator_id"]))  # type: ignore[index]
     missing = [indicator for indicator in expected if indicator not in reported]
     if not missing:

@@ -9,8 +9,6 @@ import hashlib
 import io
 import re
 import tempfile
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 from flask import abort
 
-from dashboard import auth, data
+from dashboard import auth, state
 from dashboard.components import data_table, dropdown, login_prompt, writer_choices
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
@@ -107,9 +105,9 @@ def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple
                          color="danger"), True
     raw = _decoded(upload["contents"]) or b""
     try:
-        result = data.get().store.load(validation.store_rows(), by=user.name,
-                                       source=upload["filename"],
-                                       source_sha256=hashlib.sha256(raw).hexdigest())
+        result = state.current().load(validation.store_rows(), by=user.name,
+                                      source=upload["filename"],
+                                      source_sha256=hashlib.sha256(raw).hexdigest())
     except StoreWriteError as error:
         return dbc.Alert(pick(language, error.problem_zh, error.problem_en), color="danger",
                          id="upload-not-written"), True
@@ -144,58 +142,27 @@ def _decoded(contents: str) -> bytes | None:
     return payload if len(payload) <= MAX_BYTES else None
 
 
-class _Previews:
-    """The validations of the last previews, for their confirm. A file's validation follows
-    from its bytes and suffix, the user's regions, the day, and the catalogue and register
-    (loaded once per process); a confirm of the very same bytes by the same user that day
-    takes the preview's instead of reading and checking them again. Its warnings compared
-    with the values stored at the preview; what is stored and its errors do not depend on
-    them. Small files only: a planner's, not a bulk load of hundreds of MB in memory."""
-
-    def __init__(self, size: int = 8, max_rows: int = 20_000) -> None:
-        self.size, self.max_rows = size, max_rows
-        # key -> (the reference it was checked against, the validation): the reference is
-        # held so that its id in the key cannot be reused by another one meanwhile.
-        self.items: OrderedDict[tuple[Any, ...], tuple[Any, Validation]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> Validation | None:
-        with self.lock:
-            held = self.items.get(key)
-        return held[1] if held is not None and held[0] is data.get().reference else None
-
-    def put(self, key: tuple[Any, ...], validation: Validation) -> None:
-        if len(validation.rows) + len(validation.problems) > self.max_rows:
-            return
-        with self.lock:
-            self.items[key] = (data.get().reference, validation)
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_PREVIEWS = _Previews()
-
-
 def _validated(contents: str, filename: str, user: auth.User, language: str, *,
                fresh: bool = False) -> Validation | None:
     """The file checked for this user; with `fresh` (a preview) checked now, else (a
-    confirm) the preview's check of the same bytes if this process made it."""
+    confirm) the preview's check of the same bytes if this app made it (see
+    dashboard.state.caches.Previews)."""
     raw = _decoded(contents)
     if raw is None:
         return None
     key = (hashlib.sha256(raw).hexdigest(), Path(filename).suffix.lower(), user.id, user.role,
-           user.regions, dt.date.today(), id(data.get().reference))
-    held = None if fresh else _PREVIEWS.get(key)
+           user.regions, dt.date.today())
+    previews = state.current().previews
+    held = None if fresh else previews.get(key)
     if held is None:
         with check_slot():
             held = _checked_file(raw, filename, user, language)
-        _PREVIEWS.put(key, held)
+        previews.put(key, held)
     return held
 
 
 def _checked_file(raw: bytes, filename: str, user: auth.User, language: str) -> Validation:
-    source = data.get()
+    source = state.current()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{_safe_suffix(filename)}"
         path.write_bytes(raw)
@@ -220,7 +187,7 @@ def _safe_suffix(filename: str) -> str:
 def _history(user: auth.User) -> pd.DataFrame:
     """The stored values the jump check compares with: it looks at each value's own series
     only, and a planner's file may hold only their regions (others are refused below)."""
-    source = data.get()
+    source = state.current()
     return source.values() if user.is_admin else source.regions_values(sorted(user.regions))
 
 
@@ -229,7 +196,7 @@ def _only_own_regions(validation: Validation, user: auth.User, language: str) ->
     foreign = validation.rows[~validation.rows["region_code"].map(user.can_write)]
     if foreign.empty:
         return validation
-    names = data.get().regions
+    names = state.current().regions
     problems = pd.DataFrame([{
         "row": row.row, "column": "region", "value": row.region_code, "severity": "error",
         "problem_zh": t("upload_other_region", "zh", region=names.at[row.region_code, "name_zh"]),
@@ -260,7 +227,7 @@ def _preview(validation: Validation, language: str) -> html.Div:
                                         "problem": t("problem", language)},
                                 "upload-problems", height=300))
     if not validation.rows.empty:
-        names = data.get().indicators
+        names = state.current().indicators
         rows = validation.rows.assign(indicator=[
             pick(language, names.at[i, "indicator_zh"], names.at[i, "indicator_en"])
             for i in validation.rows["indicator_id"]])
@@ -281,7 +248,7 @@ def _preview(validation: Validation, language: str) -> html.Div:
 )
 def template(_clicks: int, region: str, year: int) -> dict[str, Any]:
     """A file to fill in: the region's indicators with their units, for the chosen year."""
-    source = data.get()
+    source = state.current()
     if region not in source.regions.index:
         refuse("not_found", 404)
     rows = source.entry_rows(region, int(year))
