@@ -19,7 +19,7 @@ from etl.export import EXPORT_SCHEMA, export_chunks
 from etl.extract import BINARY_FORMATS, Chunk, write_extract, write_extract_chunks
 from etl.schema import load as load_table
 from etl.store import ConflictError, Store, StoreWriteError, database_url
-from etl.validate import Validation, format_problems, validate_file
+from etl.validation import Validation, format_problems, validate_file
 from indicators.catalogue import CatalogueError
 from indicators.reference import Reference
 from indicators.regions import RegisterError

@@ -15,7 +15,7 @@ from dashboard import auth, data
 from dashboard.components import dropdown, href, login_prompt, target_phrase, writer_choices
 from dashboard.i18n import language_of, pick, t
 from etl.store import ConflictError, StoreWriteError
-from etl.validate import Validation, validate
+from etl.validation import Validation, validate
 from indicators.units import unit_label
 
 dash.register_page(__name__, path="/entry", name="数据填报", order=4)

@@ -27,7 +27,7 @@ from dashboard.security import refuse
 from dashboard.upload_checks import BusyError, check_slot
 from etl.bounded import MAX_UPLOAD_CELLS
 from etl.store import StoreWriteError
-from etl.validate import Validation, validate_file
+from etl.validation import Validation, validate_file
 from indicators.units import unit_label
 
 dash.register_page(__name__, path="/upload", name="上传文件", order=5)
