@@ -250,7 +250,7 @@ def measured(command: list[str], path: Path) -> Measure:
 def as_upload(path: Path) -> int:
     """Check `path` as the upload page does; print its problems' count, or its refusal."""
     from etl.bounded import MAX_UPLOAD_CELLS
-    from etl.validate import validate_file
+    from etl.validation import validate_file
     from indicators.catalogue import load_catalogue
     from indicators.regions import load_regions
 

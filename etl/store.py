@@ -374,6 +374,16 @@ class Store:
         with self.engine.connect() as connection:
             return _frame(connection, query, {"period": "int64"})
 
+    def series_values(self, region_codes: Iterable[str],
+                      indicator_ids: Iterable[str]) -> pd.DataFrame:
+        """The current values (region_code, indicator_id, period, value) of the series of
+        these regions and indicators: what validation's jump check compares a file with
+        (validation.History). Every pair of them is read and validation keeps the file's
+        own: asking for the pairs themselves would take two parameters a pair, past SQLite's
+        limit for a national file, where regions and indicators number a few hundred."""
+        return self.values(regions=sorted(set(region_codes)),
+                           indicators=sorted(set(indicator_ids)))
+
     def changed_since(self, version: int) -> pd.DataFrame:
         """The current value and demo flag (region_code, indicator_id, period, value, is_demo)
         of every key with a revision newer than data version `version`, once per key: what a

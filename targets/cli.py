@@ -19,7 +19,7 @@ from etl.export import EXPORT_SCHEMA, export_chunks
 from etl.extract import BINARY_FORMATS, Chunk, write_extract, write_extract_chunks
 from etl.schema import load as load_table
 from etl.store import ConflictError, Store, StoreWriteError, database_url
-from etl.validate import Validation, format_problems, validate_file
+from etl.validation import History, Validation, format_problems, validate_file
 from indicators.catalogue import CatalogueError
 from indicators.reference import Reference
 from indicators.regions import RegisterError
@@ -89,15 +89,16 @@ def _regions(args: argparse.Namespace) -> int:
 
 # --- actual values -------------------------------------------------------------------------
 
-def _history_for_checks(url: str) -> pd.DataFrame | None:
-    """Stored values for the jump warning, read without creating or upgrading anything."""
+def _history_for_checks(url: str) -> History | None:
+    """Stored values for the jump warning, of the file's series only, read without creating
+    or upgrading anything."""
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
     store = Store(url, upgrade=False)
-    return store.values() if store.schema_revision() == Store.head_revision() else None
+    return store.series_values if store.schema_revision() == Store.head_revision() else None
 
 
-def _validate(args: argparse.Namespace, history: pd.DataFrame | None) -> Validation:
+def _validate(args: argparse.Namespace, history: History | None) -> Validation:
 
     reference = Reference.load()
     if not args.file.exists():
@@ -133,7 +134,7 @@ def _load(args: argparse.Namespace) -> int:
         raise UserError(f"--by 的名字过长（最多{longest}个字符） / the --by name is too long "
                         f"(at most {longest} characters)")
     store = Store(args.database)
-    validation = _validate(args, store.values())
+    validation = _validate(args, store.series_values)
     if not validation.ok:
         _refused(validation)
         return 1

@@ -10,7 +10,7 @@ from benchmarks.__main__ import main
 from benchmarks.report import markdown
 from benchmarks.synthetic import NATIONAL, TINY, synthetic_register, synthetic_values
 from etl.store import Store
-from etl.validate import validate
+from etl.validation import validate
 from indicators.catalogue import load_catalogue
 from indicators.regions import RegionRegister, load_regions
 

@@ -157,6 +157,38 @@ def test_check_writes_nothing_not_even_a_database(tmp_path, capsys):
     assert not (tmp_path / "never.sqlite").exists()
 
 
+def test_check_and_load_warn_of_a_jump_from_the_stored_series(store_url, tmp_path, capsys):
+    # earlier yearly changes 2, 2, 2, 2: the limit is max(3 x 2, 50% of 108) = 54
+    steady = "".join(f"长春市,new_urban_green_area,{2014 + i},{value},,\n"
+                     for i, value in enumerate((100, 102, 104, 106, 108)))
+    assert run(store_url, "load", str(write(tmp_path, "steady.csv", HEADER + steady)),
+               "--by", "p") == 0
+    path = write(tmp_path, "jump.csv", HEADER + "长春市,new_urban_green_area,2019,163,,\n")
+    capsys.readouterr()
+    assert run(store_url, "--lang", "en", "check", str(path)) == 0
+    assert ("value '163' jumps by +55 from 108 ha in 2018 (stored value), far beyond the usual "
+            "change (54); please check") in capsys.readouterr().out
+    assert run(store_url, "check", "--strict", str(path)) == 1
+    assert run(store_url, "load", "--strict", str(path), "--by", "p") == 1
+    assert Store(store_url).counts()["revision"] == 5
+
+
+def test_check_asks_the_store_for_the_files_series_only(store_url, tmp_path, monkeypatch):
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
+    asked = []
+    values = Store.values
+    monkeypatch.setattr(Store, "values", lambda self, **filters: asked.append(filters) or values(
+        self, **filters))
+    path = write(tmp_path, "two.csv", HEADER + "四平市,new_urban_green_area,2019,3,,\n"
+                 "长春市,transit_modal_share,2019,27.5,%,\n长春市,transit_modal_share,2020,28,%,\n")
+    for command in ("check", "load"):
+        asked.clear()
+        extra = ["--by", "p"] if command == "load" else []
+        assert run(store_url, command, str(path), *extra) == 0
+        assert asked == [{"regions": ["220100", "220300"],
+                          "indicators": ["new_urban_green_area", "transit_modal_share"]}]
+
+
 def test_strict_turns_warnings_into_errors(store_url, tmp_path):
     # 26 is exactly Changchun's 2018 target: plausible, but worth a second look.
     path = write(tmp_path, "on_target.csv", HEADER + "长春市,transit_modal_share,2018,26,,\n")

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from benchmarks import hostile
-from etl.validate import validate_file
+from etl.validation import validate_file
 from indicators.catalogue import load_catalogue
 from indicators.regions import load_regions
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from etl.read import FileRejected, read_tables
-from etl.validate import validate_file
+from etl.validation import validate_file
 from indicators.catalogue import load_catalogue
 from indicators.regions import load_regions
 

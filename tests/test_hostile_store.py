@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from etl.store import Store, StoreWriteError
-from etl.validate import validate_file
+from etl.validation import validate_file
 from indicators.catalogue import load_catalogue
 from indicators.regions import load_regions
 from targets import cli

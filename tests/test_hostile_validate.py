@@ -7,7 +7,7 @@ import pytest
 
 from etl.bounded import MAX_LISTED, MAX_UNKNOWN_NAMES
 from etl.read import MAX_PROBLEMS
-from etl.validate import validate_file
+from etl.validation import validate_file
 
 HEADER = "地区,指标,年份,数值"
 SHARE = "transit_modal_share"

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from etl.read import FileRejected, read_table
-from etl.validate import validate_file
+from etl.validation import validate_file
 from tests.test_read_xlsx_shapes import rezipped, save, with_sheet, workbook_bytes
 
 HEADER = "地区,指标,年份,数值,备注\n"

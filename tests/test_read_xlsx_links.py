@@ -7,7 +7,7 @@ import io
 import zipfile
 
 from etl.read import read_table
-from etl.validate import validate_file
+from etl.validation import validate_file
 from indicators.catalogue import load_catalogue
 from indicators.regions import load_regions
 from tests.test_read_xlsx_shapes import save, with_sheet, workbook_bytes

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from etl.read import MAX_COLUMNS, FileRejected, read_table
-from etl.validate import validate_file
+from etl.validation import validate_file
 from indicators.catalogue import load_catalogue
 from indicators.regions import load_regions
 

@@ -281,3 +281,14 @@ def test_a_store_at_0003_gains_the_index_of_current_values_by_indicator(store_ur
                for index in sa.inspect(upgraded.engine).get_indexes("actual")}
     assert indexes["ix_actual_indicator_region_period"] == ["indicator_id", "region_code",
                                                            "period"]
+
+
+def test_series_values_gives_the_current_values_of_those_regions_and_indicators(store):
+    store.load(ROWS, by="a", source="first.csv")
+    store.load(make_rows(("220100", SHARE, 2019, 30.0), ("220100", "road_area_ratio", 2018, 9.0),
+                         ("220100", SHARE, 2018, 27.0)), by="b", source="second.csv")
+    found = store.series_values(["220100", "220300"], [SHARE])
+    assert found.values.tolist() == [["220100", SHARE, 2018, 27.0], ["220100", SHARE, 2019, 30.0],
+                                     ["220300", SHARE, 2018, 16.0]]
+    assert store.series_values(["220400"], [SHARE]).empty
+    assert store.series_values([], []).empty

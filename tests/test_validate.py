@@ -7,8 +7,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etl import validate as validate_module
-from etl.validate import Validation, format_problems, validate, validate_file
+from etl.validation import Validation, format_problems, validate, validate_file
+from etl.validation import context as validate_module
 from indicators.regions import RegionRegister
 from tests.factories import INDICATOR, make_actuals, make_catalogue
 
@@ -694,12 +694,13 @@ def test_a_count_on_its_target_is_no_warning(check):
 
 # --- tables kept per catalogue and register ----------------------------------------------------
 
-def test_tables_are_built_once_for_the_same_catalogue_and_register(check, monkeypatch):
+def test_tables_are_built_once_for_the_same_catalogue_and_register(check, catalogue,
+                                                                  monkeypatch):
     built = []
-    build = validate_module._Tables.build
-    monkeypatch.setattr(validate_module._Tables, "build", classmethod(
+    build = validate_module.Tables.build
+    monkeypatch.setattr(validate_module.Tables, "build", classmethod(
         lambda cls, catalogue, register: built.append(1) or build(catalogue, register)))
-    validate_module._TABLES.clear()
+    validate_module.forget(catalogue)
     check("长春市,transit_modal_share,2018,26%,,")
     check("四平市,transit_modal_share,2019,27,,")
     assert built == [1]

@@ -15,7 +15,7 @@ from dashboard import auth, state
 from dashboard.components import dropdown, href, login_prompt, target_phrase, writer_choices
 from dashboard.i18n import language_of, pick, t
 from etl.store import ConflictError, StoreWriteError
-from etl.validate import Validation, validate
+from etl.validation import Validation, validate
 from indicators.units import unit_label
 
 dash.register_page(__name__, path="/entry", name="数据填报", order=4)
@@ -141,13 +141,12 @@ def _validated(rows: list[dict[str, Any]], region: str, period: int, language: s
     if not filled:
         return rows, 0, None, []
     source = state.current()
-    # The jump check compares each value with its own series only: the stored values of the
-    # filled indicators in this region do. Read from the store, not the held values: those
-    # are a save behind after a save, and bringing them up to date slowed every save.
-    indicators = {row["indicator_id"] for _index, row in filled}
+    # The jump check compares each value with its own series only: validation asks for the
+    # stored values of the filled indicators in this region. Read from the store, not the held
+    # values: those are a save behind after a save, and bringing them up to date slowed every
+    # save.
     result = validate(_long(filled, region, period), source.reference.catalogue,
-                      source.reference.register,
-                      history=source.stored_values(region, indicators))
+                      source.reference.register, history=source.stored_values)
     message = "problem_zh" if language == "zh" else "problem_en"
     errors, notes = 0, []
     for problem in result.problems.sort_values("severity").itertuples():

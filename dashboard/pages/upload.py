@@ -25,7 +25,7 @@ from dashboard.security import refuse
 from dashboard.upload_checks import BusyError, check_slot
 from etl.bounded import MAX_UPLOAD_CELLS
 from etl.store import StoreWriteError
-from etl.validate import Validation, validate_file
+from etl.validation import History, Validation, validate_file
 from indicators.units import unit_label
 
 dash.register_page(__name__, path="/upload", name="上传文件", order=5)
@@ -184,11 +184,13 @@ def _safe_suffix(filename: str) -> str:
     return f".{kept}" if kept else ".unknown"
 
 
-def _history(user: auth.User) -> pd.DataFrame:
-    """The stored values the jump check compares with: it looks at each value's own series
-    only, and a planner's file may hold only their regions (others are refused below)."""
+def _history(user: auth.User) -> History:
+    """The stored values the jump check compares with, from the values held: those of the
+    regions validation asks for (the file's), and a planner's file may hold only their
+    regions (others are refused below)."""
     source = state.current()
-    return source.values() if user.is_admin else source.regions_values(sorted(user.regions))
+    return lambda regions, _indicators: source.regions_values(
+        regions if user.is_admin else [code for code in regions if code in user.regions])
 
 
 def _only_own_regions(validation: Validation, user: auth.User, language: str) -> Validation:

@@ -281,10 +281,11 @@ class DashboardState:
 
     # --- the store's history and writes ----------------------------------------------------
 
-    def stored_values(self, region_code: str, indicators: Iterable[str]) -> pd.DataFrame:
-        """The region's stored values of `indicators`, read from the store now (not the
-        values held, which are a save behind right after a save)."""
-        return self.store.values(regions=[region_code], indicators=indicators)
+    def stored_values(self, regions: Iterable[str], indicators: Iterable[str]) -> pd.DataFrame:
+        """The stored values of the series of `regions` and `indicators` (validation's
+        history), read from the store now (not the values held, which are a save behind right
+        after a save)."""
+        return self.store.series_values(regions, indicators)
 
     def history(self, region_code: str | None = None,
                 indicator_id: str | None = None) -> pd.DataFrame:
