@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from benchmarks.startup import ROWS, Case, import_times, table, write_values
+from benchmarks.startup import ROWS, Case, import_times, run_once, table, write_values
 from targets.cli import main
 
 
@@ -19,9 +19,16 @@ def test_the_benchmark_file_passes_check(tmp_path, capsys):
 
 
 def test_the_table_gives_each_case_against_the_bare_import():
-    cases = [Case("bare", [], seconds=[1.0, 2.0, 1.5]), Case("check", [], seconds=[3.0, 2.0])]
-    assert table(cases).splitlines()[2:] == ["| bare | 1.50 | 1.00-2.00 | 1.00 | 1.00 |",
-                                             "| check | 2.50 | 2.00-3.00 | 1.67 | 2.00 |"]
+    cases = [Case("bare", [], seconds=[1.0, 2.0, 1.5], cpu=[0.5, 0.5, 0.6]),
+             Case("check", [], seconds=[3.0, 2.0], cpu=[1.0, 1.0])]
+    assert table(cases).splitlines()[2:] == [
+        "| bare | 1.50 | 1.00-2.00 | 1.00 | 1.00 | 0.50 | 1.00 |",
+        "| check | 2.50 | 2.00-3.00 | 1.67 | 2.00 | 1.00 | 2.00 |"]
+
+
+def test_a_run_gives_wall_and_cpu_time(tmp_path):
+    seconds, cpu = run_once(Case("bare", ["-c", "pass"]), dict(os.environ), tmp_path)
+    assert seconds > 0 and cpu >= 0
 
 
 def test_import_times_are_summed_by_package():
