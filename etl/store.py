@@ -22,10 +22,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from etl.schema import REVISION_COLUMNS, actual, load, revision
 from indicators.paths import data_dir
@@ -114,6 +110,20 @@ def _is_disk_full(error: Exception) -> bool:
         text in str(orig).lower() for text in DISK_FULL_TEXTS)
 
 
+# Alembic's table of the migration a database is at, and the latest migration in
+# migrations/versions.
+VERSION_TABLE = "alembic_version"
+HEAD_REVISION = "0005_session_generation"
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
 class Store:
     """The one way to read and write stored values."""
 
@@ -131,21 +141,27 @@ class Store:
 
     def upgrade(self, to: str = "head") -> None:
         """Bring the schema up to date in place; the data stays."""
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        # Alembic is imported here, not with the module: a command that only reads (`targets
+        # check`) never migrates, and starting the program is most of what it costs.
+        from alembic import command
+
+        config = _alembic_config()
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, to)
 
     def schema_revision(self) -> str | None:
+        """The migration the database is at (None: no schema yet), as Alembic records it."""
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not sa.inspect(connection).has_table(VERSION_TABLE):
+                return None
+            return connection.execute(
+                sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
     @staticmethod
     def head_revision() -> str:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        return str(ScriptDirectory.from_config(config).get_current_head())
+        """The latest migration (tests/test_store.py checks it against Alembic's scripts)."""
+        return HEAD_REVISION
 
     # --- writing -------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from indicators.paths import CATALOGUE_DIR, gazette_file
+from indicators.catalogue_cache import cached
+from indicators.paths import CATALOGUE_DIR, PACKAGE_DIR, UNITS_FILE, gazette_file
 from indicators.units import UnitError, conversion_factor, is_convertible, parse_unit
 
 
@@ -277,8 +278,17 @@ def load_catalogue(directory: Path | None = None, gazette: Path | None = None) -
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
         raise CatalogueError(f"{directory}: no catalogue files (*.yaml)")
-    gazette_text = (gazette or gazette_file()).read_text(encoding="utf-8")
-    return build_catalogue({path.name: _read_yaml(path) for path in paths}, gazette_text)
+    gazette_path = gazette or gazette_file()
+
+    def build() -> Catalogue:
+        gazette_text = gazette_path.read_text(encoding="utf-8")
+        return build_catalogue({path.name: _read_yaml(path) for path in paths}, gazette_text)
+
+    # Validated once for each version of the files and of the rules that check them (this
+    # module, the units): every later load reads the result back. A catalogue with errors is
+    # never stored, so its CatalogueError comes every time.
+    rules = [Path(__file__), PACKAGE_DIR / "units.py", UNITS_FILE]
+    return cached("catalogue", [*paths, gazette_path, *rules], build, Catalogue)
 
 
 def build_catalogue(files: dict[str, Any], gazette_text: str) -> Catalogue:

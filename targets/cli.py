@@ -10,22 +10,25 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
-from etl.export import EXPORT_SCHEMA, export_chunks
-from etl.extract import BINARY_FORMATS, Chunk, write_extract, write_extract_chunks
-from etl.schema import load as load_table
 from etl.store import ConflictError, Store, StoreWriteError, database_url
-from etl.validation import History, Validation, format_problems, validate_file
 from indicators.catalogue import CatalogueError
-from indicators.reference import Reference
 from indicators.regions import RegisterError
-from indicators.status import status_table
 from targets.cli_users import add_user_commands
 from targets.memory import keep_large_blocks
+
+# Each command imports what it alone needs, when it runs: for a small file, starting the
+# program is most of what a command costs, and `catalogue` has no use for the store nor
+# `check` for the exporters or the progress bar. The store is imported with the module:
+# it is light without Alembic, which it imports only to migrate.
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from etl.extract import Chunk
+    from etl.validation import History, Validation
 
 CATALOGUE_COLUMNS = [
     "target_id", "document", "clause", "indicator_id", "indicator_zh", "indicator_en", "theme",
@@ -48,6 +51,8 @@ def say(zh: str, en: str) -> None:
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A progress callback drawing a bar on standard error."""
+    from tqdm import tqdm
+
     bar: tqdm | None = None
 
     def update(done: int, total: int) -> None:
@@ -66,6 +71,9 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
 # --- reference data ------------------------------------------------------------------------
 
 def _catalogue(args: argparse.Namespace) -> int:
+    from etl.extract import write_extract
+    from indicators.reference import Reference
+
     frame = Reference.load().catalogue.targets_frame[CATALOGUE_COLUMNS].copy()
     if args.format == "csv":
         for column in ("value", "value_high"):
@@ -76,10 +84,15 @@ def _catalogue(args: argparse.Namespace) -> int:
 
 def _plain_number(number: float | None) -> str:
     """26 rather than 26.0, 0.4 rather than 0.40000000000000002: as the gazette writes it."""
+    import numpy as np
+
     return "" if pd.isna(number) else np.format_float_positional(number, trim="-")
 
 
 def _regions(args: argparse.Namespace) -> int:
+    from etl.extract import write_extract
+    from indicators.reference import Reference
+
     frame = Reference.load().register.regions[REGION_COLUMNS].copy()
     for column in ("valid_from", "valid_to"):
         frame[column] = frame[column].dt.strftime("%Y-%m-%d")
@@ -90,8 +103,8 @@ def _regions(args: argparse.Namespace) -> int:
 # --- actual values -------------------------------------------------------------------------
 
 def _history_for_checks(url: str) -> History | None:
-    """Stored values for the jump warning, of the file's series only, read without creating
-    or upgrading anything."""
+    """The stored values of the file's series for the jump warning, read without creating or
+    upgrading anything."""
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
     store = Store(url, upgrade=False)
@@ -99,6 +112,8 @@ def _history_for_checks(url: str) -> History | None:
 
 
 def _validate(args: argparse.Namespace, history: History | None) -> Validation:
+    from etl.validation import format_problems, validate_file
+    from indicators.reference import Reference
 
     reference = Reference.load()
     if not args.file.exists():
@@ -129,12 +144,14 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
+    from etl.schema import load as load_table
+
     longest = load_table.c.loaded_by.type.length
     if len(args.by) > longest:
         raise UserError(f"--by 的名字过长（最多{longest}个字符） / the --by name is too long "
                         f"(at most {longest} characters)")
     store = Store(args.database)
-    validation = _validate(args, store.series_values)
+    validation = _validate(args, store.values())
     if not validation.ok:
         _refused(validation)
         return 1
@@ -148,6 +165,10 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from etl.export import EXPORT_SCHEMA, export_chunks
+    from etl.extract import BINARY_FORMATS, write_extract_chunks
+    from indicators.reference import Reference
+
     if args.format in BINARY_FORMATS and args.output is None:
         raise UserError(f"{args.format} 格式需要 -o 文件名 / {args.format} needs -o FILE")
     store = Store(args.database)
@@ -183,6 +204,10 @@ class Tally:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from etl.extract import write_extract
+    from indicators.reference import Reference
+    from indicators.status import status_table
+
     store = Store(args.database)
     table = status_table(store.values(), Reference.load(), args.year, args.method)
     if store.demo_in_use():
@@ -199,6 +224,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from etl.demo import generate_demo
+    from indicators.reference import Reference
 
     store = Store(args.database)
     loads = store.loads()
@@ -316,16 +342,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `targets status | head`: the reader has gone; nothing is wrong.
         sys.stderr.close()
         return 0
-    except (CatalogueError, RegisterError, UserError) as error:
-        print(f"错误 error: {error}", file=sys.stderr)
-        return 2
-    except ConflictError as error:
-        print(f"冲突 conflict: {error}", file=sys.stderr)
-        return 1
-    except StoreWriteError as error:
-        say(error.problem_zh, error.problem_en)
-        return 1
-    except Exception:  # a person sees a message, never a traceback
+    except Exception as error:  # a person sees a message, never a traceback
+        status = _told(error)
+        if status is not None:
+            return status
         if os.environ.get("TARGETS_DEBUG"):
             raise
         say("意外错误，命令已停止（装入时未写入任何数据）；请将命令和文件发给管理员"
@@ -333,6 +353,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             "unexpected error: the command stopped (a load writes nothing then); send the "
             "command and the file to the administrator (TARGETS_DEBUG=1 shows the details)")
         return 3
+
+
+def _told(error: Exception) -> int | None:
+    """The exit status of a failure the user can act on, once its message is out; None for
+    any other failure."""
+    if isinstance(error, (CatalogueError, RegisterError, UserError)):
+        print(f"错误 error: {error}", file=sys.stderr)
+        return 2
+    if isinstance(error, ConflictError):
+        print(f"冲突 conflict: {error}", file=sys.stderr)
+        return 1
+    if isinstance(error, StoreWriteError):
+        say(error.problem_zh, error.problem_en)
+        return 1
+    return None
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ import sys
 from collections.abc import Callable
 
 from etl.schema import ROLES
-from etl.store import Store
-from etl.users import InvalidUserError, UserStore
-from indicators.regions import load_regions
+
+# The store and the users' table are imported by the user commands alone, when they run:
+# every other command builds this part of the parser too.
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -44,6 +44,8 @@ def _add_password_stdin(command: argparse.ArgumentParser) -> None:
 
 def _handled(command: Command) -> Command:
     def run(args: argparse.Namespace) -> int:
+        from etl.users import InvalidUserError
+
         try:
             return command(args)
         except InvalidUserError as error:
@@ -53,6 +55,9 @@ def _handled(command: Command) -> Command:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from etl.store import Store
+    from etl.users import UserStore
+
     users = UserStore(Store(args.database))
     users.check_new(args.name, args.role, args.region)  # before asking for a password
     user = users.add(args.name, args.role, read_password(args.password_stdin), args.region)
@@ -63,6 +68,9 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _passwd(args: argparse.Namespace) -> int:
+    from etl.store import Store
+    from etl.users import InvalidUserError, UserStore
+
     users = UserStore(Store(args.database))
     if users.get(args.name) is None:
         raise InvalidUserError(f"没有此用户：{args.name}", f"no such user: {args.name}")
@@ -72,6 +80,10 @@ def _passwd(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from etl.store import Store
+    from etl.users import UserStore
+    from indicators.regions import load_regions
+
     users = UserStore(Store(args.database)).all_users()
     register = load_regions()
     header = ("用户名", "角色", "地区") if args.lang == "zh" else ("name", "role", "regions")
@@ -85,6 +97,8 @@ def _list(args: argparse.Namespace) -> int:
 
 def read_password(from_stdin: bool) -> str:
     """The first line of standard input, or typed twice without echo (they must match)."""
+    from etl.users import InvalidUserError
+
     if from_stdin:
         return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
     first = getpass.getpass("密码 password: ")

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+import etl.validation
 from etl.store import Store, StoreWriteError
 from etl.validation import validate_file
 from indicators.catalogue import load_catalogue
@@ -90,7 +91,7 @@ def test_any_other_failure_of_a_command_is_a_message_not_a_traceback(tmp_path, m
     def broken(*args, **kwargs):
         raise RuntimeError("internal detail")
 
-    monkeypatch.setattr(cli, "validate_file", broken)
+    monkeypatch.setattr(etl.validation, "validate_file", broken)
     monkeypatch.delenv("TARGETS_DEBUG", raising=False)
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     assert cli.main(["--database", url, "check", str(path)]) == 3

@@ -20,6 +20,15 @@ ROWS = make_rows(("220100", SHARE, 2018, 26.0), ("220200", SHARE, 2018, 27.5),
                  ("220300", SHARE, 2018, 16.0))
 
 
+def test_the_head_revision_is_the_latest_migration_script():
+    from alembic.script import ScriptDirectory
+
+    from etl.store import _alembic_config
+
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    assert Store.head_revision() == scripts.get_current_head()
+
+
 def test_a_new_store_is_at_the_latest_schema(store):
     assert store.schema_revision() == Store.head_revision()
     assert store.counts() == {"load": 0, "revision": 0, "actual": 0}
