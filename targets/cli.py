@@ -151,7 +151,7 @@ def _load(args: argparse.Namespace) -> int:
         raise UserError(f"--by 的名字过长（最多{longest}个字符） / the --by name is too long "
                         f"(at most {longest} characters)")
     store = Store(args.database)
-    validation = _validate(args, store.values())
+    validation = _validate(args, store.series_values)
     if not validation.ok:
         _refused(validation)
         return 1
