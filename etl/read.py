@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from openpyxl.utils import get_column_letter
 
 from etl.names import role_of
 
@@ -97,6 +96,16 @@ class RawTable:
     header_row: int = 1
     problems: list[dict[str, Any]] = field(default_factory=list)
     formulas: dict[tuple[int, str], str] = field(default_factory=dict)
+
+
+def column_letter(number: int) -> str:
+    """A spreadsheet's name of column `number` (1 is A, 27 is AA), as the user sees it. Here,
+    not openpyxl's: reading a CSV file need not import the workbook library."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def read_table(path: Path) -> RawTable:
@@ -246,7 +255,7 @@ def _check_header_cells(number: int, header: list[Cell]) -> None:
     """A header cell is a column name: one past MAX_CELL_CHARS refuses the file."""
     for i, cell in enumerate(header):
         if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
-            letter = get_column_letter(i + 1)
+            letter = column_letter(i + 1)
             raise FileRejected(
                 f"表头（第{number}行）第{letter}列过长：有{len(cell)}个字符，最多{MAX_CELL_CHARS}个",
                 f"the header (row {number}) is too long in column {letter}: {len(cell)} "
@@ -316,7 +325,7 @@ def _pad(cells: list[Cell], width: int) -> list[Cell]:
 def _header_name(header: list[Cell], i: int) -> str:
     cell = header[i] if i < len(header) else None
     if cell is None:
-        return f"[{get_column_letter(i + 1)}]"
+        return f"[{column_letter(i + 1)}]"
     return cell.text if isinstance(cell, Formula) else str(cell)
 
 
@@ -328,7 +337,7 @@ def _header_names(header: list[Cell], width: int) -> list[str]:
             raise FileRejected("表头不能使用保留名“row”，请改名", "the header 'row' is reserved: "
                                "rename that column")
         if name in seen:
-            first, second = get_column_letter(seen[name] + 1), get_column_letter(i + 1)
+            first, second = column_letter(seen[name] + 1), column_letter(i + 1)
             raise FileRejected(f"表头“{name}”出现了两次（第{first}列和第{second}列）",
                                f"the header '{name}' appears twice (columns {first} and {second})")
         seen[name] = i

@@ -4,14 +4,33 @@ from __future__ import annotations
 
 import tokenize
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pint
 
+from indicators.catalogue_cache import cache_dir
 from indicators.paths import UNITS_FILE
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-ureg.load_definitions(str(UNITS_FILE))
+
+def build_registry(cache_folder: Path | None) -> pint.UnitRegistry:
+    """pint's default units, then ours (units.txt) on top. Given `cache_folder`, pint keeps
+    its defaults there parsed: reading them from text is most of what starting a small command
+    costs. The cache is an optimisation only: if pint cannot use it, the defaults are read
+    from text as without one."""
+    try:
+        registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True,
+                                     cache_folder=cache_folder)
+    except Exception:  # an unusable folder or a damaged file: whatever pint's cache raises
+        registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    # units.txt names a prefixed unit (`@alias kilometer = 公里`); pint makes those on first
+    # use, and a registry read from its cache has not used it yet.
+    registry.parse_units("kilometer")
+    registry.load_definitions(str(UNITS_FILE))
+    return registry
+
+
+ureg = build_registry(cache_dir() / "pint")
 Quantity = ureg.Quantity
 
 

@@ -399,3 +399,13 @@ def test_duplicate_header(tmp_path):
     error = rejected(write(tmp_path, "d.csv", "地区,数值,数值\n长春,1,2\n".encode()))
     assert error.problem_zh == "表头“数值”出现了两次（第B列和第C列）"
     assert error.problem_en == "the header '数值' appears twice (columns B and C)"
+
+
+def test_column_letters_are_the_spreadsheets_names():
+    from openpyxl.utils import get_column_letter
+
+    from etl.read import column_letter
+
+    assert [column_letter(n) for n in (1, 26, 27, 52, 703, 16384)] == [
+        "A", "Z", "AA", "AZ", "AAA", "XFD"]
+    assert all(column_letter(n) == get_column_letter(n) for n in range(1, 16385))

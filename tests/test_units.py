@@ -5,6 +5,7 @@ import pytest
 from indicators.units import (
     Quantity,
     UnitError,
+    build_registry,
     conversion_factor,
     convert,
     is_convertible,
@@ -63,3 +64,31 @@ def test_vector_conversion_keeps_shape():
 def test_unit_labels(unit, zh, en):
     assert unit_label(unit, "zh") == zh
     assert unit_label(unit, "en") == en
+
+
+UNIT_TEXTS = ["公顷", "亩", "平方米/人", "公里/平方公里", "km", "m^2", "ha", "万元", "元/百元",
+              "百分点", "%", "个", "人次", "工作日", "天", "完成", "square_meter / person"]
+
+
+def _readings(registry: pint.UnitRegistry) -> list[tuple[str, float]]:
+    """Each unit text as the registry reads it, and its size in base units."""
+    return [(str(registry.parse_units(text)),
+             registry.Quantity(1.0, text).to_base_units().magnitude) for text in UNIT_TEXTS]
+
+
+def test_a_registry_from_pints_cache_reads_units_as_one_built_from_text(tmp_path):
+    first = build_registry(tmp_path / "pint")  # writes pint's cache
+    assert any((tmp_path / "pint").iterdir())
+    from_cache = build_registry(tmp_path / "pint")
+    assert _readings(from_cache) == _readings(build_registry(None)) == _readings(first)
+
+
+def test_an_unusable_or_damaged_pint_cache_still_gives_the_registry(tmp_path):
+    expected = _readings(build_registry(None))
+    a_file = tmp_path / "file"
+    a_file.write_text("not a folder")
+    assert _readings(build_registry(a_file / "pint")) == expected
+    build_registry(tmp_path / "pint")
+    for path in (tmp_path / "pint").iterdir():
+        path.write_bytes(b"\x80\x05\x95 damaged")
+    assert _readings(build_registry(tmp_path / "pint")) == expected
