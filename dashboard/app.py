@@ -52,8 +52,7 @@ def _out_of_collectors_sight() -> None:
     request happens to cross its threshold. Garbage is collected first, so only live objects
     are frozen (what Python's documentation advises for long-lived servers: gc.freeze). A
     frozen object is never freed: a process that makes several apps (tests, scripts) keeps
-    them all with the values they hold (under 1 MB each on the demo store); a server makes
-    one."""
+    them all with the values they hold; a server makes one."""
     gc.collect()
     gc.freeze()
 

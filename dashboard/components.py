@@ -70,8 +70,8 @@ def status_grid(cells: pd.DataFrame, regions: list[tuple[str, str]],
 
     AG Grid draws only the visible cells: thousands of HTML cells would stall the browser.
     Each row carries its statuses as one letter per column (`s`), read back by the columns'
-    valueGetter: at national size (2,929 regions x 60 indicators) that is 0.3 MB where one
-    field per cell named by its indicator id was 9 MB."""
+    valueGetter: at national size (2,929 regions x 60 indicators) a field per cell named by its
+    indicator id made each answer many times larger (docs/benchmarks.md)."""
     status_rules = {f"status-{status}": f"params.value === '{status}'" for status in STATUS_ORDER}
     labels = json.dumps({status: t(status, language) for status in STATUS_ORDER},
                         ensure_ascii=False)

@@ -46,7 +46,7 @@ MAX_GAP_BARS = 120
 
 def _template() -> go.layout.Template:
     """plotly_white cut to what these charts use: the whole of it is deep-copied into every
-    figure, which costs about 60 ms a figure and 7 kB of every answer."""
+    figure, which slows every figure and enlarges every answer (docs/benchmarks.md)."""
     white = pio.templates["plotly_white"]
     layout = {key: white.layout[key] for key in (
         "font", "paper_bgcolor", "plot_bgcolor", "colorway", "hovermode", "hoverlabel",
@@ -182,7 +182,8 @@ def sparkline(values: pd.DataFrame, status: str) -> go.Figure:
 
 def sparkline_spec(values: pd.DataFrame, status: str) -> dict[str, Any]:
     """The sparkline as the plain figure dict dcc.Graph takes: a page shows dozens, and
-    building each as a validated go.Figure with a template costs over 100 ms."""
+    building each as a validated go.Figure with a template would make the page slow
+    (docs/benchmarks.md)."""
     return {
         "data": [{"type": "scatter", "x": values["period"].tolist(),
                   "y": values["value"].tolist(), "mode": "lines+markers",

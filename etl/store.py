@@ -326,7 +326,7 @@ class Store:
         conditions = self._key_conditions(as_of, indicators, regions)
         # Both figures come from the streamed statement itself: one statement, one snapshot,
         # so a load committed meanwhile cannot give a year or a count the rows do not match.
-        # They need the keys only: joined to the revisions they took seconds longer.
+        # They need the keys only: joined to the revisions they cost far more.
         whole = sa.select(keys.c.period).where(*conditions).subquery()
         query = self._current_query(as_of, indicators, regions).add_columns(
             revision.c.load_id,
@@ -343,7 +343,8 @@ class Store:
                        last_period: int | None = None) -> sa.Select:
         """The selected keys' current (or as-of) revisions, without order or load columns."""
         # The current values start from `actual` (its key is the primary key), joined to their
-        # revisions: "revision.id IN (every current revision)" took seconds for one region.
+        # revisions: "revision.id IN (every current revision)" reads every current revision
+        # even for one region.
         keys = actual if as_of is None else revision
         query = sa.select(revision.c.id.label("revision_id"), keys.c.region_code,
                           keys.c.indicator_id, keys.c.period, revision.c.value,

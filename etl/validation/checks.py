@@ -185,7 +185,7 @@ def _conflicting(df: pd.DataFrame) -> pd.Series:
     """Rows whose region, indicator and period have more than one value in the file."""
     same = same_value(df)
     repeated = same[same.duplicated(SERIES_KEY, keep=False)]  # few: count values only there
-    if repeated.empty:  # most files and every form: a grouping of nothing still took ~5 ms
+    if repeated.empty:  # most files and every form: even a grouping of nothing has a cost
         return pd.Series(False, index=df.index)
     several = repeated.groupby(SERIES_KEY)["value"].transform("nunique") > 1
     return several.reindex(df.index, fill_value=False)
@@ -195,7 +195,7 @@ def checked(resolved: pd.DataFrame, context: Context) -> pd.DataFrame:
     """The fully resolved rows with the columns Reported checks."""
     done = resolved[list(RESOLVED_AS.values())].notna().all(axis=1)
     rows = resolved[done]
-    # By integer codes: a lookup and a grouping of millions of texts took about a second.
+    # By integer codes: a lookup and a grouping of millions of texts cost far more.
     codes, indicators = text_codes(rows["indicator_id"])
     info = context.info.loc[indicators].iloc[codes].set_axis(rows.index)
     series = pd.Series(pd.factorize(key_codes(rows[["region_code", "indicator_id"]]))[0],

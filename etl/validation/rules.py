@@ -63,7 +63,8 @@ def failures(frame: pd.DataFrame, model: type[pa.DataFrameModel],
     """Every failed check of `model` on `frame`, as problems with their messages. pandera
     checks the columns and their types; each named check's own function says which rows fail.
     (pandera's failure cases cost a Python call per failing row and one string of them all:
-    874k conflicting rows took 13 s and gigabytes to report, where a mask costs nothing.)"""
+    a file of many conflicting rows took seconds and gigabytes to report, where a mask costs
+    nothing.)"""
     schema = model.to_schema()
     # Only the model's columns, checked in place: pandera copies the frame it is given, and a
     # national file's text columns cost seconds to copy. A wrong column or dtype raises: a bug
