@@ -3,6 +3,8 @@ region register, loaded once a test module."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +17,18 @@ from indicators.regions import RegionRegister, load_regions
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
+    """One server a test process (each pytest-xdist worker has its own, in its own temporary
+    folder). The port is a free one when chosen; should another process take it before the
+    server binds it, the next attempt chooses again."""
+    for attempt in range(3):
+        server = PostgresServer()
+        try:
+            server.start()
+            break
+        except subprocess.CalledProcessError:
+            shutil.rmtree(server.folder, ignore_errors=True)
+            if attempt == 2:
+                raise
     yield server
     server.stop()
 
