@@ -30,9 +30,11 @@ def _free_port() -> int:
 class PostgresServer:
     """initdb in a temporary folder, pg_ctl start on 127.0.0.1, trust authentication."""
 
-    def __init__(self) -> None:
+    def __init__(self, parent: str | Path | None = None) -> None:
+        """`parent`: where the temporary folder goes (by default the system's temporary
+        folder)."""
         self.bin = _binaries()
-        self.folder = Path(tempfile.mkdtemp(prefix="targets-pg-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="targets-pg-", dir=parent))
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
         self.user = "postgres" if self.as_root else os.environ.get("USER", "postgres")

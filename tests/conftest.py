@@ -3,7 +3,11 @@ region register, loaded once a test module."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,10 +16,28 @@ from etl.store import Store
 from indicators.catalogue import Catalogue, load_catalogue
 from indicators.regions import RegionRegister, load_regions
 
+# The test server's files in memory when the machine has a tmpfs there: a few hundred test
+# databases of 7.5 MB each are written, then deleted at the end, and on a disk mounted with
+# `discard` (as on CI's and this machine's) deleting them took 30-65 s a run, longer when the
+# disk is busy with other work.
+MEMORY_FOLDER = Path("/dev/shm")
+
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
+    """One server a test process (each pytest-xdist worker has its own, in its own temporary
+    folder). The port is a free one when chosen; should another process take it before the
+    server binds it, the next attempt chooses again."""
+    parent = MEMORY_FOLDER if os.access(MEMORY_FOLDER, os.W_OK | os.X_OK) else None
+    for attempt in range(3):
+        server = PostgresServer(parent)
+        try:
+            server.start()
+            break
+        except subprocess.CalledProcessError:
+            shutil.rmtree(server.folder, ignore_errors=True)
+            if attempt == 2:
+                raise
     yield server
     server.stop()
 

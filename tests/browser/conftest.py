@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
@@ -22,6 +22,38 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
+
+# How long any wait may last: every expect(...) assertion, click, navigation and wait_for_*.
+# Set once, here, generously: on a machine busy with other work a page that takes 0.5 s alone
+# can take 10 s or more; a test that passes never waits longer than the page needs.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+# The Dash app is ready when its renderer has a store, the layout is in the document and no
+# callback is requested, pending or loading (what dash.testing's wait_for_callbacks checks).
+DASH_READY = """() => {
+    const store = window.store;
+    const root = document.getElementById('react-entry-point');
+    if (!store || !window.dash_clientside || !root || !root.childElementCount) return false;
+    const state = store.getState();
+    if (state.isLoading) return false;
+    const callbacks = Object.assign({}, state.callbacks);
+    delete callbacks.stored;
+    delete callbacks.completed;
+    return Object.values(callbacks).every(list => !list || list.length === 0)
+        && !document.querySelector('[data-dash-is-loading="true"]');
+}"""
+
+
+def with_timeouts(context: BrowserContext | Page) -> None:
+    """The same generous limit for a context's (or a page's) actions and navigations."""
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+
+
+def wait_for_dash(page: Page) -> None:
+    """Waits until the Dash app on `page` has rendered and settled (no callback outstanding)."""
+    page.wait_for_function(DASH_READY, polling=100)
 
 
 @dataclass
@@ -38,8 +70,11 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(demo_database: str) -> Iterator[Server]:
-    app = create_app(demo_database)
+def server(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with pytest.MonkeyPatch.context() as patch:
+        # The app's secret key file goes to a temporary folder, not ~/.config.
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+        app = create_app(demo_database)
     http = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
@@ -71,6 +106,7 @@ def open_page(browser: Browser, server: Server) -> Iterator:  # type: ignore[typ
 
     def open_(path: str, viewport: dict[str, int] | None = None) -> Watched:
         page = browser.new_page(viewport=viewport or DESKTOP, accept_downloads=True)
+        with_timeouts(page)
         opened.append(page)
         watched = Watched(page)
         page.on("console", lambda message: watched.problems.append(message.text)
@@ -79,7 +115,7 @@ def open_page(browser: Browser, server: Server) -> Iterator:  # type: ignore[typ
         page.on("response", lambda response: watched.problems.append(
             f"{response.status} {response.url}") if response.status >= 400 else None)
         page.goto(server.url + path)
-        page.wait_for_load_state("networkidle")
+        wait_for_dash(page)
         return watched
 
     yield open_

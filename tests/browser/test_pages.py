@@ -34,7 +34,7 @@ def test_page_loads_without_errors_and_shows_the_demo_banner(open_page, name, vi
     if language == "en":
         path += ("&" if "?" in path else "?") + "lang=en"
     watched = open_page(path, viewport)
-    expect(watched.page.locator(ready).first).to_be_visible(timeout=20_000)
+    expect(watched.page.locator(ready).first).to_be_visible()
     expect(watched.page.locator("#demo-banner")).to_be_visible()
     banner = watched.page.locator("#demo-banner").inner_text()
     assert ("Demo data" in banner) if language == "en" else ("演示数据" in banner)
@@ -50,9 +50,9 @@ def test_click_on_the_grid_opens_that_indicator_for_that_region(open_page):
     page = watched.page
     cell = page.locator('#overview-grid-table .ag-row[row-id="220300"] '
                         '.ag-cell[col-id="transit_modal_share"]').first
-    expect(cell).to_be_visible(timeout=20_000)
+    expect(cell).to_be_visible()
     cell.click()
-    page.wait_for_url("**/indicator/transit_modal_share**", timeout=20_000)
+    page.wait_for_url("**/indicator/transit_modal_share**")
     query = parse_qs(urlparse(page.url).query)
     assert query["region"] == ["220300"] and query["year"] == ["2019"]
     expect(page.locator("#indicator-title")).to_have_text("公共交通机动化出行分担率")
@@ -66,11 +66,11 @@ def test_language_switch_changes_the_labels(open_page):
     expect(page.locator("h1")).to_have_text("目标完成情况总览")
     page.locator("#language-switch").click()
     page.wait_for_url("**lang=en**")
-    expect(page.locator("h1")).to_have_text("Target overview", timeout=20_000)
+    expect(page.locator("h1")).to_have_text("Target overview")
     expect(page.locator("#nav-downloads")).to_have_text("Downloads")
     assert parse_qs(urlparse(page.url).query)["year"] == ["2019"]
     page.locator("#language-switch").click()
-    expect(page.locator("h1")).to_have_text("目标完成情况总览", timeout=20_000)
+    expect(page.locator("h1")).to_have_text("目标完成情况总览")
 
 
 def test_shared_url_restores_the_filters_and_the_numbers(open_page, server):
@@ -124,7 +124,7 @@ def test_download_equals_targets_export_for_the_same_filters(open_page, server, 
 def test_indicator_download_is_the_table_shown(open_page):
     watched = open_page("/indicator/park_green_space_per_capita?region=220100&year=2019")
     page = watched.page
-    expect(page.locator("#indicator-data-table .ag-row").first).to_be_visible(timeout=20_000)
+    expect(page.locator("#indicator-data-table .ag-row").first).to_be_visible()
     with page.expect_download() as download:
         page.locator("#indicator-download-button").click()
     table = pd.read_csv(download.value.path(), encoding="utf-8-sig", dtype={"region_code": str})

@@ -15,7 +15,7 @@ from dashboard.app import create_app
 from etl.store import Store
 from etl.users import UserStore
 from targets.cli import main as targets
-from tests.browser.conftest import DESKTOP, Server
+from tests.browser.conftest import DESKTOP, Server, wait_for_dash, with_timeouts
 
 PASSWORD = "correct horse 1"
 SHARE = "transit_modal_share"
@@ -47,6 +47,7 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
 
 def logged_in(browser: Browser, server: Server, name: str) -> tuple[BrowserContext, Page]:
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    with_timeouts(context)
     page = context.new_page()
     page.goto(f"{server.url}/login")
     page.fill("#login-name", name)
@@ -58,10 +59,12 @@ def logged_in(browser: Browser, server: Server, name: str) -> tuple[BrowserConte
 
 def type_value(page: Page, indicator: str, text: str) -> None:
     cell = page.locator(CELL.format(indicator=indicator, column="value"))
-    expect(cell).to_be_visible(timeout=20_000)
+    expect(cell).to_be_visible()
+    wait_for_dash(page)  # the grid is not re-rendered under the click
     cell.click()
     page.keyboard.type(text)
     page.keyboard.press("Enter")
+    wait_for_dash(page)  # the edit's callbacks have run before anything reads the grid
 
 
 def stored(server: Server, region: str, indicator: str, period: int) -> float | None:
@@ -75,7 +78,7 @@ def test_planner_saves_a_value_and_a_leader_sees_it_at_once(browser, planner_ser
     page.goto(f"{planner_server.url}/entry?region=220100&year=2019")
     type_value(page, SHARE, "33.5%")
     page.click("#entry-save")
-    expect(page.locator("#entry-saved")).to_be_visible(timeout=20_000)
+    expect(page.locator("#entry-saved")).to_be_visible()
     assert stored(planner_server, "220100", SHARE, 2019) == 33.5
     history = Store(planner_server.database).history("220100", SHARE, 2019)
     assert (history["loaded_by"].iloc[0], history["source"].iloc[0]) == ("planner1", "form")
@@ -83,7 +86,7 @@ def test_planner_saves_a_value_and_a_leader_sees_it_at_once(browser, planner_ser
 
     leader, view = logged_in(browser, planner_server, "leader1")
     view.goto(f"{planner_server.url}/indicator/{SHARE}?region=220100&year=2019")
-    expect(view.locator("#indicator-data-table .ag-row").first).to_be_visible(timeout=20_000)
+    expect(view.locator("#indicator-data-table .ag-row").first).to_be_visible()
     shown = view.evaluate(
         "() => { const rows = []; dash_ag_grid.getApi('indicator-data-table')"
         ".forEachNode(n => rows.push(n.data)); return rows; }")
@@ -98,11 +101,11 @@ def test_a_value_with_an_error_shows_its_message_and_cannot_be_saved(browser, pl
     page.goto(f"{planner_server.url}/entry?region=220100&year=2019")
     type_value(page, SHARE, "很多")
     problem = page.locator(CELL.format(indicator=SHARE, column="problem"))
-    expect(problem).to_contain_text("很多", timeout=20_000)
+    expect(problem).to_contain_text("很多")
     expect(page.locator(CELL.format(indicator=SHARE, column="value"))).to_have_class(
         re.compile("entry-error"))
     page.click("#entry-save")
-    expect(page.locator("#entry-message")).to_contain_text("未保存", timeout=20_000)
+    expect(page.locator("#entry-message")).to_contain_text("未保存")
     assert Store(planner_server.database).counts() == before
     context.close()
 
@@ -112,14 +115,13 @@ def test_the_second_of_two_planners_editing_one_value_is_told(browser, planner_s
     second, page2 = logged_in(browser, planner_server, "planner2")
     for page in (page1, page2):
         page.goto(f"{planner_server.url}/entry?region=220100&year=2018")
-        expect(page.locator(CELL.format(indicator=SHARE, column="value"))).to_be_visible(
-            timeout=20_000)
+        expect(page.locator(CELL.format(indicator=SHARE, column="value"))).to_be_visible()
     type_value(page1, SHARE, "31")
     page1.click("#entry-save")
-    expect(page1.locator("#entry-saved")).to_be_visible(timeout=20_000)
+    expect(page1.locator("#entry-saved")).to_be_visible()
     type_value(page2, SHARE, "32")
     page2.click("#entry-save")
-    expect(page2.locator("#entry-conflict")).to_be_visible(timeout=20_000)
+    expect(page2.locator("#entry-conflict")).to_be_visible()
     assert stored(planner_server, "220100", SHARE, 2018) == 31.0
     expect(page2.locator(CELL.format(indicator=SHARE, column="stored"))).to_have_text("31")
     first.close()
@@ -134,7 +136,7 @@ def test_upload_preview_shows_errors_then_a_clean_file_loads(browser, planner_se
                    "吉林市,transit_modal_share,2017,20\n", encoding="utf-8")
     before = Store(planner_server.database).counts()
     page.set_input_files("#upload-file input[type=file]", str(bad))
-    expect(page.locator("#upload-has-errors")).to_be_visible(timeout=20_000)
+    expect(page.locator("#upload-has-errors")).to_be_visible()
     expect(page.locator("#upload-problems")).to_contain_text("0.26")
     expect(page.locator("#upload-problems")).to_contain_text("吉林市")  # not planner1's region
     expect(page.locator("#upload-confirm")).to_be_disabled()
@@ -142,10 +144,10 @@ def test_upload_preview_shows_errors_then_a_clean_file_loads(browser, planner_se
     good.write_text("地区,指标,年份,数值,单位\n长春市,transit_modal_share,2017,26.5,%\n",
                     encoding="utf-8")
     page.set_input_files("#upload-file input[type=file]", str(good))
-    expect(page.locator("#upload-ok")).to_be_visible(timeout=20_000)
+    expect(page.locator("#upload-ok")).to_be_visible()
     assert Store(planner_server.database).counts() == before  # nothing before confirming
     page.click("#upload-confirm")
-    expect(page.locator("#upload-loaded")).to_be_visible(timeout=20_000)
+    expect(page.locator("#upload-loaded")).to_be_visible()
     assert stored(planner_server, "220100", SHARE, 2017) == 26.5
     context.close()
 

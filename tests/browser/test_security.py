@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from etl.store import Store
 from etl.users import UserStore
-from tests.browser.conftest import DESKTOP, Server
+from tests.browser.conftest import DESKTOP, Server, with_timeouts
 
 PASSWORD = "correct horse 1"
 PAGES = [
@@ -38,6 +38,7 @@ def planner(server: Server) -> str:
 
 def log_in(browser: Browser, server: Server, name: str) -> tuple[Page, list[str]]:
     context = browser.new_context(viewport=DESKTOP)
+    with_timeouts(context)
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
     problems: list[str] = []
@@ -60,7 +61,7 @@ def test_pages_work_under_the_policy_and_violate_nothing(browser, server, planne
         assert "script-src 'self' 'sha256-" in policy and "unsafe-eval" not in policy
         assert "frame-ancestors 'none'" in policy
         assert response.headers["x-content-type-options"] == "nosniff"
-        expect(page.locator(ready).first).to_be_visible(timeout=20_000)
+        expect(page.locator(ready).first).to_be_visible()
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__violations") == [], path
     assert problems == []
@@ -70,10 +71,10 @@ def test_pages_work_under_the_policy_and_violate_nothing(browser, server, planne
 def test_the_logout_button_ends_the_session(browser, server, planner):
     page, problems = log_in(browser, server, planner)
     page.goto(f"{server.url}/entry?region=220100&year=2019")
-    expect(page.locator("#entry-grid .ag-row").first).to_be_visible(timeout=20_000)
+    expect(page.locator("#entry-grid .ag-row").first).to_be_visible()
     page.click("#nav-logout")
-    expect(page.locator("#nav-login")).to_be_visible(timeout=20_000)
+    expect(page.locator("#nav-login")).to_be_visible()
     page.goto(f"{server.url}/entry?region=220100&year=2019")
-    expect(page.locator("#login-prompt-link")).to_be_visible(timeout=20_000)
+    expect(page.locator("#login-prompt-link")).to_be_visible()
     assert page.evaluate("window.__violations") == [] and problems == []
     page.context.close()
