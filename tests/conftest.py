@@ -21,6 +21,9 @@ from indicators.regions import RegionRegister, load_regions
 # `discard` (as on CI's and this machine's) deleting them took 30-65 s a run, longer when the
 # disk is busy with other work.
 MEMORY_FOLDER = Path("/dev/shm")
+# A test process's databases grow to a few hundred MB: a smaller memory folder (a container's
+# default is 64 MB) would fill, so such a one is not used.
+MEMORY_FOLDER_FREE = 2 * 1024**3
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +31,7 @@ def postgres() -> Iterator[PostgresServer]:
     """One server a test process (each pytest-xdist worker has its own, in its own temporary
     folder). The port is a free one when chosen; should another process take it before the
     server binds it, the next attempt chooses again."""
-    parent = MEMORY_FOLDER if os.access(MEMORY_FOLDER, os.W_OK | os.X_OK) else None
+    parent = MEMORY_FOLDER if _roomy(MEMORY_FOLDER) else None
     for attempt in range(3):
         server = PostgresServer(parent)
         try:
@@ -63,3 +66,9 @@ def catalogue() -> Catalogue:
 @pytest.fixture(scope="module")
 def register() -> RegionRegister:
     return load_regions()
+
+
+def _roomy(folder: Path) -> bool:
+    """Whether `folder` may hold a test process's databases."""
+    return (os.access(folder, os.W_OK | os.X_OK)
+            and shutil.disk_usage(folder).free >= MEMORY_FOLDER_FREE)
