@@ -441,8 +441,11 @@ def _fast_frame(cells: pd.DataFrame, filled: np.ndarray, name: str,
     debris = [column for i, (column, cell) in enumerate(zip(names, _pad(header, width),
                                                             strict=True))
               if cell is None and i not in used]
-    frame = frame.drop(columns=debris).reset_index(drop=False, names=ROW)
-    frame[ROW] = (frame[ROW] + header_number).astype(int)
+    frame = frame.drop(columns=debris)
+    # The row numbers put first by concat, not inserted: a frame of a wide file comes in one
+    # block per column, and pandas warns of an insert into it.
+    numbers = pd.DataFrame({ROW: (frame.index.to_numpy() + header_number).astype(int)})
+    frame = pd.concat([numbers, frame.reset_index(drop=True)], axis=1)
     return RawTable(frame, name, None, header_number)
 
 
