@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from indicators.catalogue_cache import cached
@@ -300,6 +299,8 @@ def build_catalogue(files: dict[str, Any], gazette_text: str) -> Catalogue:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # here: a catalogue read back from its cache needs no YAML parser
+
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
