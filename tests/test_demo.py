@@ -1,7 +1,5 @@
 """The demo-data generator: seeded, plausible, complete, and showing every status."""
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -62,12 +60,6 @@ def test_columns_types_and_label(demo):
 
 def test_no_duplicate_keys(demo):
     assert not demo.duplicated(["region_code", "indicator_id", "period"]).any()
-
-
-def test_builds_quickly(catalogue, register):
-    start = time.perf_counter()
-    generate_demo(catalogue, register, seed=1)
-    assert time.perf_counter() - start < 1.0
 
 
 # --- which rows -------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """Hostile CSV files: refused cleanly and cheaply, or read whole."""
 
-import time
 from pathlib import Path
 
 import pytest
 
+from etl import read
 from etl.read import MAX_CELL_CHARS, MAX_COLUMNS, FileRejected, read_table
 
 HEADER = "地区,指标,年份,数值"
@@ -41,12 +41,17 @@ def test_an_over_long_header_cell_refuses_the_file_naming_row_and_column(tmp_pat
     assert "第1行" in problem.problem_zh and "D列" in problem.problem_zh
 
 
-def test_a_header_of_a_million_columns_is_refused_within_two_seconds(tmp_path):
+def test_a_header_of_a_million_columns_is_refused_before_its_cells_are_looked_at(
+        tmp_path, monkeypatch):
     columns = ",".join(f"c{i}" for i in range(1_000_000))
     path = write(tmp_path, "a.csv", f"地区,指标,{columns}\n长春市,x\n".encode())
-    started = time.perf_counter()
+    cells_read, parsed = [], []
+    monkeypatch.setattr(read, "_text_cell", lambda cell: cells_read.append(cell) or cell)
+    monkeypatch.setattr(read.pd, "read_csv", lambda *args, **kwargs: parsed.append(1))
     problem = rejected(path)
-    assert time.perf_counter() - started < 2
+    # The width is checked on the record as csv splits it: not a cell of it made into a
+    # table cell, nor the file handed to pandas.
+    assert cells_read == [] and parsed == []
     assert f"limit of {MAX_COLUMNS}" in problem.problem_en and "row 1" in problem.problem_en
     assert f"上限{MAX_COLUMNS}列" in problem.problem_zh
 

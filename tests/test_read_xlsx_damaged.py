@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from etl import xlsx, xlsx_sheet
 from etl.read import FileRejected, read_tables
 from tests import test_dashboard_writes
 from tests.test_read_xlsx_shapes import (
@@ -105,12 +106,20 @@ def test_a_missing_sheet_part_is_refused_naming_the_sheet(tmp_path):
                                        "请在Excel中打开并另存后再上传")
 
 
-def test_the_billion_laughs_is_refused_before_any_expansion(tmp_path):
+def test_the_billion_laughs_is_refused_before_any_expansion(tmp_path, monkeypatch):
     path = save(tmp_path, with_sheet(typed_workbook(), with_prologue(LAUGHS, b"&lol9;")))
-    started = time.perf_counter()
-    with pytest.raises(FileRejected, match="DTD"):
+    # Refused by the archive's inspection, which reads each part's prologue only: neither
+    # openpyxl nor the sheet's parser (both would expand the entities) is given the sheet.
+    parsed = []
+    read_sheets, parse = xlsx.read_sheets, xlsx_sheet.SheetReader._parse
+    monkeypatch.setattr(xlsx, "read_sheets",
+                        lambda *args: parsed.append("workbook") or read_sheets(*args))
+    monkeypatch.setattr(xlsx_sheet.SheetReader, "_parse",
+                        lambda self, source: parsed.append("sheet") or parse(self, source))
+    with pytest.raises(FileRejected) as caught:
         read_tables(path)
-    assert time.perf_counter() - started < 0.5
+    assert parsed == []
+    assert "DTD" in caught.value.problem_en and SHEET in caught.value.problem_en
 
 
 def test_targets_check_of_a_damaged_workbook_prints_the_message_not_a_traceback(tmp_path):
@@ -217,7 +226,10 @@ def test_fuzzed_workbooks_are_refused_or_read_whole(tmp_path):
         if rows_kept:
             assert [table.frame["row"].tolist() for table in tables] == expected_rows[source], \
                 case
-    assert time.perf_counter() - started < 20
+    # Only a hang guard, 40 times the 1.5 s these cases take: a fuzzed case has no guard of
+    # its own to check structurally (what a read may cost is bounded by the limits that
+    # test_read_xlsx_limits checks), and a tight limit fails on a busy machine.
+    assert time.perf_counter() - started < 60
     # Both outcomes occur, so neither check above is vacuous.
     assert outcomes["refused"] > CASES // 4 and outcomes["read"] > CASES // 10, outcomes
 
