@@ -8,7 +8,6 @@ import random
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -211,7 +210,6 @@ def test_fuzzed_workbooks_are_refused_or_read_whole(tmp_path):
         tables = read_tables(save(tmp_path, data, f"valid{number}.xlsx"))
         expected_rows.append([table.frame["row"].tolist() for table in tables])
     outcomes = {"refused": 0, "read": 0}
-    started = time.perf_counter()
     for case in range(CASES):
         source = rng.randrange(len(sources))
         variant, rows_kept = damaged(sources[source], rng)
@@ -226,10 +224,6 @@ def test_fuzzed_workbooks_are_refused_or_read_whole(tmp_path):
         if rows_kept:
             assert [table.frame["row"].tolist() for table in tables] == expected_rows[source], \
                 case
-    # Only a hang guard, 40 times the 1.5 s these cases take: a fuzzed case has no guard of
-    # its own to check structurally (what a read may cost is bounded by the limits that
-    # test_read_xlsx_limits checks), and a tight limit fails on a busy machine.
-    assert time.perf_counter() - started < 60
     # Both outcomes occur, so neither check above is vacuous.
     assert outcomes["refused"] > CASES // 4 and outcomes["read"] > CASES // 10, outcomes
 
