@@ -147,18 +147,32 @@ def is_percent(unit: str) -> bool:
 def factor_to(unit: str, indicator_unit: str) -> float:
     """The factor from `unit` to `indicator_unit`; UnitError if they cannot convert.
 
-    A per-person (or per-anything) indicator also takes its numerator alone: "490元" in a
-    元/人 column means 490 元/人, as people write it. A percent indicator takes only percent,
-    ‰ and ratios of like quantities (元/百元), never an angle."""
+    Strictly by dimension: an area is not an area per person, money not money per person, a
+    count not a count per 10,000 people, a length not a length per area (`total_for` tells
+    such a total apart, for the message). A percent indicator takes only percent, ‰ and
+    ratios of like quantities (元/百元), never an angle."""
     source, target = unit_of(unit), unit_of(indicator_unit)
     if str(target) == "percent" and not _percent_like(source):
         raise UnitError(f"cannot convert {unit!r} to {indicator_unit!r}")
     if source.is_compatible_with(target):
         return _factor(source, target)
-    numerator, slash, denominator = str(target).partition(" / ")
-    if slash and source.is_compatible_with(unit_of(numerator)):
-        return _factor(source / unit_of(denominator), target)
     raise UnitError(f"cannot convert {unit!r} to {indicator_unit!r}")
+
+
+@lru_cache(maxsize=4096)
+def total_for(unit: str, indicator_unit: str) -> str | None:
+    """The denominator of `indicator_unit` ("person", "square_kilometer") when `unit` is the
+    unit of its numerator alone: a total (公顷, 元, 个, 公里) given for a per-something
+    indicator (平方米/人, 元/人, 个/万人, 公里/平方公里). None otherwise."""
+    try:
+        source, target = unit_of(unit), unit_of(indicator_unit)
+    except UnitError:
+        return None
+    numerator, slash, denominator = str(target).partition(" / ")
+    if slash and not source.is_compatible_with(target) and \
+            source.is_compatible_with(unit_of(numerator)):
+        return denominator
+    return None
 
 
 def _factor(source: pint.Unit, target: pint.Unit) -> float:

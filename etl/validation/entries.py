@@ -16,7 +16,10 @@ from etl.values import (
     is_unit,
     parse_value,
     same_unit,
+    total_for,
+    unit_of,
 )
+from indicators.catalogue import Indicator
 from indicators.units import UnitError, unit_label
 
 # A cell quoted in a message is cut to this many characters (a 400-digit "number").
@@ -26,6 +29,12 @@ VALUE_CHARS = revision.c.value_entered.type.length
 UNIT_CHARS = revision.c.unit_entered.type.length
 # A number as a program writes it: no sign but minus, no separators, no unit, no exponent.
 PLAIN_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
+# Totals that sources are known to print for a per-something figure, by the dimensions of the
+# unit given and of the indicator's unit: an area per person printed as an area (延吉市's
+# 人均公园绿地面积 "从去年12.69公顷增长到12.71公顷", a 2023 speech on ybrd.gov.cn).
+KNOWN_MISPRINTS = frozenset({
+    ("[length] ** 2", "[length] ** 2 / [person]"),  # 公顷 or 平方米 for 平方米/人
+})
 
 
 def values(frame: pd.DataFrame, context: Context) -> Resolved:
@@ -38,7 +47,7 @@ def values(frame: pd.DataFrame, context: Context) -> Resolved:
             return Outcome(None)  # the indicator's own problem says it all
         if len(text) > VALUE_CHARS:
             return _too_long(text, VALUE_CHARS, "数值", "value")
-        return _parse_entry(text, unit, context.catalogue.indicators[indicator_id].unit,
+        return _parse_entry(text, unit, context.catalogue.indicators[indicator_id],
                             indicator_id in context.milestones, name_unit)
 
     keys = frame[["value", "unit", "indicator_id"]].assign(
@@ -58,7 +67,7 @@ def values(frame: pd.DataFrame, context: Context) -> Resolved:
 
 
 def unit(cell_unit: str | None, text: str, unit_text: str | None, name_unit: str | None,
-         indicator_unit: str) -> Outcome:
+         indicator: Indicator) -> Outcome:
     """The unit a value was entered in and its factor to the indicator's unit, or the problem
     with it: the unit typed in the cell (`cell_unit`), else the unit column (or the value
     header), else the one bracketed in the indicator's name, else the indicator's own.
@@ -78,12 +87,9 @@ def unit(cell_unit: str | None, text: str, unit_text: str | None, name_unit: str
                        f"'{unit_text}'")
     entered = cell_unit or column_unit or name_unit
     try:
-        factor = factor_to(entered or indicator_unit, indicator_unit)
+        factor = factor_to(entered or indicator.unit, indicator.unit)
     except UnitError:
-        label_zh, label_en = unit_label(indicator_unit, "zh"), unit_label(indicator_unit, "en")
-        return Outcome(None, f"单位“{entered}”不能换算为本指标的单位“{label_zh}”",
-                       f"the unit '{entered}' cannot be converted to '{label_en}', the "
-                       "indicator's unit")
+        return _unconvertible(str(entered), indicator)
     given = cell_unit is not None or (entered is not None and not is_percent(entered))
     return Outcome(factor, extra={"unit_entered": entered, "unit_given": given})
 
@@ -99,7 +105,7 @@ def _plain_values(keys: pd.DataFrame, context: Context) -> pd.DataFrame:
     rows = keys[plain.to_numpy()]
     units = per_distinct(rows[["unit", "indicator_id", "name_unit"]],
                          lambda unit_text, indicator_id, name_unit: _plain_unit(
-                             unit_text, context.catalogue.indicators[indicator_id].unit,
+                             unit_text, context.catalogue.indicators[indicator_id],
                              name_unit))
     factor = units.column(lambda o: o.result).astype(float)
     raw = text[plain].astype(float).to_numpy()
@@ -112,14 +118,14 @@ def _plain_values(keys: pd.DataFrame, context: Context) -> pd.DataFrame:
     }, index=rows.index[usable])
 
 
-def _plain_unit(unit_text: str | None, indicator_unit: str, name_unit: str | None) -> Outcome:
+def _plain_unit(unit_text: str | None, indicator: Indicator, name_unit: str | None) -> Outcome:
     """For a plain number: its unit, whose result is the factor, or NaN when the unit has a
     problem (`_parse_entry` words it)."""
-    found = unit(None, "", unit_text, name_unit, indicator_unit)
+    found = unit(None, "", unit_text, name_unit, indicator)
     return Outcome(np.nan) if found.problem_zh is not None else found
 
 
-def _parse_entry(text: str, unit_text: str | None, indicator_unit: str, milestone: bool,
+def _parse_entry(text: str, unit_text: str | None, indicator: Indicator, milestone: bool,
                  name_unit: str | None = None) -> Outcome:
     """A value as typed, in the indicator's unit (its unit as `unit` finds it)."""
     parsed = parse_value(text, milestone)
@@ -130,13 +136,39 @@ def _parse_entry(text: str, unit_text: str | None, indicator_unit: str, mileston
     if parsed.problem == "unknown_unit":
         return Outcome(None, f"“{text}”中的单位“{parsed.bad_unit}”无法识别",
                        f"unknown unit '{parsed.bad_unit}' in '{text}'")
-    found = unit(parsed.unit, text, unit_text, name_unit, indicator_unit)
+    found = unit(parsed.unit, text, unit_text, name_unit, indicator)
     if found.problem_zh is not None:
         return found
     number = float(parsed.number or 0.0) * found.result
     if not np.isfinite(number):
         return _not_a_number(text, milestone)
     return Outcome(number, extra=found.extra)
+
+
+def _unconvertible(entered: str, indicator: Indicator) -> Outcome:
+    """An error naming the unit given and the unit expected. A total given for a per-something
+    indicator (公顷 for 平方米/人, 元 for 元/人) says how to fix the row, and a total that sources
+    are known to misprint for the per-something figure says so."""
+    label_zh, label_en = unit_label(indicator.unit, "zh"), unit_label(indicator.unit, "en")
+    zh = f"单位“{entered}”不能换算为本指标的单位“{label_zh}”"
+    en = f"the unit '{entered}' cannot be converted to '{label_en}', the indicator's unit"
+    per = total_for(entered, indicator.unit)
+    if per is None:
+        return Outcome(None, zh, en)
+    dimensions = (str(unit_of(entered).dimensionality),
+                  str(unit_of(indicator.unit).dimensionality))
+    if dimensions in KNOWN_MISPRINTS:
+        return Outcome(
+            None, f"{zh}：{indicator.name_zh}的单位应为{label_zh}；来源常把它误印为{entered}，"
+            f"请核对来源后把单位改为{label_zh}",
+            f"{en}: {indicator.name_en} is in {label_en}; sources often misprint it as "
+            f"{entered}; check the source, then change the unit to {label_zh} ({label_en})")
+    per_zh, per_en = unit_label(per, "zh"), label_en.rpartition("/")[2] or unit_label(per, "en")
+    return Outcome(
+        None, f"{zh}：“{entered}”是总量的单位，本指标按每{per_zh}计；若数值已是每{per_zh}的数，"
+        f"请把单位改为{label_zh}",
+        f"{en}: '{entered}' is a unit of a total, the indicator is per {per_en}; if the "
+        f"figure is already per {per_en}, change the unit to {label_zh} ({label_en})")
 
 
 def _too_long(text: str, limit: int, what_zh: str, what_en: str) -> Outcome:
