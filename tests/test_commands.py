@@ -173,6 +173,42 @@ def test_check_and_load_warn_of_a_jump_from_the_stored_series(store_url, tmp_pat
     assert Store(store_url).counts()["revision"] == 5
 
 
+# A total for a per-something indicator, once converted as per person (12.71 公顷 stored as
+# 127,100 m²/person): an error naming both units, row by row, on a fresh store.
+UNIT_ROWS = ("延吉市,park_green_space_per_capita,2023,12.71,公顷,\n"
+             "延吉市,resident_medical_insurance_government_subsidy_per_person,2023,490,元,\n"
+             "延吉市,road_network_density,2023,8,公里,\n"
+             "延吉市,transit_modal_share,2023,0.4,百分点,\n")
+
+
+def test_check_and_load_refuse_a_unit_of_another_dimension(store_url, tmp_path, capsys):
+    path = write(tmp_path, "units.csv", HEADER + UNIT_ROWS)
+    assert run(store_url, "check", "--strict", str(path)) == 1
+    out = capsys.readouterr().out
+    for line in ("单位“公顷”不能换算为本指标的单位“平方米/人”："
+                 "城市人均公园绿地面积的单位应为平方米/人；"
+                 "来源常把它误印为公顷，请核对来源后把单位改为平方米/人",
+                 "单位“元”不能换算为本指标的单位“元/人”",
+                 "单位“公里”不能换算为本指标的单位“公里/平方公里”",
+                 "单位“百分点”不能换算为本指标的单位“%”"):
+        assert line in out
+    assert out.count("错误") == 4
+    assert run(store_url, "--lang", "en", "check", str(path)) == 1
+    out = capsys.readouterr().out
+    assert "the unit '公顷' cannot be converted to 'm²/person', the indicator's unit" in out
+    assert "the unit '元' cannot be converted to 'yuan/person'" in out
+    assert run(store_url, "load", str(path), "--by", "p") == 1
+    assert Store(store_url).counts()["revision"] == 0
+    fixed = write(tmp_path, "fixed.csv", HEADER + UNIT_ROWS.replace(",公顷,", ",平方米/人,")
+                  .replace(",元,", ",元/人,").replace(",公里,", ",公里/平方公里,")
+                  .replace(",百分点,", ",%,").replace(",0.4,", ",40,"))
+    assert run(store_url, "load", "--strict", str(fixed), "--by", "p") == 0
+    values = Store(store_url).current().set_index("indicator_id")["value"]
+    assert values.to_dict() == {"park_green_space_per_capita": 12.71, "road_network_density": 8,
+                                "resident_medical_insurance_government_subsidy_per_person": 490,
+                                "transit_modal_share": 40}
+
+
 def test_check_asks_the_store_for_the_files_series_only(store_url, tmp_path, monkeypatch):
     assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
     asked = []

@@ -131,3 +131,30 @@ def test_a_typed_value_far_from_its_stored_series_is_warned_of(bench):
                    if r["indicator_id"] == row["indicator_id"])
     # The jump check compares with the stored series of this region and indicator.
     assert checked["severity"] == "warning" and "jumps by" in checked["problem"], checked
+
+
+def test_a_save_refuses_an_area_per_person_given_in_hectares(bench):
+    # Once saved as 130,000 m²/person with only a jump warning.
+    year = state.of(bench.app).years()[-1]
+    fill = Case("entry", pages.ENTRY_ROWS, "", lambda i: Call({}), client="planner")
+    for region in bench.own:
+        rows = bench.post(fill, Call({"entry-region.value": region, "entry-year.value": year,
+                                      "entry-language.children": "en"}))["entry-grid"]["rowData"]
+        row = next((row for row in rows if row["indicator_id"] == "park_green_space_per_capita"
+                    and pages._editable(row)), None)
+        if row is not None:
+            break
+    assert row is not None, "no region of the planner reports park green space per capita"
+    before = state.of(bench.app).store.counts()
+    row["value"] = "13公顷"
+    save = Case("entry", SAVE, "", lambda i: Call({}), client="planner", expect="danger")
+    answer = bench.post(save, Call({"entry-save.n_clicks": 1, "entry-grid.rowData": rows,
+                                    "entry-region.value": region, "entry-year.value": year,
+                                    "entry-language.children": "en"}, ("entry-save.n_clicks",)))
+    checked = next(r for r in answer["entry-grid"]["rowData"]
+                   if r["indicator_id"] == "park_green_space_per_capita")
+    assert checked["severity"] == "error", checked
+    assert checked["problem"].startswith(
+        "the unit '公顷' cannot be converted to 'm²/person', the indicator's unit"), checked
+    assert "change the unit to 平方米/人 (m²/person)" in checked["problem"]
+    assert state.of(bench.app).store.counts() == before
