@@ -59,8 +59,9 @@ def legend(language: str) -> html.Div:
 
 
 # One letter per status in the grid's rows; dashAgGridFunctions.js reads them back (statusAt).
-STATUS_LETTERS = {Status.MET: "m", Status.ON_TRACK: "o", Status.AT_RISK: "r",
-                  Status.OFF_TRACK: "f", Status.MISSED: "x", Status.NO_DATA: "n"}
+STATUS_LETTERS = {Status.MET: "m", Status.MET_LATE: "l", Status.ON_TRACK: "o",
+                  Status.AT_RISK: "r", Status.OFF_TRACK: "f", Status.MISSED: "x",
+                  Status.NO_DATA: "n"}
 
 
 def status_grid(cells: pd.DataFrame, regions: list[tuple[str, str]],

@@ -11,6 +11,7 @@ LANGUAGES = ("zh", "en")
 # (target kinds under kind_<value>).
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.MET: ("已达标", "Met"),
+    Status.MET_LATE: ("逾期达标", "Met late"),
     Status.MISSED: ("未达标", "Missed"),
     Status.ON_TRACK: ("进展顺利", "On track"),
     Status.AT_RISK: ("有风险", "At risk"),
