@@ -12,8 +12,9 @@ the year of the value it shows in `actual_period`:
 - due, no value of year D but a later one (latest at or before Y, year P > D): `met_late`
   when that value meets the target's bound at D, else `missed` ("still not met as of P");
   actual_period = P, so the years late are P - D. Met late says what the data show: the
-  target is first known to be met in P (its value of D is not known). Example: 长春市 2021 = 13.13 m² against
-  "≥ 13 by 2020", as of 2022: met_late, actual 13.13, actual_period 2021. Only kinds whose
+  target is first known to be met in P (its value of D is not known). Example: 长春市
+  2021 = 13.13 m² against "≥ 13 by 2020", as of 2022: met_late, actual 13.13,
+  actual_period 2021. Only kinds whose
   bound at D is a level a later value can be held against: at_least, at_most, equal, range,
   count_range, zero, annual_step and reduction_vs_baseline (their bound at D, from the
   baseline, is a fixed level), milestone (a later "done" shows it reached, maybe late; a
