@@ -61,6 +61,10 @@ TEXT: dict[str, tuple[str, str]] = {
                        "No actual values yet. Load them with `targets load`, or demo data "
                        "with `targets demo`."),
     "year": ("年度", "Year"),
+    "data_as_of": ("数据截至 {year}年", "Data as of {year}"),
+    "value_year": ("{year}年", "{year}"),
+    "stale": ("数据已旧", "old data"),
+    "values_loaded": ("已有数据", "Values loaded"),
     "document": ("文件", "Document"),
     "theme": ("主题", "Theme"),
     "region_class": ("地区类别", "Region class"),
