@@ -253,8 +253,9 @@ class DashboardState:
         status, gap, gap_pct, document, clause; a row per target, by target id; empty
         without one) as the latest year's status judges them: what an extract of the
         indicator holds, from the values and statuses held instead of the store and a new
-        evaluation. A due target is judged on its deadline year's value whatever the year
-        of the status, so the latest year's status holds every due target; an ongoing one is
+        evaluation. A due target with a value of its deadline year (the only value it is
+        put beside) is judged on that value whatever the year of the status, so the latest
+        year's status holds every due target; an ongoing one is
         judged as of the latest year, as in an extract of the indicator (an extract of one
         region whose values end earlier judges it as of that region's last year)."""
         if region_code is None:
