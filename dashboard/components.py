@@ -35,6 +35,12 @@ def empty_banner(language: str) -> html.Div:
     return dbc.Alert(t("no_data_banner", language), color="info", id="no-data-banner")
 
 
+def data_as_of(year: int, language: str, element_id: str) -> html.P:
+    """"Data as of {year}": the latest year with data a page opens on."""
+    return html.P(t("data_as_of", language, year=year), id=element_id,
+                  className="text-muted small data-as-of")
+
+
 def status_badge(status: str, language: str) -> html.Span:
     return html.Span(f"{STATUS_SYMBOLS[status]} {t(status, language)}",
                      className=f"status-badge status-{status}",
@@ -47,7 +53,7 @@ def status_counts(counts: dict[str, int], language: str) -> dbc.Row:
             html.Div(f"{STATUS_SYMBOLS[status]} {t(status, language)}", className="count-label"),
             html.Div(str(counts[status]), className="count-value",
                      id=f"overview-count-{status}"),
-        ], className=f"count-card status-{status}"), xs=6, sm=4, lg=2)
+        ], className=f"count-card status-{status}"), xs=6, sm=4, lg=True)
         for status in STATUS_ORDER
     ]
     return dbc.Row(cards, className="g-2 mb-3")
@@ -59,8 +65,9 @@ def legend(language: str) -> html.Div:
 
 
 # One letter per status in the grid's rows; dashAgGridFunctions.js reads them back (statusAt).
-STATUS_LETTERS = {Status.MET: "m", Status.ON_TRACK: "o", Status.AT_RISK: "r",
-                  Status.OFF_TRACK: "f", Status.MISSED: "x", Status.NO_DATA: "n"}
+STATUS_LETTERS = {Status.MET: "m", Status.MET_LATE: "l", Status.ON_TRACK: "o",
+                  Status.AT_RISK: "r", Status.OFF_TRACK: "f", Status.MISSED: "x",
+                  Status.NO_DATA: "n"}
 
 
 def status_grid(cells: pd.DataFrame, regions: list[tuple[str, str]],

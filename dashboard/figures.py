@@ -17,24 +17,28 @@ from indicators.units import unit_label
 # Okabe-Ito colours, told apart by colour-blind readers too; each status also has a symbol.
 # Open SDG's statuses (OpenSdgStatus) take the colours of ours on the same scale.
 STATUS_COLOURS: dict[str, str] = {
-    Status.MET: "#009E73", Status.ON_TRACK: "#56B4E9", Status.AT_RISK: "#E69F00",
-    Status.OFF_TRACK: "#D55E00", Status.MISSED: "#882255", Status.NO_DATA: "#BBBBBB",
+    Status.MET: "#009E73", Status.MET_LATE: "#0072B2", Status.ON_TRACK: "#56B4E9",
+    Status.AT_RISK: "#E69F00", Status.OFF_TRACK: "#D55E00", Status.MISSED: "#882255",
+    Status.NO_DATA: "#BBBBBB",
 }
 STATUS_SYMBOLS: dict[str, str] = {
-    Status.MET: "✓", Status.ON_TRACK: "↗", Status.AT_RISK: "!", Status.OFF_TRACK: "↘",
-    Status.MISSED: "✗", Status.NO_DATA: "·",
+    Status.MET: "✓", Status.MET_LATE: "☑", Status.ON_TRACK: "↗", Status.AT_RISK: "!",
+    Status.OFF_TRACK: "↘", Status.MISSED: "✗", Status.NO_DATA: "·",
 }
 # Plain strings: they become the categories of the overview's status column.
 STATUS_ORDER = [status.value for status in Status]
 OPENSDG_ORDER = [status.value for status in OpenSdgStatus]
-STATUS_COLOURS.update(zip(OpenSdgStatus, [STATUS_COLOURS[s] for s in Status], strict=True))
+STATUS_COLOURS.update({opensdg: STATUS_COLOURS[ours] for opensdg, ours in (
+    (OpenSdgStatus.TARGET_ACHIEVED, Status.MET), (OpenSdgStatus.SUBSTANTIAL, Status.ON_TRACK),
+    (OpenSdgStatus.MODERATE, Status.AT_RISK), (OpenSdgStatus.LIMITED, Status.OFF_TRACK),
+    (OpenSdgStatus.DETERIORATION, Status.MISSED), (OpenSdgStatus.NOT_AVAILABLE, Status.NO_DATA))})
 STATUS_SYMBOLS.update({
     OpenSdgStatus.TARGET_ACHIEVED: "✓", OpenSdgStatus.SUBSTANTIAL: "↗",
     OpenSdgStatus.MODERATE: "→", OpenSdgStatus.LIMITED: "↘",
     OpenSdgStatus.DETERIORATION: "✗", OpenSdgStatus.NOT_AVAILABLE: "·",
 })
 # The statuses counted as meeting their target (达标), and as behind it.
-MEETING = frozenset({Status.MET, Status.ON_TRACK})
+MEETING = frozenset({Status.MET, Status.MET_LATE, Status.ON_TRACK})
 BEHIND = frozenset({Status.MISSED, Status.OFF_TRACK, Status.AT_RISK})
 FONT = "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
 # Above this many regions the trend chart draws the others as a band (10th to 90th

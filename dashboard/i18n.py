@@ -11,6 +11,7 @@ LANGUAGES = ("zh", "en")
 # (target kinds under kind_<value>).
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.MET: ("已达标", "Met"),
+    Status.MET_LATE: ("逾期达标", "Met late"),
     Status.MISSED: ("未达标", "Missed"),
     Status.ON_TRACK: ("进展顺利", "On track"),
     Status.AT_RISK: ("有风险", "At risk"),
@@ -60,6 +61,10 @@ TEXT: dict[str, tuple[str, str]] = {
                        "No actual values yet. Load them with `targets load`, or demo data "
                        "with `targets demo`."),
     "year": ("年度", "Year"),
+    "data_as_of": ("数据截至 {year}年", "Data as of {year}"),
+    "value_year": ("{year}年", "{year}"),
+    "stale": ("数据已旧", "old data"),
+    "values_loaded": ("已有数据", "Values loaded"),
     "document": ("文件", "Document"),
     "theme": ("主题", "Theme"),
     "region_class": ("地区类别", "Region class"),

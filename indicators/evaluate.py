@@ -3,11 +3,38 @@
 Vectorised over frames: one pass of merges and group sums, no loop over regions or
 targets, so it scales to millions of actual values.
 
-Status, for an evaluation year Y (the state of knowledge with data up to Y):
+Status, for an evaluation year Y (the state of knowledge with data up to Y). Published
+figures are sparse and lagged (a year or two, a few regions, often published after the
+deadline), so a status is judged on the latest value at or before Y, and each row carries
+the year of the value it shows in `actual_period`:
 - a target is *due* when its deadline year D <= Y; then it is `met` or `missed` on the
-  value of year D, or `no_data` when that value (or a baseline it needs) is missing;
+  value of year D (actual_period = D), whatever later years say;
+- due, no value of year D but a later one (latest at or before Y, year P > D): `met_late`
+  when that value meets the target's bound at D, else `missed` ("still not met as of P");
+  actual_period = P, so the years late are P - D. Met late says what the data show: the
+  target is first known to be met in P (its value of D is not known). Example: 长春市
+  2021 = 13.13 m² against "≥ 13 by 2020", as of 2022: met_late, actual 13.13,
+  actual_period 2021. Only kinds whose
+  bound at D is a level a later value can be held against: at_least, at_most, equal, range,
+  count_range, zero, annual_step and reduction_vs_baseline (their bound at D, from the
+  baseline, is a fixed level), milestone (a later "done" shows it reached, maybe late; a
+  reported "not done" at D stays missed; one reported done before D, with nothing at D,
+  is met: done stays done). Not the previous-year kinds (a later year
+  compares with its own year before: another target) nor cumulative (its running sum from
+  the start year is undefined after a missing year, so without D's sum there is no later
+  one): those stay `no_data`;
+- due, only earlier values (latest P < D): `no_data` (nothing at the deadline), with the
+  last known value and its year shown in actual / actual_period (gap left empty: nothing
+  is judged); not for cumulative, whose sum up to an earlier year would read as the total;
+- `no_data` too when a bound cannot be set (a baseline or previous year missing);
 - before its deadline it is `on_track`, `at_risk` or `off_track` by the value anticipated
-  for year D from the region's own trend, or `no_data` without any value up to Y.
+  for year D from the region's own trend (two values are enough, gaps between them are
+  allowed: the fit goes by the years themselves), or `no_data` without any value up to Y;
+- an ongoing milestone's deadline is Y itself, so it is never late;
+- `stale` marks a row whose status rests on a value as the present state, that value being
+  more than two years older than Y (actual_period < Y - 2): not yet due, no data at the
+  deadline with an earlier value shown, or still not met after it. A verdict on D's own
+  value, and met late, are final and never stale.
 
 Anticipated value: the UN ESCAP "anticipated progress" method extrapolates each series to
 the target year from its observed trend, giving recent observations more weight than
@@ -58,6 +85,15 @@ UPPER_BOUND_KINDS = frozenset({TargetKind.AT_MOST, TargetKind.EQUAL, TargetKind.
                                TargetKind.COUNT_RANGE, TargetKind.ZERO})
 PREVIOUS_KINDS = frozenset({TargetKind.HIGHER_THAN_PREVIOUS, TargetKind.LOWER_THAN_PREVIOUS})
 BASELINE_KINDS = frozenset({TargetKind.ANNUAL_STEP, TargetKind.REDUCTION_VS_BASELINE})
+# Kinds whose bound at the deadline is a level a later year's value can be held against
+# (met late / still not met): not the previous-year kinds (a later year compares with its
+# own year before, another target) nor cumulative (its running sum is undefined after a
+# missing year, so without the deadline's sum there is no later one).
+LATE_KINDS = frozenset(TargetKind) - PREVIOUS_KINDS - {TargetKind.CUMULATIVE}
+# Kinds whose last value before a missed deadline is shown (not judged) on a no_data row:
+# all but cumulative, whose sum up to an earlier year would read as the total.
+SHOWN_EARLIER_KINDS = frozenset(TargetKind) - {TargetKind.CUMULATIVE}
+STALE_YEARS = 2  # a value older than this many years before the evaluation year is stale
 
 
 def evaluate(actuals: pd.DataFrame, targets: pd.DataFrame, memberships: pd.DataFrame,
@@ -380,11 +416,24 @@ def _judge(rows: pd.DataFrame, year: int) -> pd.DataFrame:
 
     bounds = _Bounds(column("lower"), column("upper"), rows["strict"].to_numpy(dtype=bool))
     deadline, latest_period = column("deadline_year"), column("latest_period")
-    latest_value = column("latest_value")
+    latest_value, at_deadline = column("latest_value"), column("actual_due")
+    kind = rows["kind"].to_numpy(dtype=object)
     due = deadline <= year
     has_bounds = ~np.isnan(bounds.lower) | ~np.isnan(bounds.upper)
-    actual = np.where(due, column("actual_due"), latest_value)
-    actual_period = np.where(np.isnan(actual), np.nan, np.where(due, deadline, latest_period))
+    missing_at_deadline = due & np.isnan(at_deadline) & ~np.isnan(latest_value)
+    # Due, no value of the deadline year: judged on a later one (<= year) where the kind
+    # allows it; an earlier one is only shown, its status no_data.
+    late = missing_at_deadline & (latest_period > deadline) & np.isin(kind, list(LATE_KINDS))
+    earlier = (missing_at_deadline & (latest_period < deadline)
+               & np.isin(kind, list(SHOWN_EARLIER_KINDS)))
+    # A milestone reported done before its deadline was done by it: done stays done.
+    done_before = (missing_at_deadline & (latest_period < deadline)
+                   & (kind == TargetKind.MILESTONE) & (latest_value >= 1))
+    earlier &= ~done_before
+    from_latest = late | done_before
+    actual = np.where(due, np.where(from_latest, latest_value, at_deadline), latest_value)
+    actual_period = np.where(np.isnan(actual), np.nan,
+                             np.where(due & ~from_latest, deadline, latest_period))
     anticipated = np.where(due, np.nan, column("intercept") + column("slope") * deadline)
     bound = bounds.binding(actual)
     meets_now = bounds.met_by(actual)
@@ -396,15 +445,23 @@ def _judge(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         share = (anticipated - actual) / (bounds.binding(anticipated) - actual)
         status = np.select(
-            [~has_bounds | np.isnan(actual), due & meets_now, due, meets_later,
-             anticipating & meets_now, anticipating & (share >= ON_TRACK_SHARE), anticipating,
-             meets_now],
-            [Status.NO_DATA, Status.MET, Status.MISSED, Status.ON_TRACK, Status.AT_RISK,
-             Status.AT_RISK, Status.OFF_TRACK, Status.ON_TRACK], default=Status.AT_RISK)
+            [~has_bounds | np.isnan(actual), late & meets_now, due & meets_now, due,
+             meets_later, anticipating & meets_now, anticipating & (share >= ON_TRACK_SHARE),
+             anticipating, meets_now],
+            [Status.NO_DATA, Status.MET_LATE, Status.MET, Status.MISSED, Status.ON_TRACK,
+             Status.AT_RISK, Status.AT_RISK, Status.OFF_TRACK, Status.ON_TRACK],
+            default=Status.AT_RISK)
         remaining_years = np.where(due, np.nan, deadline - latest_period)
         required = (bound - latest_value) / np.where(remaining_years > 0, remaining_years,
                                                      np.nan)
         gap_pct = 100 * gap / np.where(np.abs(bound) > TOLERANCE, np.abs(bound), np.nan)
+    # The last value known before a missed deadline is shown, not judged.
+    actual = np.where(earlier, latest_value, actual)
+    actual_period = np.where(earlier, latest_period, actual_period)
+    # A verdict on the deadline's own value, or met late, is final; any other status rests
+    # on the latest value as the present state, stale when it is too old.
+    final = (due & ~np.isnan(at_deadline)) | done_before | (status == Status.MET_LATE)
+    stale = ~final & (actual_period < year - STALE_YEARS)
     return pd.DataFrame({
         "region_code": rows["region_code"], "target_id": rows["target_id"],
         "indicator_id": rows["indicator_id"], "region_class": rows["region_class"],
@@ -414,6 +471,7 @@ def _judge(rows: pd.DataFrame, year: int) -> pd.DataFrame:
         "target_value": np.where(has_bounds, bound, np.nan),
         "target_lower": rows["lower"], "target_upper": rows["upper"],
         "baseline": rows["baseline"], "actual": actual, "actual_period": actual_period,
+        "stale": stale,
         "gap": gap, "gap_pct": gap_pct, "anticipated": anticipated,
         "required_yearly_change": np.where(meets_now, np.nan, required),
         "due": due, "status": status, "as_of_year": year,

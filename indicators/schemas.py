@@ -56,6 +56,8 @@ class Evaluation(pa.DataFrameModel):
     indicator_id: Series[str]
     status: Series[str] = pa.Field(isin=list(STATUSES))
     actual: Series[float] = pa.Field(nullable=True)
+    actual_period: Series[float] = pa.Field(nullable=True)
+    stale: Series[bool]
     gap: Series[float] = pa.Field(nullable=True)
     gap_pct: Series[float] = pa.Field(nullable=True)
     anticipated: Series[float] = pa.Field(nullable=True)

@@ -16,7 +16,7 @@ STATUS_COLUMNS = [
     "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
     "target_id", "kind", "theme", "direction", "region_class", "region_class_zh", "deadline",
     "deadline_year", "target_value",
-    "target_lower", "target_upper", "unit", "actual", "actual_period", "status", "gap",
+    "target_lower", "target_upper", "unit", "actual", "actual_period", "stale", "status", "gap",
     "gap_pct", "anticipated", "required_yearly_change", "baseline", "opensdg_status",
     "opensdg_score", "document", "clause", "as_of_year",
 ]

@@ -10,6 +10,7 @@ class Status(StrEnum):
     as its string, so frames hold plain strings and tables keyed by members take them."""
 
     MET = "met"
+    MET_LATE = "met_late"  # met after the deadline, on a later year's value
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"

@@ -288,8 +288,8 @@ def test_status_for_every_region_and_target(store_url, tmp_path):
     table = pd.read_csv(output, encoding="utf-8-sig", dtype={"region_code": str})
     changchun = table[(table["region_code"] == "220100") & (table["target_id"] == "jzbf17-04")]
     assert changchun[["status", "actual"]].values.tolist() == [["met", 26.0]]
-    assert set(table["status"]) <= {"met", "missed", "on_track", "at_risk", "off_track",
-                                    "no_data"}
+    assert set(table["status"]) <= {"met", "met_late", "missed", "on_track", "at_risk",
+                                    "off_track", "no_data"}
     assert table.groupby(["region_code", "target_id"]).size().max() == 1
 
 
@@ -303,3 +303,31 @@ def test_demo_is_marked_and_refused_over_real_data(store_url, tmp_path, capsys):
     assert run(real, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
     assert run(real, "demo") == 2
     assert "real data" in capsys.readouterr().err
+
+
+def test_status_judges_a_lagged_value_against_a_passed_deadline(store_url, tmp_path):
+    # 长春市 published 13.13 m²/person of park green space for 2021 only. As of 2022 each of
+    # its three targets (>= 11 by 2018, >= 12 by 2019, >= 13 by 2020) has no value of its
+    # deadline year; 2021's is the latest at or before 2022 and meets all three: met late,
+    # by 2021 - 2018 = 3, 2 and 1 years; gaps 2.13, 1.13, 0.13.
+    path = write(tmp_path, "park.csv", HEADER + "长春市,park_green_space_per_capita,2021,13.13,,\n")
+    assert run(store_url, "load", str(path), "--by", "p") == 0
+    output = tmp_path / "status.csv"
+    assert run(store_url, "status", "--year", "2022", "--format", "csv", "-o", str(output)) == 0
+    table = pd.read_csv(output, encoding="utf-8-sig", dtype={"region_code": str})
+    park = table[(table["region_code"] == "220100")
+                 & (table["indicator_id"] == "park_green_space_per_capita")]
+    park = park.sort_values("deadline_year")
+    assert park["target_id"].tolist() == ["jzbf17-09", "jzbf17-19", "jzbf17-34"]
+    assert park["status"].tolist() == ["met_late"] * 3
+    assert park["actual"].tolist() == [13.13] * 3
+    assert park["actual_period"].tolist() == [2021] * 3
+    assert park["gap"].tolist() == pytest.approx([2.13, 1.13, 0.13])
+    assert not park["stale"].any()
+    assert set(park["as_of_year"]) == {2022}
+    # Without --year, the latest year with data (2021) is the evaluation year: the same.
+    assert run(store_url, "status", "--format", "csv", "-o", str(output)) == 0
+    latest = pd.read_csv(output, encoding="utf-8-sig", dtype={"region_code": str})
+    assert set(latest["as_of_year"]) == {2021}
+    mine = latest[(latest["region_code"] == "220100") & (latest["target_id"] == "jzbf17-34")]
+    assert mine["status"].tolist() == ["met_late"]

@@ -328,3 +328,129 @@ def test_checked_values_give_the_same_result_without_the_schema_check():
         evaluate(duplicated, targets, register.memberships, 2020)
     # Values the caller says are checked are not checked again: the duplicate gets through.
     evaluate(duplicated, targets, register.memberships, 2020, checked=True)
+
+
+# --- sparse, lagged data: the latest value at or before the evaluation year -------------------
+
+PARK = {"kind": "at_least", "value": 13, "unit": "square_meter / person", "deadline": "2020"}
+PARK_INDICATOR = {"unit": "square_meter / person"}
+
+
+def judge_park(*values, year):
+    return judge(PARK, *values, year=year, indicator=PARK_INDICATOR)
+
+
+def test_a_later_value_that_meets_a_passed_deadline_is_met_late():
+    # 长春市 2021 = 13.13 against ">= 13 by 2020", as of 2022: no 2020 value, the latest at or
+    # before 2022 is 2021's: 13.13 >= 13, met one year late; gap 13.13 - 13 = 0.13.
+    row = judge_park((2021, 13.13), year=2022)
+    assert row["status"] == "met_late"
+    assert (row["actual"], row["actual_period"]) == (13.13, 2021)
+    assert row["actual_period"] - row["deadline_year"] == 1
+    assert row["gap"] == pytest.approx(0.13)
+    assert not row["stale"] and row["due"]
+
+
+def test_a_later_value_short_of_a_passed_deadline_is_still_missed_as_of_its_year():
+    # Latest at or before 2022: 2022 = 12.5 (2021 = 12.0 is older); 12.5 < 13, gap -0.5.
+    row = judge_park((2021, 12.0), (2022, 12.5), year=2022)
+    assert (row["status"], row["actual"], row["actual_period"]) == ("missed", 12.5, 2022)
+    assert row["gap"] == pytest.approx(-0.5)
+
+
+def test_the_deadline_value_decides_whatever_later_years_say():
+    # 2020 = 12 < 13: missed, even though 2021 = 14 meets it; the row shows 2020's value.
+    row = judge_park((2020, 12.0), (2021, 14.0), year=2022)
+    assert (row["status"], row["actual"], row["actual_period"]) == ("missed", 12.0, 2020)
+    assert not row["stale"]  # a verdict on the deadline's own value is final
+
+
+def test_a_later_value_after_the_evaluation_year_is_not_seen():
+    # As of 2020 the 2021 value is not known yet: no value at the deadline.
+    row = judge_park((2021, 13.13), year=2020)
+    assert row["status"] == "no_data" and math.isnan(row["actual"])
+
+
+@pytest.mark.parametrize(("year", "stale"), [(2020, False), (2021, True), (2022, True)])
+def test_only_earlier_values_give_no_data_with_the_last_known_value_shown(year, stale):
+    # Only 2018 = 12.5 before the 2020 deadline: no_data, 12.5 (2018) shown, no gap judged.
+    # Stale when 2018 < year - 2: not as of 2020 (2018 = 2020 - 2), yes as of 2021, 2022.
+    row = judge_park((2018, 12.5), year=year)
+    assert row["status"] == "no_data"
+    assert (row["actual"], row["actual_period"]) == (12.5, 2018)
+    assert math.isnan(row["gap"])
+    assert row["stale"] == stale
+
+
+def test_met_late_is_final_and_still_missed_goes_stale():
+    # Deadline 2016, 2017 = 14 meets 13 a year late: final, not stale as of 2022.
+    late = judge({**PARK, "deadline": "2016"}, (2017, 14.0), year=2022,
+                 indicator=PARK_INDICATOR)
+    assert (late["status"], late["actual_period"], late["stale"]) == ("met_late", 2017, False)
+    # 2017 = 12 still short: "not met as of 2017", and 2017 < 2022 - 2 is stale.
+    short = judge({**PARK, "deadline": "2016"}, (2017, 12.0), year=2022,
+                  indicator=PARK_INDICATOR)
+    assert (short["status"], short["actual_period"], short["stale"]) == ("missed", 2017, True)
+    # Met on the deadline's own value long ago: final, not stale.
+    met = judge({**PARK, "deadline": "2016"}, (2016, 13.0), year=2022, indicator=PARK_INDICATOR)
+    assert (met["status"], met["stale"]) == ("met", False)
+
+
+def test_at_most_range_and_reduction_can_be_met_late():
+    # at_most 30 by 2018, 2019 = 29 <= 30: met late.
+    row = judge({"kind": "at_most", "value": 30, "deadline": "2018"}, (2019, 29.0), year=2020,
+                indicator={"direction": "lower"})
+    assert (row["status"], row["actual_period"]) == ("met_late", 2019)
+    # range 80-100 by 2018, 2020 = 101: outside, still missed as of 2020 (gap 101 - 100 = 1).
+    row = judge({"kind": "range", "value": 80, "value_high": 100, "deadline": "2018"},
+                (2020, 101.0), year=2020)
+    assert (row["status"], row["gap"], row["actual_period"]) == ("missed", 1.0, 2020)
+    # Halve 2017's 20 by 2018: bound 20 * (1 - 50/100) = 10; 2019 = 9.5 <= 10: met late.
+    row = judge({"kind": "reduction_vs_baseline", "value": 50, "baseline_year": 2017,
+                 "deadline": "2018", "unit": "percent"}, (2017, 20.0), (2019, 9.5), year=2019,
+                indicator={"unit": "working_day", "direction": "lower"})
+    assert (row["status"], row["target_value"]) == ("met_late", pytest.approx(10.0))
+
+
+def test_previous_year_kinds_are_not_met_late():
+    # "Higher than 2017's 49 in 2018": 2019 = 50 compares with 2018 (unknown), another
+    # target; with no 2018 value the row has no data and shows nothing.
+    row = judge({"kind": "higher_than_previous", "value": None, "deadline": "2018"},
+                (2017, 49.0), (2019, 50.0), year=2019)
+    assert row["status"] == "no_data" and math.isnan(row["actual"])
+
+
+def test_cumulative_is_not_met_late_nor_shows_a_partial_sum():
+    # Sum from 2018 of 600, -, 1400, 700: undefined from 2019 (the gap), so nothing at the
+    # 2020 deadline nor after; the 2018 partial sum 600 is not shown as the total.
+    row = judge({"kind": "cumulative", "value": 2000, "period_start": 2018, "unit": "公顷",
+                 "deadline": "2020"}, (2018, 600.0), (2020, 1400.0), (2021, 700.0),
+                year=2021, indicator={"unit": "hectare"})
+    assert row["status"] == "no_data" and math.isnan(row["actual"])
+
+
+@pytest.mark.parametrize(("values", "status", "period"), [
+    ([(2019, 1)], "met_late", 2019),   # nothing at the 2018 deadline, done by 2019
+    ([(2017, 1)], "met", 2017),        # done in 2017 stays done: met by 2018
+    ([(2017, 0)], "no_data", 2017),    # not done in 2017, nothing since: shown, not judged
+])
+def test_milestone_on_sparse_reports(values, status, period):
+    row = judge({"kind": "milestone", "value": None, "unit": "done", "deadline": "2018-06"},
+                *values, year=2019, indicator={"unit": "done"})
+    assert (row["status"], row["actual_period"]) == (status, period)
+
+
+def test_anticipated_value_from_two_years_with_a_gap():
+    # 2016 = 10, 2019 = 16 (no 2017, 2018), as of 2022, >= 30 by 2024. Weights by year:
+    # 1 (2016), 4 (2019); t_w = (2016 + 4 * 2019) / 5 = 2018.4, v_w = (10 + 64) / 5 = 14.8;
+    # slope = (1 * -2.4 * -4.8 + 4 * 0.6 * 1.2) / (1 * 5.76 + 4 * 0.36) = 14.4 / 7.2 = 2,
+    # so 2024 -> 14.8 + 2 * 5.6 = 26. Short of 30; share (26 - 16) / (30 - 16) = 0.71 >= 0.5:
+    # at_risk. The latest value, 2019, is older than 2022 - 2: stale.
+    row = judge({"kind": "at_least", "value": 30, "deadline": "2024"},
+                (2016, 10.0), (2019, 16.0), year=2022)
+    assert row["anticipated"] == pytest.approx(26.0)
+    assert (row["status"], row["actual"], row["actual_period"]) == ("at_risk", 16.0, 2019)
+    assert row["stale"]
+    fresh = judge({"kind": "at_least", "value": 30, "deadline": "2024"},
+                  (2016, 10.0), (2019, 16.0), year=2021)
+    assert not fresh["stale"]  # 2019 = 2021 - 2

@@ -76,8 +76,9 @@ def test_grid_cells_pick_the_target_due_that_year_else_the_next_else_the_last():
     assert cells.loc[("A", "x"), "target_id"] == "t2019"
     assert cells.loc[("A", "y"), "target_id"] == "y2018"
     assert cells.loc[("B", "x"), "target_id"] == "t2020"
-    assert status_counts(cells.reset_index()) == {"met": 0, "on_track": 0, "at_risk": 1,
-                                                  "off_track": 1, "missed": 1, "no_data": 0}
+    assert status_counts(cells.reset_index()) == {"met": 0, "met_late": 0, "on_track": 0,
+                                                  "at_risk": 1, "off_track": 1, "missed": 1,
+                                                  "no_data": 0}
 
 
 def test_share_meeting_and_furthest_behind():

@@ -21,7 +21,8 @@ BOTH = set(Status) | set(OpenSdgStatus)
 
 def test_status_vocabularies_are_apart_and_in_display_order():
     assert not set(Status) & set(OpenSdgStatus)
-    assert STATUS_ORDER == ["met", "on_track", "at_risk", "off_track", "missed", "no_data"]
+    assert STATUS_ORDER == ["met", "met_late", "on_track", "at_risk", "off_track", "missed",
+                            "no_data"]
     assert OPENSDG_ORDER == ["target_achieved", "substantial", "moderate", "limited",
                              "deterioration", "not_available"]
     assert all(type(status) is str for status in STATUS_ORDER + OPENSDG_ORDER)

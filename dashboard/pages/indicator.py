@@ -8,7 +8,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import state
-from dashboard.components import data_table, dropdown, status_badge, target_phrase
+from dashboard.components import data_as_of, data_table, dropdown, status_badge, target_phrase
 from dashboard.figures import gap_figure, trend_figure
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
@@ -32,7 +32,8 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
                         id="indicator-page")
     indicator = source.indicators.loc[indicator_id]
     years = source.years()
-    chosen_year = int(year) if year and year.isdigit() and int(year) in years else years[-1]
+    latest = source.latest_year(indicator_id=indicator_id)
+    chosen_year = int(year) if year and year.isdigit() and int(year) in years else latest
     codes = _regions_of(indicator_id)
     chosen_region = region if region in codes else (codes[0] if codes else None)
     unit = unit_label(indicator["unit"], language)
@@ -44,6 +45,7 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
         html.P(f"{t('unit', language)}: {unit} · {t('theme', language)}: "
                f"{pick(language, indicator['theme_zh'], indicator['theme_en'])}",
                className="text-muted"),
+        data_as_of(latest, language, "indicator-data-as-of"),
         dbc.Row([
             dbc.Col(dropdown("indicator-region", names, chosen_region,
                              t("selected_region", language)), xs=12, md=6),
@@ -115,7 +117,10 @@ def update(region: str | None, year: int, method: str, indicator_id: str,
 
 
 def _region_targets(own: pd.DataFrame, language: str) -> html.Div:
-    badges = [html.Span([f"{row.deadline} {row.target_id} ", status_badge(row.status, language)],
+    # Each status with the year of the value it rests on (a lagged value: met late in 2021).
+    badges = [html.Span([f"{row.deadline} {row.target_id} ", status_badge(row.status, language),
+                         "" if row.actual_period != row.actual_period else
+                         t("value_year", language, year=int(row.actual_period))],
                         className="me-3") for row in own.sort_values("deadline_year").itertuples()]
     return html.Div(badges, className="small")
 

@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import state
 from dashboard.components import (
+    data_as_of,
     data_table,
     dropdown,
     empty_banner,
@@ -56,7 +57,8 @@ def layout(year: str | None = None, document: str | None = None, theme: str | No
         dbc.Col(dropdown("overview-class", classes, _valid(region_class, classes),
                          t("region_class", language)), xs=6, md=3),
     ], className="g-2 mb-3")
-    body = [html.H1(t("overview_title", language), className="h3"), filters]
+    body = [html.H1(t("overview_title", language), className="h3"),
+            data_as_of(source.default_year(), language, "overview-data-as-of"), filters]
     if source.values().empty:
         body.insert(1, empty_banner(language))
     body += [

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import state
-from dashboard.components import dropdown, href, status_badge
+from dashboard.components import data_as_of, dropdown, href, status_badge
 from dashboard.figures import sparkline_spec
 from dashboard.i18n import language_of, pick, t
 from indicators.units import unit_label
@@ -25,7 +25,8 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
     region = source.regions.loc[code]
     name = pick(language, region["name_zh"], region["name_en"])
     years = source.years()
-    chosen = int(year) if year and year.isdigit() and int(year) in years else years[-1]
+    latest = source.latest_year(region_code=code)
+    chosen = int(year) if year and year.isdigit() and int(year) in years else latest
     rows = source.status_of(chosen, region_code=code).sort_values(["deadline_year", "target_id"])
     values = source.region_values(code)
     reported = set(values["indicator_id"])
@@ -36,6 +37,7 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
     return html.Div([
         html.H1(t("region_title", language, region=name), className="h3", id="region-title"),
         html.P(f"{code} · {t('year', language)} {chosen}", className="text-muted"),
+        data_as_of(latest, language, "region-data-as-of"),
         dcc.Location(id="region-url", refresh=True),
         dbc.Row(dbc.Col(dropdown("region-year", [(y, str(y)) for y in years], chosen,
                                  t("year", language)), xs=6, md=2), className="mb-3"),
@@ -57,13 +59,21 @@ def _target_row(row: object, series: pd.DataFrame, language: str, year: int) -> 
     target = "" if row.target_value != row.target_value else (  # type: ignore[attr-defined]
         f"{t('target', language)} {row.target_value:.4g} {unit}")  # type: ignore[attr-defined]
     actual = "" if row.actual != row.actual else (  # type: ignore[attr-defined]
-        f"{t('actual', language)} {row.actual:.4g}")  # type: ignore[attr-defined]
+        f"{t('actual', language)} {row.actual:.4g} "  # type: ignore[attr-defined]
+        f"({t('value_year', language, year=int(row.actual_period))}"  # type: ignore[attr-defined]
+        f"{' · ' + t('stale', language) if row.stale else ''})")  # type: ignore[attr-defined]
+    # The values loaded, in the years they have (the latest three): sparse series too.
+    loaded = " · ".join(f"{t('value_year', language, year=int(period))} {value:.4g}"
+                        for period, value in zip(series["period"].tail(3),
+                                                 series["value"].tail(3), strict=True))
     link = dcc.Link(name, href=href(f"/indicator/{row.indicator_id}", language,  # type: ignore[attr-defined]
                                     region=row.region_code, year=year))  # type: ignore[attr-defined]
     return dbc.Card(dbc.CardBody(dbc.Row([
         dbc.Col([html.Div(link, className="fw-semibold"),
                  html.Div(f"{row.target_id} · {t('deadline', language)} {row.deadline} · "  # type: ignore[attr-defined]
-                          f"{target} · {actual} · {gap}", className="small text-muted")],
+                          f"{target} · {actual} · {gap}", className="small text-muted"),
+                 html.Div(f"{t('values_loaded', language)}: {loaded}",
+                          className="small text-muted region-values") if loaded else None],
                 xs=12, md=7),
         dbc.Col(status_badge(row.status, language), xs=6, md=2),  # type: ignore[attr-defined]
         dbc.Col(dcc.Graph(figure=sparkline_spec(series, row.status),  # type: ignore[attr-defined]

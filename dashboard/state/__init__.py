@@ -163,7 +163,20 @@ class DashboardState:
         return self.snapshot().year_list()
 
     def default_year(self) -> int:
+        """The latest year with data (not the calendar year: published figures come a year
+        or two late); this year when there are no values. Pages open on it."""
         return self.years()[-1]
+
+    def latest_year(self, *, region_code: str | None = None,
+                    indicator_id: str | None = None) -> int:
+        """The latest year with data of one region or one indicator (the page of that region
+        or indicator opens on it); default_year() when it has none."""
+        snapshot = self.snapshot()
+        if region_code is not None:
+            periods = snapshot.rows(snapshot.by_region, [region_code])["period"]
+        else:
+            periods = snapshot.rows(snapshot.by_indicator, [indicator_id or ""])["period"]
+        return int(periods.max()) if len(periods) else self.default_year()
 
     def demo_in_use(self) -> bool:
         return self.snapshot().demo
@@ -240,8 +253,9 @@ class DashboardState:
         status, gap, gap_pct, document, clause; a row per target, by target id; empty
         without one) as the latest year's status judges them: what an extract of the
         indicator holds, from the values and statuses held instead of the store and a new
-        evaluation. A due target is judged on its deadline year's value whatever the year
-        of the status, so the latest year's status holds every due target; an ongoing one is
+        evaluation. A due target with a value of its deadline year (the only value it is
+        put beside) is judged on that value whatever the year of the status, so the latest
+        year's status holds every due target; an ongoing one is
         judged as of the latest year, as in an extract of the indicator (an extract of one
         region whose values end earlier judges it as of that region's last year)."""
         if region_code is None:
