@@ -215,8 +215,11 @@ def _status(args: argparse.Namespace) -> int:
     if args.format == "table":
         counts = table["status"].value_counts()
         print("  ".join(f"{status}={count}" for status, count in counts.items()))
-        print(table[["region_zh", "target_id", "indicator_zh", "target_value", "actual",
-                     "status", "gap"]].to_string(index=False))
+        # The year of the value judged beside it: published figures lag, so it is often
+        # not the year asked for.
+        shown = table[["region_zh", "target_id", "indicator_zh", "target_value", "actual",
+                       "actual_period", "stale", "status", "gap"]]
+        print(shown.astype({"actual_period": "Int64"}).to_string(index=False))
         return 0
     write_extract(table, args.format, args.output)
     return 0

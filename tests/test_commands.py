@@ -331,3 +331,14 @@ def test_status_judges_a_lagged_value_against_a_passed_deadline(store_url, tmp_p
     assert set(latest["as_of_year"]) == {2021}
     mine = latest[(latest["region_code"] == "220100") & (latest["target_id"] == "jzbf17-34")]
     assert mine["status"].tolist() == ["met_late"]
+
+
+def test_the_status_table_shows_the_year_of_each_value_judged(store_url, tmp_path, capsys):
+    path = write(tmp_path, "park.csv", HEADER + "长春市,park_green_space_per_capita,2021,13.13,,\n")
+    assert run(store_url, "load", str(path), "--by", "p") == 0
+    capsys.readouterr()
+    assert run(store_url, "status", "--year", "2022") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "actual_period" in lines[1] and "stale" in lines[1]
+    row = next(line for line in lines if "jzbf17-34" in line)
+    assert row.split()[-5:-1] == ["13.13", "2021", "False", "met_late"]
