@@ -290,7 +290,7 @@ class RegionNames:
                                  for form, names in self.by_form.items() if form not in aliases},
                                 rank=self._rank)
         self._held: dict[int, frozenset[str]] = {}
-        self._unknowns: dict[str, RegionMatch] = {}  # difflib is slow; a file repeats its typos
+        self._unknowns: dict[str, RegionMatch] = {}  # a file repeats its typos
 
     def _rank(self, name: str) -> tuple[int, str]:
         """Province, then prefectures, then counties; by code within a level."""
@@ -397,7 +397,7 @@ class RegionNames:
 
     def _closest_code(self, form: str) -> str | None:
         """The region whose code differs in the fewest digits (at most two), the longest
-        shared prefix first: difflib's ratio knows nothing of digit positions."""
+        shared prefix first: an edit distance knows nothing of digit positions."""
         if len(form) > 6:
             return None
         code = min(self.name_of, key=lambda code: _code_distance(form, code))
