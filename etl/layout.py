@@ -327,15 +327,11 @@ def _without_formulas(long: pd.DataFrame, raw: RawTable, roles: dict[str, list[s
 
 def _unknown_column(header: str, names: IndicatorNames) -> dict[str, Any]:
     base, _ = split_bracketed_unit(header)
-    suggestion = names.suggest(base)
-    if suggestion is None:
-        return _problem(header, f"未知的列“{header}”：既不是已知列名，也不是指标",
-                        f"unknown column '{header}': neither a known column nor an indicator")
-    name = names.catalogue.indicators[suggestion].name_zh
-    return _problem(
-        header, f"未知的列“{header}”：既不是已知列名，也不是指标；是否为“{name}”({suggestion})？",
-        f"unknown column '{header}': neither a known column nor an indicator; did you mean "
-        f"{name} ({suggestion})?")
+    hint_zh, hint_en = names.hint(base)  # after the clauses below, as a further clause
+    hint_zh, hint_en = "；" + hint_zh[1:] if hint_zh else "", "; " + hint_en[2:] if hint_en else ""
+    return _problem(header, f"未知的列“{header}”：既不是已知列名，也不是指标{hint_zh}",
+                    f"unknown column '{header}': neither a known column nor an indicator"
+                    f"{hint_en}")
 
 
 def _ignored(header: str) -> dict[str, Any]:

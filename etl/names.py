@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -14,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.catalogue import Catalogue
+from indicators.catalogue import Catalogue, Confusable
 from indicators.regions import RegionRegister, valid_on
 
 ROLE_ALIASES: dict[str, tuple[str, ...]] = {
@@ -57,8 +56,20 @@ FLOAT_CODE = re.compile(r"([0-9]{6})\.0+")
 REGION_SUFFIXES = ("自治州", "自治县", "市", "县", "区", "省", "province", "city", "county",
                    "district")
 ETHNIC_PARTS = ("朝鲜族", "蒙古族", "满族")
-SUGGESTION_CUTOFF = 0.5
 MAX_CODE_DIGITS_WRONG = 2
+# The country and the other province-level divisions, as sources print them: not regions of
+# the register, and no spelling variant of one (全国 is one character from 全省, yet not it).
+OTHER_PROVINCES = (
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "黑龙江省", "上海市",
+    "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省",
+    "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区",
+    "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区", "台湾省",
+    "香港特别行政区", "澳门特别行政区")
+COUNTRY_NAMES = ("全国", "中国", "中华人民共和国", "全国平均", "全国合计", "china", "nationwide")
+OUTSIDE_JILIN = frozenset(
+    [*COUNTRY_NAMES, *OTHER_PROVINCES,
+     *(re.sub("(壮族|回族|维吾尔)?(省|市|自治区|特别行政区)$", "", name)
+       for name in OTHER_PROVINCES)])
 
 
 def normalise(text: str) -> str:
@@ -91,20 +102,22 @@ def role_of(header: str) -> str | None:
     return role
 
 
-def _unranked(value: str) -> int:
-    return 0
-
-
 class Closest:
-    """The choice most like a text, as difflib's ratio judges it, from an index of the keys'
-    characters built once. difflib's ratio is 2M/(len(a)+len(b)) with M matched characters, so
-    the characters a key shares with the text bound its ratio from above: keys are compared in
-    order of that bound, and only while it can still reach the best ratio found. Most keys
-    share too little to be compared at all; at most MAX_COMPARED are, whatever the text."""
+    """The choice of which a text is a spelling variant: at most one edit (a character added,
+    dropped, replaced, or two neighbours swapped) in every CHARS_PER_EDIT characters, or the
+    same characters reordered. A name with a similar meaning but other words is no variant
+    (建成区绿化覆盖率 is three edits from 建成区绿地率), so it gets no suggestion.
+
+    The nearest variant wins; when variants of different values are equally near, `rank`
+    picks one, and without a rank there is no suggestion (a guess between two is no help).
+    An index of the keys' characters is built once: an edit changes at most one character of
+    the shared multiset, so only keys sharing enough characters are compared, at most
+    MAX_COMPARED, whatever the text."""
 
     MAX_COMPARED = 200
 
-    def __init__(self, choices: dict[str, str], rank: Callable[[str], Any] = _unranked) -> None:
+    def __init__(self, choices: dict[str, str],
+                 rank: Callable[[str], Any] | None = None) -> None:
         self.choices = choices
         self.rank = rank
         self.keys = list(choices)
@@ -115,31 +128,71 @@ class Closest:
                 self.holding.setdefault(char, []).append(i)
 
     def __call__(self, text: str) -> str | None:
-        """The value of the choice whose key is most like `text`, if any is like enough; ties
-        (common in short Chinese names) go to the value ranked first."""
+        """The value of the key `text` is a spelling variant of, if exactly one is nearest."""
+        if len(text) < 2 or len(text) > MAX_NAME_CHARS:
+            return None
+        text_counts = Counter(text)
         shared: Counter[int] = Counter()
-        for char, count in Counter(text).items():
+        for char, count in text_counts.items():
             for i in self.holding.get(char, ()):
                 shared[i] += min(count, self.counts[i][char])
-        bounds = sorted(((2 * common / (len(text) + len(self.keys[i])), i)
-                         for i, common in shared.items()), reverse=True)
-        best, tied = SUGGESTION_CUTOFF, []
-        for bound, i in bounds[:self.MAX_COMPARED]:
-            if bound < best:
+        # An edit changes at most one character of the multiset, a swap none: a key more than
+        # `allowed` characters from the text in content cannot be a variant.
+        candidates = sorted(
+            (max(len(text), len(self.keys[i])) - common, i) for i, common in shared.items()
+            if max(len(text), len(self.keys[i])) - common <= allowed_edits(text, self.keys[i]))
+        best, found = None, []
+        for lower, i in candidates[:self.MAX_COMPARED]:
+            if best is not None and lower > best:
                 break
-            score = difflib.SequenceMatcher(None, text, self.keys[i]).ratio()
-            if score > best:
-                best, tied = score, [i]
-            elif score == best:
-                tied.append(i)
-        if not tied:
+            key = self.keys[i]
+            distance = (1 if self.counts[i] == text_counts and key != text
+                        else edit_distance(text, key, allowed_edits(text, key)))
+            if distance > allowed_edits(text, key):
+                continue
+            if best is None or distance < best:
+                best, found = distance, [i]
+            elif distance == best:
+                found.append(i)
+        values = sorted({self.choices[self.keys[i]] for i in found})
+        if not values:
             return None
-        return min((self.choices[self.keys[i]] for i in tied), key=self.rank)
+        if len(values) == 1:
+            return values[0]
+        return None if self.rank is None else min(values, key=self.rank)
+
+
+CHARS_PER_EDIT = 5
+
+
+def allowed_edits(text: str, key: str) -> int:
+    """The edits a spelling variant may have: one in CHARS_PER_EDIT characters, at least one."""
+    return max(1, max(len(text), len(key)) // CHARS_PER_EDIT)
+
+
+def edit_distance(first: str, second: str, limit: int) -> int:
+    """Edits (add, drop, replace, swap two neighbours) from one text to the other; limit + 1
+    as soon as it must exceed `limit`."""
+    if abs(len(first) - len(second)) > limit:
+        return limit + 1
+    before: list[int] | None = None
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, start=1):
+        current = [i] + [0] * len(second)
+        for j, b in enumerate(second, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if before is not None and i > 1 and j > 1 and a == second[j - 2] \
+                    and first[i - 2] == b:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)
 
 
 @dataclass(frozen=True)
 class IndicatorNames:
-    """Indicator ids and Chinese names, as people type them."""
+    """Indicator ids, catalogue names and the names sources print, as people type them."""
 
     catalogue: Catalogue
 
@@ -148,13 +201,25 @@ class IndicatorNames:
         forms: dict[str, str] = {}
         for indicator in self.catalogue.indicators.values():
             forms[normalise(indicator.id)] = indicator.id
-            forms[normalise(indicator.name_zh)] = indicator.id
+            for name in indicator.names_zh:
+                forms[normalise(name)] = indicator.id
         return forms
 
     @cached_property
+    def confusions(self) -> dict[str, tuple[str, Confusable]]:
+        """Names of other measures -> the indicator each is easily taken for, and why not."""
+        found: dict[str, tuple[str, Confusable]] = {}
+        for indicator in self.catalogue.indicators.values():
+            for other in indicator.not_to_confuse_with:
+                found.setdefault(normalise(other.name), (indicator.id, other))
+        return found
+
+    @cached_property
     def _closest(self) -> Closest:
-        return Closest({normalise(i.name_zh): i.id for i in self.catalogue.indicators.values()}
-                       | {i.id: i.id for i in self.catalogue.indicators.values()})
+        # A near miss of a name declared not to be confused is that name misspelt: its
+        # CONFUSED-prefixed key wins over the indicator it is not.
+        return Closest({**{form: CONFUSED + form for form in self.confusions},
+                        **self.by_form})
 
     def find(self, text: str) -> str | None:
         return self.by_form.get(normalise(text))
@@ -165,7 +230,29 @@ class IndicatorNames:
         return self.find(text) is not None or self.find(split_bracketed_unit(text)[0]) is not None
 
     def suggest(self, text: str) -> str | None:
-        return self._closest(normalise(text))
+        """The indicator `text` is a spelling variant of, if one; None for a name of another
+        measure easily taken for an indicator."""
+        found = self._closest(normalise(text))
+        return None if found is None or found.startswith(CONFUSED) else found
+
+    def hint(self, text: str) -> tuple[str, str]:
+        """What to add to "unknown indicator" (Chinese, English): the indicator `text` is a
+        spelling variant of, why it is not the indicator it is easily taken for, or nothing."""
+        form = normalise(text)
+        found = self._closest(form)
+        if form in self.confusions or (found is not None and found.startswith(CONFUSED)):
+            indicator_id, other = self.confusions[
+                form if form in self.confusions else found.removeprefix(CONFUSED)]
+            name = self.catalogue.indicators[indicator_id].name_zh
+            return (f"：“{other.name}”不是“{name}”({indicator_id})，{other.note_zh}",
+                    f": {other.name} is not {name} ({indicator_id}): {other.note_en}")
+        if found is None:
+            return "", ""
+        name = self.catalogue.indicators[found].name_zh
+        return f"，是否为“{name}”({found})？", f"; did you mean {name} ({found})?"
+
+
+CONFUSED = "\0confused:"
 
 
 @dataclass(frozen=True)
@@ -197,10 +284,13 @@ class RegionNames:
         self.full_names = {normalise(name): name for name in self.codes_of}
         self.by_form = _region_forms(regions)
         # Short forms too: "长村" is nearer 长春 than 长春市.
+        # Not 全省: 全国, 全市 and 全县 are one character from it and none is the province.
+        aliases = {normalise(alias) for alias in PROVINCE_ALIASES}
         self._closest = Closest({form: min(names, key=self._rank)
-                                 for form, names in self.by_form.items()}, rank=self._rank)
+                                 for form, names in self.by_form.items() if form not in aliases},
+                                rank=self._rank)
         self._held: dict[int, frozenset[str]] = {}
-        self._unknowns: dict[str, RegionMatch] = {}  # difflib is slow; a file repeats its typos
+        self._unknowns: dict[str, RegionMatch] = {}  # a file repeats its typos
 
     def _rank(self, name: str) -> tuple[int, str]:
         """Province, then prefectures, then counties; by code within a level."""
@@ -293,6 +383,10 @@ class RegionNames:
 
     def _suggest(self, text: str) -> RegionMatch:
         form = normalise(text)
+        if form in OUTSIDE_JILIN:
+            return RegionMatch(None, f"“{text}”不是吉林省的地区：只能填报吉林省及其市、县的数值",
+                               f"'{text}' is not a region of Jilin: values are reported for "
+                               "Jilin province and its cities and counties only")
         numeric = re.fullmatch(r"[0-9]+", form) is not None
         name = self._closest_code(form) if numeric else self._closest(form)
         if name is None:
@@ -303,7 +397,7 @@ class RegionNames:
 
     def _closest_code(self, form: str) -> str | None:
         """The region whose code differs in the fewest digits (at most two), the longest
-        shared prefix first: difflib's ratio knows nothing of digit positions."""
+        shared prefix first: an edit distance knows nothing of digit positions."""
         if len(form) > 6:
             return None
         code = min(self.name_of, key=lambda code: _code_distance(form, code))

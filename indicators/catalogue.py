@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -105,6 +106,14 @@ class ThemeName(_Entry):
     en: str = Field(min_length=1)
 
 
+class Confusable(_Entry):
+    """A name publications print for a different measure that is easily taken for this one."""
+
+    name: str = Field(min_length=1)
+    note_zh: str = Field(min_length=1)
+    note_en: str = Field(min_length=1)
+
+
 class Indicator(_Entry):
     id: str = Field(pattern=ID_PATTERN)
     name_zh: str = Field(min_length=1)
@@ -114,6 +123,31 @@ class Indicator(_Entry):
     direction: Literal["higher", "lower"]
     value_range: tuple[float | None, float | None] | None = None
     note: str | None = None
+    # The standard statistical names publications print for this indicator.
+    source_names: tuple[str, ...] = ()
+    # The statistical definition (统计口径), quoted, and where it is quoted from.
+    definition_zh: str | None = None
+    definition_source: str | None = None
+    not_to_confuse_with: tuple[Confusable, ...] = ()
+
+    @field_validator("source_names")
+    @classmethod
+    def _names_not_empty(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not name.strip() for name in names):
+            raise ValueError("a source name is empty")
+        return tuple(name.strip() for name in names)
+
+    @model_validator(mode="after")
+    def _definition_has_source(self) -> Indicator:
+        if (self.definition_zh is None) != (self.definition_source is None):
+            raise ValueError("definition_zh and definition_source go together: a definition "
+                             "is quoted from a source")
+        return self
+
+    @property
+    def names_zh(self) -> tuple[str, ...]:
+        """The catalogue's name, then the names sources print."""
+        return (self.name_zh, *self.source_names)
 
     @field_validator("unit")
     @classmethod
@@ -351,6 +385,8 @@ class _CatalogueBuilder:
         self.targets: list[Target] = []
         self.document_of: dict[str, str] = {}
         self.origin: dict[str, str] = {}
+        self.named: dict[str, str] = {}  # name form -> indicator id
+        self.confusable: dict[str, str] = {}  # name form -> the indicator it is not
 
     def add(self, name: str, content: CatalogueFile) -> None:
         number = content.document.number
@@ -377,8 +413,28 @@ class _CatalogueBuilder:
                                  f"{self.origin['indicator:' + indicator.id]}")
         if indicator.theme not in content.themes:
             raise CatalogueError(f"{where}: theme {indicator.theme!r} is not declared in themes")
+        self._claim_names(where, indicator)
         self.indicators[indicator.id] = indicator
         self.origin["indicator:" + indicator.id] = name
+
+    def _claim_names(self, where: str, indicator: Indicator) -> None:
+        """A name (id, catalogue or source name) stands for one indicator only, and a name
+        declared not to be confused with an indicator is no indicator's name."""
+        for text in (indicator.id, *indicator.names_zh):
+            form = _name_form(text)
+            claimed = self.named.get(form, indicator.id)
+            if claimed != indicator.id:
+                raise CatalogueError(f"{where}: name {text!r} already names indicator {claimed}")
+            if form in self.confusable:
+                raise CatalogueError(f"{where}: name {text!r} is declared not to be confused "
+                                     f"with {self.confusable[form]}")
+            self.named[form] = indicator.id
+        for other in indicator.not_to_confuse_with:
+            form = _name_form(other.name)
+            if form in self.named:
+                raise CatalogueError(f"{where}: {other.name!r} is declared not to be confused "
+                                     f"with it, but names indicator {self.named[form]}")
+            self.confusable.setdefault(form, indicator.id)
 
     def _add_target(self, name: str, position: int, target: Target, number: str) -> None:
         where = f"{name}: targets[{position}] (id {target.id})"
@@ -409,6 +465,11 @@ class _CatalogueBuilder:
     def build(self) -> Catalogue:
         return Catalogue(self.documents, self.themes, self.indicators, self.targets,
                          self.document_of)
+
+
+def _name_form(text: str) -> str:
+    """A name as compared: NFKC, case-folded, without whitespace (as etl.names.normalise)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _is_percent(unit: str) -> bool:

@@ -181,7 +181,7 @@ def test_duplicate_ids_across_files_are_refused():
     second = make_file(document={**first["document"], "number": "测试〔2018〕2号"})
     with pytest.raises(CatalogueError, match="b.yaml: indicators\\[0\\] \\(id share\\): duplicate"):
         build_catalogue({"a.yaml": first, "b.yaml": second}, "长春市、吉林市达到26%以上")
-    second["indicators"] = [{**INDICATOR, "id": "other"}]
+    second["indicators"] = [{**INDICATOR, "id": "other", "name_zh": "其他"}]
     second["targets"][0]["indicator"] = "other"
     with pytest.raises(CatalogueError, match="b.yaml: targets\\[0\\] \\(id test1-01\\): duplicate"):
         build_catalogue({"a.yaml": first, "b.yaml": second}, "长春市、吉林市达到26%以上")
@@ -209,3 +209,46 @@ def test_empty_catalogue_directory_is_refused(tmp_path):
 
 def test_every_kind_declares_its_fields():
     assert set(KIND_FIELDS) == set(TargetKind)
+
+
+def test_source_names_definitions_and_confusions_of_the_shipped_catalogue(catalogue):
+    park = catalogue.indicators["park_green_space_per_capita"]
+    assert "人均公园绿地面积" in park.source_names
+    assert park.definition_zh and "chla.com.cn" in str(park.definition_source)
+    green = catalogue.indicators["built_up_green_space_ratio"]
+    assert "建成区绿化覆盖率" in [other.name for other in green.not_to_confuse_with]
+    assert "yangling.gov.cn" in str(green.definition_source)
+    # Without a citable definition the field stays empty rather than written from memory.
+    assert catalogue.indicators["road_area_ratio"].definition_zh is None
+
+
+def _two(first: dict, second: dict) -> dict:
+    return make_file(indicators=[{**INDICATOR, **first}, {**INDICATOR, **second}])
+
+
+def test_a_source_name_claimed_by_two_indicators_is_refused():
+    content = _two({"source_names": ["路网密度"]},
+                   {"id": "other", "name_zh": "其他", "source_names": ["路网 密度"]})
+    with pytest.raises(CatalogueError, match="indicators\\[1\\] \\(id other\\): name '路网 密度' "
+                                             "already names indicator share"):
+        build_catalogue({"a.yaml": content}, "长春市、吉林市达到26%以上")
+
+
+def test_a_source_name_equal_to_another_indicators_name_is_refused():
+    content = _two({}, {"id": "other", "name_zh": "其他",
+                        "source_names": [INDICATOR["name_zh"]]})
+    with pytest.raises(CatalogueError, match="already names indicator share"):
+        build_catalogue({"a.yaml": content}, "长春市、吉林市达到26%以上")
+
+
+def test_a_name_not_to_confuse_with_may_not_be_an_indicator():
+    confusion = {"name": "其他", "note_zh": "不同", "note_en": "different"}
+    content = _two({"not_to_confuse_with": [confusion]}, {"id": "other", "name_zh": "其他"})
+    with pytest.raises(CatalogueError, match="'其他' is declared not to be confused with share"):
+        build_catalogue({"a.yaml": content}, "长春市、吉林市达到26%以上")
+
+
+def test_a_definition_needs_its_source():
+    content = make_file(indicators=[{**INDICATOR, "definition_zh": "某某之比"}])
+    with pytest.raises(CatalogueError, match="definition_zh and definition_source go together"):
+        build_catalogue({"a.yaml": content}, "长春市、吉林市达到26%以上")

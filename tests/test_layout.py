@@ -267,3 +267,17 @@ def test_wide_table_with_nothing_filled_in(catalogue):
 def test_wide_table_without_indicator_columns(catalogue):
     error = rejected(raw(["地区", "年份", "备注"], ["长春", "2018", "x"]), catalogue)
     assert error.problem_en.startswith("no value columns found. Headers found: 地区, 年份, 备注.")
+
+
+def test_wide_header_of_a_measure_easily_confused_is_refused_with_why(catalogue):
+    table = raw(["地区", "年份", "建成区绿化覆盖率", "建成区绿地率"],
+                ["长春", "2018", "42.17", "37.17"])
+    long = to_long(table, catalogue)
+    assert long["indicator"].tolist() == ["built_up_green_space_ratio"]
+    problem = long.attrs["problems"].iloc[0]
+    assert problem["problem_zh"].startswith(
+        "未知的列“建成区绿化覆盖率”：既不是已知列名，也不是指标；“建成区绿化覆盖率”不是“建成区绿地率”")
+    assert "是否为" not in problem["problem_zh"]
+    assert problem["problem_en"].startswith(
+        "unknown column '建成区绿化覆盖率': neither a known column nor an indicator; "
+        "建成区绿化覆盖率 is not 建成区绿地率 (built_up_green_space_ratio): ")

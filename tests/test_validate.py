@@ -156,6 +156,16 @@ def test_xlsx_percent_cell_is_a_percentage_and_a_plain_fraction_is_caught(tmp_pa
         (3, "道路面积率", "0.26", "error")]
 
 
+def test_names_as_sources_print_them_validate(tmp_path, catalogue, register):
+    path = tmp_path / "sources.csv"
+    path.write_text(f"{HEADER}\n长春市,人均公园绿地面积,2019,12.5,,\n"
+                    "长春市,建成区路网密度,2019,6.1,,\n", encoding="utf-8")
+    validation = validate_file(path, catalogue, register, today=TODAY)
+    assert validation.rows["indicator_id"].tolist() == [
+        "park_green_space_per_capita", "road_network_density"]
+    assert problems(validation) == []
+
+
 def test_gbk_csv_validates(tmp_path, catalogue, register):
     path = tmp_path / "gbk.csv"
     path.write_bytes(f"{HEADER}\r\n公主岭市,新增城市绿地面积,2018,15亩,,\r\n".encode("gb18030"))
@@ -203,6 +213,24 @@ def test_shipped_wide_example(catalogue, register):
     ("长春市,道路面积,2019,15,,",
      ("指标", "道路面积", "未知指标“道路面积”，是否为“道路面积率”(road_area_ratio)？",
       "unknown indicator '道路面积'; did you mean 道路面积率 (road_area_ratio)?")),
+    ("长春市,城市人均公园绿地面基,2019,15,,",
+     ("指标", "城市人均公园绿地面基",
+      "未知指标“城市人均公园绿地面基”，是否为“城市人均公园绿地面积”(park_green_space_per_capita)？",
+      "unknown indicator '城市人均公园绿地面基'; did you mean 城市人均公园绿地面积 "
+      "(park_green_space_per_capita)?")),
+    ("长春市,建成区绿化覆盖率,2019,42.17,,",
+     ("指标", "建成区绿化覆盖率",
+      "未知指标“建成区绿化覆盖率”：“建成区绿化覆盖率”不是“建成区绿地率”(built_up_green_space_ratio)，"
+      "绿化覆盖率按乔木、灌木、草坪等所有植被的垂直投影面积计，绿地率按建成区各类城市绿地面积计，"
+      "两者不是同一指标；本系统不监测绿化覆盖率",
+      "unknown indicator '建成区绿化覆盖率': 建成区绿化覆盖率 is not 建成区绿地率 "
+      "(built_up_green_space_ratio): the green coverage ratio counts the vertical projection "
+      "of all vegetation (trees, shrubs, lawns), the green-space ratio the area of green-space "
+      "land; they are different measures, and the coverage ratio is not monitored here")),
+    ("全国,road_area_ratio,2019,15,,",
+     ("地区", "全国", "“全国”不是吉林省的地区：只能填报吉林省及其市、县的数值",
+      "'全国' is not a region of Jilin: values are reported for Jilin province and its cities "
+      "and counties only")),
     ("长春市,,2019,15,,", ("指标", None, "缺少指标", "missing indicator")),
     ("长春市,road_area_ratio,明年,15,,",
      ("年份", "明年", "年份“明年”不合理：应为四位年份，如2018",

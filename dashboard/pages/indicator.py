@@ -14,7 +14,7 @@ from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
 from dashboard.text import quote_in_context
 from etl.extract import to_csv_bytes
-from indicators.catalogue import REGION_CLASS_NAMES, RegionClass
+from indicators.catalogue import REGION_CLASS_NAMES, Indicator, RegionClass
 from indicators.units import unit_label
 
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="指标", order=1)
@@ -46,6 +46,7 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
                f"{pick(language, indicator['theme_zh'], indicator['theme_en'])}",
                className="text-muted"),
         data_as_of(latest, language, "indicator-data-as-of"),
+        _definition(source.reference.catalogue.indicators[indicator_id], language),
         dbc.Row([
             dbc.Col(dropdown("indicator-region", names, chosen_region,
                              t("selected_region", language)), xs=12, md=6),
@@ -230,6 +231,27 @@ def _provenance(indicator_id: str, language: str) -> html.Div:
             if isinstance(target.note, str) else None,
         ]), className="mb-2 provenance"))
     return html.Div(cards, id="indicator-provenance")
+
+
+def _definition(indicator: Indicator, language: str) -> html.Div:
+    """The names sources print, the statistical definition with its source, and the names of
+    other measures not to confuse with this one."""
+    parts = []
+    if indicator.source_names:
+        parts.append(html.P(f"{t('source_names', language)}: {'、'.join(indicator.source_names)}",
+                            className="small mb-1", lang="zh"))
+    if indicator.definition_zh:
+        parts.append(html.P([f"{t('definition', language)}: ",
+                             html.Span(indicator.definition_zh, lang="zh"),
+                             html.Span(f" ({t('definition_source', language)}: "
+                                       f"{indicator.definition_source})",
+                                       className="text-muted")], className="small mb-1"))
+    else:
+        parts.append(html.P(t("no_definition", language), className="small text-muted mb-1"))
+    parts += [html.P(f"{t('not_to_confuse', language, name=other.name)}: "
+                     f"{pick(language, other.note_zh, other.note_en)}",
+                     className="small text-muted mb-1") for other in indicator.not_to_confuse_with]
+    return html.Div(parts, id="indicator-definition", className="mb-3")
 
 
 clientside_callback(

@@ -89,13 +89,8 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
         found = names.find(base) if unit is not None and is_unit(unit) else None
         if found is not None:
             return Outcome(found, extra={"name_unit": unit})
-        suggestion = names.suggest(base)
-        if suggestion is None:
-            return Outcome(None, f"未知指标“{text}”", f"unknown indicator '{text}'",
-                           column=column, shown=text)
-        name = context.catalogue.indicators[suggestion].name_zh
-        return Outcome(None, f"未知指标“{text}”，是否为“{name}”({suggestion})？",
-                       f"unknown indicator '{text}'; did you mean {name} ({suggestion})?",
+        hint_zh, hint_en = names.hint(base)  # a spelling variant, or a name not to confuse
+        return Outcome(None, f"未知指标“{text}”{hint_zh}", f"unknown indicator '{text}'{hint_en}",
                        column=column, shown=text)
 
     def resolve(text: str | None, other: str | None = None) -> Outcome:

@@ -144,6 +144,14 @@ def test_indicator_page_shows_provenance_with_the_clause_in_context(open_page):
     expect(provenance.locator("mark").first).to_be_visible()
 
 
+def test_indicator_page_shows_the_definition_with_its_source(open_page):
+    watched = open_page("/indicator/park_green_space_per_capita")
+    definition = watched.page.locator("#indicator-definition")
+    expect(definition).to_contain_text("人均公园绿地面积指报告期末城区内平均每人拥有的公园绿地面积")
+    expect(definition).to_contain_text("chla.com.cn")
+    expect(definition).to_contain_text("统计资料中的名称: 人均公园绿地面积")
+
+
 def test_region_page_lists_targets_and_unreported_indicators(open_page):
     watched = open_page("/region/220184?year=2020")
     page = watched.page
