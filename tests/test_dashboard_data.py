@@ -73,13 +73,17 @@ def test_pages_open_on_the_latest_year_with_data_and_show_lagged_values(tmp_path
     import plotly
 
     from dashboard.app import create_app
-    from dashboard.pages import indicator, overview, region
+    from tests.test_dashboard_writes import page_module
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     Store(url).load(make_rows(("220100", PARK, 2021, 13.13), ("220200", SHARE, 2019, 20.0)),
                     by="a", source="x.csv")
     app = create_app(url)
+    # The page modules as Dash registered them: importing them by another name would register
+    # each page twice in this process.
+    indicator, overview, region = (page_module(name) for name in ("indicator", "overview",
+                                                                   "region"))
     data = state.of(app)
     assert data.years() == [2019, 2021] and data.default_year() == 2021
     assert data.latest_year(region_code="220200") == 2019

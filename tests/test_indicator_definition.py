@@ -1,11 +1,10 @@
 """The indicator page shows the names sources print and the definition with its source."""
 
-import importlib
-
 import pytest
 
 from dashboard.app import create_app
 from indicators.catalogue import load_catalogue
+from tests.test_dashboard_writes import page_module
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +12,9 @@ def page(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
         create_app(f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.sqlite'}")
-    return importlib.import_module("dashboard.pages.indicator")  # registered with the app
+    # The module as Dash registered it: importing it by another name would register the page
+    # twice in this process.
+    return page_module("indicator")
 
 
 def text_of(component) -> str:
