@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from etl.bounded import refuse_unknown
+from etl.layout import SKIPPED
 from etl.names import RegionMatch, RegionNames, normalise, split_bracketed_unit
 from etl.validation.context import Context
 from etl.validation.distinct import Outcome, Resolved, per_distinct, spread
@@ -89,6 +90,11 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
         found = names.find(base) if unit is not None and is_unit(unit) else None
         if found is not None:
             return Outcome(found, extra={"name_unit": unit})
+        if context.skip_unknown and not names.known(text):
+            # No suggestion is looked for: a skipped name costs one lookup, however many.
+            return Outcome(None, f"未知指标“{text}”（不是本系统监测的指标），已跳过该行",
+                           f"unknown indicator '{text}' (not one this system monitors); the "
+                           "row was skipped", SKIPPED, column=column, shown=text)
         suggestion = names.suggest(base)
         if suggestion is None:
             return Outcome(None, f"未知指标“{text}”", f"unknown indicator '{text}'",
@@ -114,7 +120,8 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
                          f"{label[theirs.result]} {theirs.result}")
 
     keys = frame[["indicator", *(["indicator_2"] if "indicator_2" in frame else [])]]
-    _refuse_many_unknown(keys, names.known, "指标", "indicators")
+    if not context.skip_unknown:
+        _refuse_many_unknown(keys, names.known, "指标", "indicators")
     outcomes = per_distinct(keys, resolve)
     return spread(frame, outcomes, first, frame["indicator"])
 
@@ -143,9 +150,21 @@ def _region(frame: pd.DataFrame, context: Context) -> Resolved:
         return Outcome(match.code, match.problem_zh, match.problem_en, match.severity,
                        column=column, shown=text)
 
+    def skipped(text: str | None, other: str | None) -> Outcome | None:
+        """With skip_unknown, the row of a region the register does not know (全国, another
+        province): no suggestion is looked for."""
+        for column, name in ((first, text), (second, other)):
+            if name is not None and not names.known(name):
+                return Outcome(None, f"未知地区“{name}”（不是本系统监测的地区），已跳过该行",
+                               f"unknown region '{name}' (not one this system monitors); the "
+                               "row was skipped", SKIPPED, column=column, shown=name)
+        return None
+
     def resolve(year: int | None, text: str | None, other: str | None = None) -> Outcome:
         if text is None and other is None:
             return Outcome(None, "缺少地区", "missing region")
+        if context.skip_unknown and (skip := skipped(text, other)) is not None:
+            return skip
         if text is None or other is None:
             if text is not None:
                 return outcome(names.resolve(text, year), first, text)
@@ -164,7 +183,8 @@ def _region(frame: pd.DataFrame, context: Context) -> Resolved:
     keys = pd.DataFrame({"year": frame["period_year"], "region": frame["region"]})
     if "region_2" in frame:
         keys["region_2"] = frame["region_2"]
-    _refuse_many_unknown(keys.drop(columns="year"), names.known, "地区", "regions")
+    if not context.skip_unknown:
+        _refuse_many_unknown(keys.drop(columns="year"), names.known, "地区", "regions")
     return spread(frame, per_distinct(keys, resolve), first, frame["region"])
 
 
