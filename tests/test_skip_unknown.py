@@ -160,3 +160,20 @@ def test_load_refuses_a_known_row_with_an_error_even_when_skipping(tmp_path, cap
     assert main(["--database", url, "load", str(path), "--skip-unknown", "--by", "a"]) == 1
     assert "未写入任何数据" in capsys.readouterr().err
     assert Store(url).loads().empty
+
+
+def test_a_row_naming_a_known_region_or_indicator_in_its_other_column_is_not_skipped(check):
+    """A code and a name column: a row is skipped only when it names nothing known; an
+    unknown name beside a known code is a mistake to fix, refused as without skipping."""
+    regions = check("220100,长春市,2018,13", "220100,外省城市,2018,13", "110000,北京市,2018,14",
+                    header="地区代码,地区,年份,道路面积率", skip_unknown=True)
+    assert not regions.ok and regions.skipped_rows == 1
+    errors = regions.problems[regions.problems["severity"] == "error"]
+    assert errors["value"].tolist() == ["外省城市"]
+    indicators = check("长春市,road_area_ratio,道路面积率,2018,13",
+                       "长春市,road_area_ratio,道路面积率啊啊,2018,13",
+                       "长春市,gdp,地区生产总值,2018,14",
+                       header="地区,指标代码,指标,年份,数值", skip_unknown=True)
+    assert not indicators.ok and indicators.skipped_rows == 1
+    errors = indicators.problems[indicators.problems["severity"] == "error"]
+    assert errors["row"].tolist() == [3]

@@ -82,7 +82,7 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
     names = context.indicator_names
     first, second = context.header("indicator"), context.header("indicator_2")
 
-    def one(text: str, column: str) -> Outcome:
+    def one(text: str, column: str, skip: bool = context.skip_unknown) -> Outcome:
         found = names.find(text)
         if found is not None:
             return Outcome(found)
@@ -90,7 +90,7 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
         found = names.find(base) if unit is not None and is_unit(unit) else None
         if found is not None:
             return Outcome(found, extra={"name_unit": unit})
-        if context.skip_unknown and not names.known(text):
+        if skip and not names.known(text):
             # No suggestion is looked for: a skipped name costs one lookup, however many.
             return Outcome(None, f"未知指标“{text}”（不是本系统监测的指标），已跳过该行",
                            f"unknown indicator '{text}' (not one this system monitors); the "
@@ -110,6 +110,10 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
         if text is None or other is None:
             return one(text, first) if text is not None else one(str(other), second)
         mine, theirs = one(text, first), one(other, second)
+        if SKIPPED in (mine.severity, theirs.severity) and (mine.result or theirs.result):
+            # A row skipped only when it names no known indicator at all: one unknown beside
+            # a known one is an error, as without skipping.
+            mine, theirs = one(text, first, skip=False), one(other, second, skip=False)
         if mine.result is None or theirs.result is None:
             return mine if mine.result is None else theirs
         if mine.result == theirs.result:
@@ -152,13 +156,17 @@ def _region(frame: pd.DataFrame, context: Context) -> Resolved:
 
     def skipped(text: str | None, other: str | None) -> Outcome | None:
         """With skip_unknown, the row of a region the register does not know (全国, another
-        province): no suggestion is looked for."""
-        for column, name in ((first, text), (second, other)):
-            if name is not None and not names.known(name):
-                return Outcome(None, f"未知地区“{name}”（不是本系统监测的地区），已跳过该行",
-                               f"unknown region '{name}' (not one this system monitors); the "
-                               "row was skipped", SKIPPED, column=column, shown=name)
-        return None
+        province): no suggestion is looked for. A row that names a known region in its other
+        region column is not skipped: an unknown name beside it is an error as without
+        skipping."""
+        given = [(column, name) for column, name in ((first, text), (second, other))
+                 if name is not None]
+        if not given or any(names.known(name) for _, name in given):
+            return None
+        column, name = given[0]
+        return Outcome(None, f"未知地区“{name}”（不是本系统监测的地区），已跳过该行",
+                       f"unknown region '{name}' (not one this system monitors); the row was "
+                       "skipped", SKIPPED, column=column, shown=name)
 
     def resolve(year: int | None, text: str | None, other: str | None = None) -> Outcome:
         if text is None and other is None:
