@@ -124,7 +124,12 @@ def _filename(value: Any) -> bool:
 
 def _upload(value: Any) -> bool:
     return (isinstance(value, dict) and _text(value.get("contents"))
-            and _filename(value.get("filename")))
+            and _filename(value.get("filename")) and _maybe(_flag)(value.get("skip")))
+
+
+def _flag(value: Any) -> bool:
+    """A checkbox's value."""
+    return isinstance(value, bool)
 
 
 def _any(_value: Any) -> bool:
@@ -162,6 +167,7 @@ SHAPES: dict[tuple[str, str], Check] = {
     ("upload-file", "contents"): _maybe(_text),
     ("upload-file", "filename"): _maybe(_filename),
     ("upload-contents", "data"): _maybe(_upload),
+    ("upload-skip", "value"): _maybe(_flag),
 }
 
 

@@ -149,6 +149,7 @@ TEXT: dict[str, tuple[str, str]] = {
                          "the Downloads page has them all."),
     "error": ("错误", "error"),
     "warning": ("警告", "warning"),
+    "skipped": ("已跳过", "skipped"),
     **OPENSDG_STATUS_LABELS,
     "method_escap": ("本系统方法（到期达标/按趋势预计）", "Ours (met by the deadline / trend)"),
     "method_opensdg": ("Open SDG 方法（增长率）", "Open SDG (growth rates)"),
@@ -197,6 +198,16 @@ TEXT: dict[str, tuple[str, str]] = {
                     "The server is busy checking other files: try again shortly."),
     "upload_loaded": ("已写入：新增 {new} 个，修改 {changed} 个，未变 {unchanged} 个。",
                       "Loaded: {new} new, {changed} changed, {unchanged} unchanged."),
+    "upload_skip": ("跳过未知的指标和地区", "Skip unknown indicators and regions"),
+    "upload_skip_help": ("年鉴等文件中本系统不监测的指标列和地区行（如全国、外省）将被跳过并"
+                         "逐一列出；其余行中的任何错误仍会拒收整个文件。",
+                         "Columns of indicators and rows of regions this system does not monitor "
+                         "(such as 全国 or other provinces) are skipped and each is listed; an "
+                         "error in any other row still refuses the whole file."),
+    "upload_skipped": ("已跳过 {columns} 列、{rows} 行（未知的指标和地区，见下表）。",
+                       "Skipped {columns} column(s) and {rows} row(s) (unknown indicators and "
+                       "regions, listed below)."),
+    "upload_loaded_skipped": ("已跳过 {count} 行/列。", "{count} row(s)/column(s) skipped."),
     "upload_other_region": ("您只能填报自己负责地区的数据（{region}不在其中）",
                             "you may only write your own regions' values ({region} is not one)"),
     "history_title": ("修改记录", "History"),

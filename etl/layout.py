@@ -43,6 +43,9 @@ HINT_EN = ("a long table needs region, indicator, period and value; a wide table
            "one column per year, headed by the year")
 FORMULA_ZH = "公式没有计算结果，请在Excel中打开并保存后再上传"
 FORMULA_EN = "formula has no computed value; open and save the file in Excel first"
+# The severity of a note on a column or row left out because it names an indicator or a region
+# the product does not monitor (skip_unknown): it blocks nothing, and is counted with the load.
+SKIPPED = "skipped"
 
 # `to_long` leaves these in DataFrame.attrs for `validate`: the header the user wrote for each
 # role (to name it in messages), problems found in the header itself and while reading, and
@@ -52,11 +55,12 @@ PROBLEMS_ATTR = "problems"
 SHEETS_ATTR = "sheets"
 
 
-def to_long(raw: RawTable, catalogue: Catalogue) -> pd.DataFrame:
+def to_long(raw: RawTable, catalogue: Catalogue, skip_unknown: bool = False) -> pd.DataFrame:
     """One row per reported value: row, column, region, indicator, period, value, unit, note
     (text), and region_2 / indicator_2 when the file has a second such column. Header problems,
     and the rows that could not be read, are in `.attrs["problems"]`; FileRejected when a
-    required column is missing."""
+    required column is missing. With `skip_unknown`, a wide table's columns that name no known
+    indicator are left out, each with a note (severity SKIPPED), rather than refused."""
     headers = [column for column in raw.frame.columns if column != ROW]
     roles = _roles(headers)
     years = [] if roles["period"] or roles["value"] else _year_headers(headers)
@@ -68,7 +72,8 @@ def to_long(raw: RawTable, catalogue: Catalogue) -> pd.DataFrame:
         long, problems, values = _from_long(raw.frame, roles, headers)
     else:
         _require(WIDE_REQUIRED, roles, headers)
-        long, problems, values = _from_wide(raw.frame, roles, headers, IndicatorNames(catalogue))
+        long, problems, values = _from_wide(raw.frame, roles, headers, IndicatorNames(catalogue),
+                                            skip_unknown)
     for problem in problems:
         problem["row"] = raw.header_row
     long, formulas = _without_formulas(long, raw, roles, values)
@@ -80,16 +85,17 @@ def to_long(raw: RawTable, catalogue: Catalogue) -> pd.DataFrame:
     return long
 
 
-def tables_to_long(tables: list[RawTable], catalogue: Catalogue) -> pd.DataFrame:
+def tables_to_long(tables: list[RawTable], catalogue: Catalogue,
+                   skip_unknown: bool = False) -> pd.DataFrame:
     """`to_long` of each table, together. With several (the sheets of a workbook), each row
     has its `sheet`, and each problem of a sheet too (a `sheet` column); a sheet that cannot be
     used rejects the file, naming the sheet."""
     if len(tables) == 1:
-        return to_long(tables[0], catalogue)
+        return to_long(tables[0], catalogue, skip_unknown)
     longs, problems, sheet_headers = [], [], []
     for table in tables:
         try:
-            long = to_long(table, catalogue)
+            long = to_long(table, catalogue, skip_unknown)
         except FileRejected as rejected:
             raise FileRejected(f"工作表“{table.sheet}”：{rejected.problem_zh}",
                                f"sheet '{table.sheet}': {rejected.problem_en}") from rejected
@@ -189,18 +195,23 @@ def _from_long(frame: pd.DataFrame, roles: dict[str, list[str]], headers: list[s
 
 
 def _from_wide(frame: pd.DataFrame, roles: dict[str, list[str]], headers: list[str],
-               names: IndicatorNames) -> Laid:
+               names: IndicatorNames, skip_unknown: bool = False) -> Laid:
     used = {header for columns in roles.values() for header in columns}
     base = pd.DataFrame({
         "row": frame[ROW], **_paired(frame, roles, "region"),
         "period": frame[roles["period"][0]], "unit": _column(frame, roles["unit"]),
         "note": _column(frame, roles["note"]),
     })
-    refuse_unknown([header for header in headers
-                    if header not in used and not names.known(header)], "列", "columns")
+    if not skip_unknown:
+        refuse_unknown([header for header in headers
+                        if header not in used and not names.known(header)], "列", "columns")
     parts, problems, melted = [], [], set()
     for header in headers:
         if header in used:
+            continue
+        if skip_unknown and not names.known(header):
+            # No suggestion is looked for: a skipped column costs one lookup, however many.
+            problems.append(_skipped_column(header))
             continue
         indicator, unit, problem = _indicator_column(header, names)
         if problem is not None:
@@ -332,6 +343,12 @@ def _unknown_column(header: str, names: IndicatorNames) -> dict[str, Any]:
     return _problem(header, f"未知的列“{header}”：既不是已知列名，也不是指标{hint_zh}",
                     f"unknown column '{header}': neither a known column nor an indicator"
                     f"{hint_en}")
+
+
+def _skipped_column(header: str) -> dict[str, Any]:
+    return _problem(header, f"列“{header}”不是本系统监测的指标，已跳过整列",
+                    f"column '{header}' is not an indicator this system monitors; the whole "
+                    "column was skipped", SKIPPED)
 
 
 def _ignored(header: str) -> dict[str, Any]:

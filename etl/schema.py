@@ -17,6 +17,8 @@ load = sa.Table(
     sa.Column("kind", sa.String(10), nullable=False),  # file | form | demo | revert
     sa.Column("is_demo", sa.Boolean, nullable=False),
     sa.Column("revision_count", sa.Integer, nullable=False),
+    # Columns and rows of the file skipped as unknown (indicators, regions): --skip-unknown.
+    sa.Column("skipped", sa.Integer, nullable=False, server_default="0"),
 )
 
 revision = sa.Table(

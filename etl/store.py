@@ -113,7 +113,7 @@ def _is_disk_full(error: Exception) -> bool:
 # Alembic's table of the migration a database is at, and the latest migration in
 # migrations/versions.
 VERSION_TABLE = "alembic_version"
-HEAD_REVISION = "0005_session_generation"
+HEAD_REVISION = "0006_load_skipped"
 
 
 def _alembic_config() -> Any:
@@ -167,27 +167,30 @@ class Store:
 
     def load(self, rows: pd.DataFrame, *, by: str, source: str, kind: str = "file",
              source_sha256: str | None = None, is_demo: bool = False,
-             progress: Progress | None = None) -> LoadResult:
+             progress: Progress | None = None, skipped: int = 0) -> LoadResult:
         """Store validated rows (region_code, indicator_id, period, value and optionally
         value_entered, unit_entered, note, source_row, expected_revision_id) in one
         transaction: all or nothing. Raises ConflictError when an expected_revision_id is stale,
-        StoreWriteError when the database refuses the write."""
+        StoreWriteError when the database refuses the write. `skipped` records how many
+        columns and rows of the file were left out as unknown (--skip-unknown)."""
         rows = _prepare(rows)
         try:
             return self._load(rows, by=by, source=source, kind=kind,
-                              source_sha256=source_sha256, is_demo=is_demo, progress=progress)
+                              source_sha256=source_sha256, is_demo=is_demo, progress=progress,
+                              skipped=skipped)
         except (sa.exc.DBAPIError, self.engine.dialect.dbapi.Error) as error:
             # The driver's own errors too: PostgreSQL's COPY goes past SQLAlchemy.
             raise StoreWriteError.of(error) from error
 
     def _load(self, rows: pd.DataFrame, *, by: str, source: str, kind: str,
               source_sha256: str | None, is_demo: bool,
-              progress: Progress | None) -> LoadResult:
+              progress: Progress | None, skipped: int = 0) -> LoadResult:
         with self.engine.connect() as connection, connection.begin() as transaction:
             self._lock(connection)
             load_id = connection.execute(load.insert().values(
                 loaded_at=dt.datetime.now(dt.UTC), loaded_by=by, source=source,
                 source_sha256=source_sha256, kind=kind, is_demo=is_demo, revision_count=0,
+                skipped=skipped,
             )).inserted_primary_key[0]
             current = self._current_for(connection, rows)
             changes, unchanged = _diff(rows, current)

@@ -119,9 +119,12 @@ def _validate(args: argparse.Namespace, history: History | None) -> Validation:
     if not args.file.exists():
         raise UserError(f"找不到文件 {args.file} / file not found: {args.file}")
     validation = validate_file(args.file, reference.catalogue, reference.register,
-                               history=history, strict=args.strict)
+                               history=history, strict=args.strict,
+                               skip_unknown=args.skip_unknown)
     if not validation.problems.empty:
         print(format_problems(validation.problems, args.lang))
+    if validation.skipped:
+        say(*validation.skipped_text())
     return validation
 
 
@@ -158,9 +161,13 @@ def _load(args: argparse.Namespace) -> int:
     digest = hashlib.sha256(args.file.read_bytes()).hexdigest()
     with progress_bar("写入 writing") as progress:
         result = store.load(validation.store_rows(), by=args.by, source=args.file.name,
-                            source_sha256=digest, progress=progress)
-    say(f"已装入：新增 {result.new}，修改 {result.changed}，未变 {result.unchanged}",
-        f"loaded: {result.new} new, {result.changed} changed, {result.unchanged} unchanged")
+                            source_sha256=digest, progress=progress,
+                            skipped=validation.skipped)
+    skipped_zh = f"；已跳过 {validation.skipped} 行/列" if validation.skipped else ""
+    skipped_en = f"; {validation.skipped} rows/columns skipped" if validation.skipped else ""
+    say(f"已装入：新增 {result.new}，修改 {result.changed}，未变 {result.unchanged}{skipped_zh}",
+        f"loaded: {result.new} new, {result.changed} changed, {result.unchanged} unchanged"
+        f"{skipped_en}")
     return 0
 
 
@@ -296,6 +303,11 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=helptext)
         command.add_argument("file", type=Path)
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        command.add_argument("--skip-unknown", action="store_true",
+                             help="skip the columns of unknown indicators and the rows of "
+                                  "unknown regions (each listed with its reason) and check or "
+                                  "load the rest; an error in a known row still refuses the "
+                                  "file")
         if name == "load":
             command.add_argument("--by", required=True, help="who is loading (recorded)")
         command.set_defaults(run=run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import sys
 from typing import Any
 
@@ -158,3 +159,62 @@ def test_a_save_refuses_an_area_per_person_given_in_hectares(bench):
         "the unit '公顷' cannot be converted to 'm²/person', the indicator's unit"), checked
     assert "change the unit to 平方米/人 (m²/person)" in checked["problem"]
     assert state.of(bench.app).store.counts() == before
+
+
+def test_an_upload_may_skip_unknown_indicators_and_regions(bench):
+    """A yearbook-like file: two known indicators, three unknown columns, a 全国 row and a row
+    of the planner's region. Refused as a whole unless the planner chooses to skip; then the
+    preview lists each skipped column and row, the confirm loads the known row's values and the
+    load records how many were skipped. An error in the known row still refuses everything."""
+    source = state.of(bench.app)
+    region, year = bench.own[0], source.years()[-1]
+    values = source.region_values(region)
+    latest = values[values["period"] == year].iloc[:2]
+    names = [source.indicators.at[i, "indicator_zh"] for i in latest["indicator_id"]]
+    unknown = ["地区生产总值", "常住人口", "粮食产量"]
+    header = ",".join(["地区", "年份", *names, *unknown])
+    known = ",".join([region, str(year), *(f"{v * 1.001:.6g}" for v in latest["value"]),
+                      "1", "2", "3"])
+
+    def yearbook(row: str) -> dict[str, str]:
+        raw = "\n".join([header, f"全国,{year},1,1,1,1,1", row]).encode() + b"\n"
+        return {"contents": "data:text/csv;base64," + base64.b64encode(raw).decode(),
+                "filename": "yearbook.csv"}
+
+    preview = ("upload-preview.children", "upload-confirm.disabled", "upload-contents.data",
+               "upload-result.children")
+
+    def previewed(file: dict[str, str], skip: bool | None, expect: str) -> dict[str, Any]:
+        call = {"upload-file.contents": file["contents"],
+                "upload-file.filename": file["filename"], "upload-language.children": "en"}
+        if skip is not None:
+            call["upload-skip.value"] = skip
+        return bench.post(Case("upload", preview, "", lambda i: Call({}), client="planner",
+                               expect=expect), Call(call, ("upload-skip.value",)))
+
+    file = yearbook(known)
+    refused = previewed(file, None, "upload-has-errors")
+    assert refused["upload-contents"]["data"] is None
+    assert previewed(file, False, "upload-has-errors")["upload-contents"]["data"] is None
+    answer = previewed(file, True, "upload-skipped")
+    text = json.dumps(answer, ensure_ascii=False)
+    assert "Skipped 3 column(s) and 1 row(s)" in text
+    for name in [*unknown, "全国"]:
+        assert f"'{name}'" in text  # each with its reason, in English
+    assert "the whole column was skipped" in text and "the row was skipped" in text
+    data = answer["upload-contents"]["data"]
+    assert data["skip"] is True
+    before = len(source.store.loads())
+    bench.post(Case("upload", ("upload-result.children", "upload-confirm.disabled"), "",
+                    lambda i: Call({}), client="planner", expect="4 row(s)/column(s) skipped"),
+               Call({"upload-confirm.n_clicks": 1, "upload-contents.data": data,
+                     "upload-language.children": "en"}, ("upload-confirm.n_clicks",)))
+    loads = source.store.loads()
+    assert len(loads) == before + 1
+    assert loads.iloc[-1][["source", "skipped"]].tolist() == ["yearbook.csv", 4]
+    stored = source.store.current(regions=[region], first_period=year, last_period=year)
+    mine = stored[stored["source"] == "yearbook.csv"]
+    assert sorted(mine["indicator_id"]) == sorted(latest["indicator_id"])
+
+    broken = yearbook(",".join([region, str(year), "abc", "1", "1", "2", "3"]))
+    assert previewed(broken, True, "upload-has-errors")["upload-contents"]["data"] is None

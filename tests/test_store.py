@@ -301,3 +301,25 @@ def test_series_values_gives_the_current_values_of_those_regions_and_indicators(
                                      ["220300", SHARE, 2018, 16.0]]
     assert store.series_values(["220400"], [SHARE]).empty
     assert store.series_values([], []).empty
+
+
+def test_a_load_records_how_many_columns_and_rows_were_skipped(store):
+    store.load(ROWS, by="a", source="yearbook.csv", skipped=4)
+    store.load(make_rows(("220100", SHARE, 2019, 25.0)), by="a", source="x.csv")
+    assert store.loads()["skipped"].tolist() == [4, 0]
+
+
+def test_a_store_at_0005_gains_the_skipped_count_keeping_its_loads(store_url):
+    old = Store(store_url, upgrade=False)
+    old.upgrade("0005_session_generation")
+    with old.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO load (loaded_at, loaded_by, source, kind, is_demo, revision_count)"
+            " VALUES (:at, 'old', 'old.csv', 'file', :demo, 0)"),
+            {"at": dt.datetime(2019, 1, 1), "demo": False})
+    old.engine.dispose()
+    upgraded = Store(store_url)
+    assert upgraded.schema_revision() == "0006_load_skipped"
+    assert upgraded.loads()["skipped"].tolist() == [0]
+    upgraded.load(ROWS, by="b", source="yearbook.csv", skipped=3)
+    assert upgraded.loads()["skipped"].tolist() == [0, 3]

@@ -143,7 +143,8 @@ def test_too_many_unknown_indicators_are_a_message_not_a_500(alice):
 def preview(client, filename: str, raw: bytes = b"region,indicator,period,value\n"):
     contents = "data:text/csv;base64," + base64.b64encode(raw).decode()
     return dash_request(client, "upload-file.contents",
-                        [item("upload-file", "contents", contents)],
+                        [item("upload-file", "contents", contents),
+                         item("upload-skip", "value", False)],
                         [item("upload-file", "filename", filename),
                          item("upload-language", "children", "en")])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -53,6 +54,9 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
                                 className="btn btn-outline-secondary mt-4"), xs=6, md=5),
         ], className="g-2 mb-3"),
         dcc.Download(id="upload-template"),
+        dbc.Checkbox(id="upload-skip", value=False, label=t("upload_skip", language),
+                     className="mb-1"),
+        html.P(t("upload_skip_help", language), className="text-muted small"),
         dcc.Upload(html.Div(t("upload_drop", language)), id="upload-file", accept=ACCEPTED,
                    max_size=MAX_BYTES, multiple=False, className="upload-drop"),
         html.Div(id="upload-preview", className="mt-3"),
@@ -67,22 +71,28 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
 @callback(
     Output("upload-preview", "children"), Output("upload-confirm", "disabled"),
     Output("upload-contents", "data"), Output("upload-result", "children"),
-    Input("upload-file", "contents"), State("upload-file", "filename"),
-    State("upload-language", "children"), prevent_initial_call=True,
+    Input("upload-file", "contents"), Input("upload-skip", "value"),
+    State("upload-file", "filename"), State("upload-language", "children"),
+    prevent_initial_call=True,
 )
-def preview(contents: str | None, filename: str | None,
+def preview(contents: str | None, skip: bool | None, filename: str | None,
             language: str) -> tuple[Any, bool, Any, Any]:
+    """The file checked, every problem listed; with `skip` (the checkbox, checked again when it
+    changes), the columns and rows of unknown indicators and regions listed as skipped."""
     user = _writer()  # a reader may not have files checked either: it costs the server
     if contents is None:
         return None, True, None, None
+    skip = bool(skip)
     try:
-        validation = _validated(contents, filename or "upload.csv", user, language, fresh=True)
+        validation = _validated(contents, filename or "upload.csv", user, language, fresh=True,
+                                skip=skip)
     except BusyError:
         return _busy(language), True, None, None
     if validation is None:
         return dbc.Alert(t("upload_too_large", language), color="danger"), True, None, None
     return (_preview(validation, language), not validation.ok,
-            {"contents": contents, "filename": filename} if validation.ok else None, None)
+            {"contents": contents, "filename": filename, "skip": skip} if validation.ok
+            else None, None)
 
 
 @callback(
@@ -92,12 +102,14 @@ def preview(contents: str | None, filename: str | None,
     State("upload-language", "children"), prevent_initial_call=True,
 )
 def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple[Any, bool]:
-    """Load through the same path as `targets load`, checked again on the server."""
+    """Load through the same path as `targets load`, checked again on the server (with the
+    choice to skip unknown names that the preview was made with)."""
     user = _writer()
     if not upload:
         return None, True
     try:
-        validation = _validated(upload["contents"], upload["filename"], user, language)
+        validation = _validated(upload["contents"], upload["filename"], user, language,
+                                skip=bool(upload.get("skip")))
     except BusyError:
         return _busy(language), False  # nothing was loaded: the planner may press again
     if validation is None or not validation.ok:
@@ -107,12 +119,15 @@ def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple
     try:
         result = state.current().load(validation.store_rows(), by=user.name,
                                       source=upload["filename"],
-                                      source_sha256=hashlib.sha256(raw).hexdigest())
+                                      source_sha256=hashlib.sha256(raw).hexdigest(),
+                                      skipped=validation.skipped)
     except StoreWriteError as error:
         return dbc.Alert(pick(language, error.problem_zh, error.problem_en), color="danger",
                          id="upload-not-written"), True
     message = t("upload_loaded", language, new=result.new, changed=result.changed,
                 unchanged=result.unchanged)
+    if validation.skipped:
+        message += " " + t("upload_loaded_skipped", language, count=validation.skipped)
     return dbc.Alert(message, color="success", id="upload-loaded"), True
 
 
@@ -143,32 +158,33 @@ def _decoded(contents: str) -> bytes | None:
 
 
 def _validated(contents: str, filename: str, user: auth.User, language: str, *,
-               fresh: bool = False) -> Validation | None:
-    """The file checked for this user; with `fresh` (a preview) checked now, else (a
-    confirm) the preview's check of the same bytes if this app made it (see
-    dashboard.state.caches.Previews)."""
+               fresh: bool = False, skip: bool = False) -> Validation | None:
+    """The file checked for this user (with `skip`, unknown names skipped); with `fresh` (a
+    preview) checked now, else (a confirm) the preview's check of the same bytes and choice if
+    this app made it (see dashboard.state.caches.Previews)."""
     raw = _decoded(contents)
     if raw is None:
         return None
     key = (hashlib.sha256(raw).hexdigest(), Path(filename).suffix.lower(), user.id, user.role,
-           user.regions, dt.date.today())
+           user.regions, dt.date.today(), skip)
     previews = state.current().previews
     held = None if fresh else previews.get(key)
     if held is None:
         with check_slot():
-            held = _checked_file(raw, filename, user, language)
+            held = _checked_file(raw, filename, user, language, skip)
         previews.put(key, held)
     return held
 
 
-def _checked_file(raw: bytes, filename: str, user: auth.User, language: str) -> Validation:
+def _checked_file(raw: bytes, filename: str, user: auth.User, language: str,
+                  skip: bool = False) -> Validation:
     source = state.current()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{_safe_suffix(filename)}"
         path.write_bytes(raw)
         validation = validate_file(path, source.reference.catalogue, source.reference.register,
                                    max_cells=MAX_UPLOAD_CELLS, name=filename,
-                                   history=_history(user))
+                                   history=_history(user), skip_unknown=skip)
     return _only_own_regions(validation, user, language)
 
 
@@ -204,9 +220,9 @@ def _only_own_regions(validation: Validation, user: auth.User, language: str) ->
         "problem_zh": t("upload_other_region", "zh", region=names.at[row.region_code, "name_zh"]),
         "problem_en": t("upload_other_region", "en", region=names.at[row.region_code, "name_en"]),
     } for row in foreign.itertuples()])
-    return Validation(validation.rows[~validation.rows.index.isin(foreign.index)],
-                      pd.concat([validation.problems, problems], ignore_index=True),
-                      validation.strict)
+    return dataclasses.replace(
+        validation, rows=validation.rows[~validation.rows.index.isin(foreign.index)],
+        problems=pd.concat([validation.problems, problems], ignore_index=True))
 
 
 def _preview(validation: Validation, language: str) -> html.Div:
@@ -217,6 +233,10 @@ def _preview(validation: Validation, language: str) -> html.Div:
                dbc.Alert(t("upload_ok", language, count=len(validation.rows)), color="success",
                          id="upload-ok"))
     parts: list[Any] = [summary]
+    if validation.skipped:
+        parts.append(dbc.Alert(t("upload_skipped", language, columns=validation.skipped_columns,
+                                 rows=validation.skipped_rows), color="info",
+                               id="upload-skipped"))
     if not problems.empty:
         message = "problem_zh" if language == "zh" else "problem_en"
         table = problems.assign(problem=problems[message],

@@ -315,9 +315,11 @@ class DashboardState:
         return self.store.revert(revision_id, by=by)
 
     def load(self, rows: pd.DataFrame, *, by: str, source: str,
-             source_sha256: str | None = None) -> LoadResult:
-        """Store an uploaded file's validated rows in one transaction, or nothing."""
-        return self.store.load(rows, by=by, source=source, source_sha256=source_sha256)
+             source_sha256: str | None = None, skipped: int = 0) -> LoadResult:
+        """Store an uploaded file's validated rows in one transaction, or nothing; `skipped`
+        columns and rows of unknown indicators and regions are recorded with the load."""
+        return self.store.load(rows, by=by, source=source, source_sha256=source_sha256,
+                               skipped=skipped)
 
     def save_entries(self, rows: pd.DataFrame, *, by: str, source: str) -> LoadResult:
         """Store the values typed in a form in one transaction, or nothing."""

@@ -74,6 +74,9 @@ class Context:
     register: RegionRegister
     today: dt.date
     headers: dict[str, str] = field(default_factory=dict)
+    # Rows of regions and indicators the product does not know are skipped (noted, severity
+    # "skipped") rather than refused.
+    skip_unknown: bool = False
 
     def __post_init__(self) -> None:
         tables = tables_for(self.catalogue, self.register)

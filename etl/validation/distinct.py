@@ -91,7 +91,11 @@ def spread(frame: pd.DataFrame, distinct: Distinct, column: str, text: pd.Series
 
 
 def _worst(severities: Iterable[str]) -> str:
-    return "error" if "error" in set(severities) else "warning"
+    found = set(severities)
+    for severity in ("error", "warning"):
+        if severity in found:
+            return severity
+    return found.pop() if len(found) == 1 else "warning"
 
 
 def column_or_none(frame: pd.DataFrame, column: str) -> pd.Series:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from etl.bounded import HIDDEN, SUMMARY
-from etl.layout import PROBLEM_COLUMNS, problems_frame
+from etl.layout import PROBLEM_COLUMNS, SKIPPED, problems_frame
 from etl.read import FileRejected
 
 ROW_COLUMNS = ["row", "region_code", "indicator_id", "period", "value", "value_entered",
@@ -23,6 +23,22 @@ class Validation:
     rows: pd.DataFrame
     problems: pd.DataFrame
     strict: bool = False
+    # Left out as unknown indicators or regions (skip_unknown): whole columns of a wide table,
+    # and rows of the file (a row counted once, whatever number of values it holds).
+    skipped_columns: int = 0
+    skipped_rows: int = 0
+
+    @property
+    def skipped(self) -> int:
+        """Columns and rows left out, as a load records it."""
+        return self.skipped_columns + self.skipped_rows
+
+    def skipped_text(self) -> tuple[str, str]:
+        """已跳过 2 列、1 行 / skipped 2 columns and 1 row (unknown indicators and regions)."""
+        columns, rows = self.skipped_columns, self.skipped_rows
+        return (f"已跳过 {columns} 列、{rows} 行（未知的指标和地区）",
+                f"skipped {columns} column{'s' * (columns != 1)} and {rows} "
+                f"row{'s' * (rows != 1)} (unknown indicators and regions)")
 
     @property
     def ok(self) -> bool:
@@ -60,6 +76,35 @@ def combine(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
     combined["uid"] = combined["uid"].astype("Int64")
     combined["row"] = combined["row"].astype("Int64")
     return combined
+
+
+def skipping(problems: pd.DataFrame, frame: pd.DataFrame
+             ) -> tuple[pd.DataFrame, tuple[int, int]]:
+    """The problems without those of skipped rows (a skipped row is checked no further, so an
+    error in it blocks nothing) and with one note per row and reason where a wide row gave
+    several values; and how many columns and rows were skipped."""
+    skipped = problems["severity"].eq(SKIPPED)
+    if not skipped.any():
+        return problems, (0, 0)
+    uids = problems.loc[skipped, "uid"].dropna().astype(int).unique()
+    problems = problems[skipped | ~problems["uid"].isin(uids)]
+    skipped = problems["severity"].eq(SKIPPED)
+    never = pd.Series(False, index=problems.index)
+    summary, hidden = (problems.get(flag, never).eq(True) for flag in (SUMMARY, HIDDEN))
+    sheet_of = frame["sheet"] if "sheet" in frame else pd.Series(None, index=frame.index,
+                                                                  dtype=object)
+    columns = problems[skipped & problems["uid"].isna() & ~summary]
+    skipped_columns = len(pd.DataFrame({"sheet": columns.get("sheet"),
+                                        "column": columns["column"]})
+                          .drop_duplicates())
+    where = frame.loc[uids, ["row"]].assign(sheet=sheet_of.loc[uids])
+    skipped_rows = len(where.drop_duplicates())
+    notes = problems[skipped & problems["uid"].notna() & ~hidden]
+    keys = pd.DataFrame({"sheet": sheet_of.reindex(notes["uid"].astype(int)).to_numpy(),
+                         "row": notes["row"].to_numpy(), "column": notes["column"].to_numpy(),
+                         "problem": notes["problem_zh"].to_numpy()})
+    repeated = notes.index[keys.duplicated().to_numpy()]
+    return problems.drop(index=repeated), (skipped_columns, skipped_rows)
 
 
 def rows(kept: pd.DataFrame, problems: pd.DataFrame, strict: bool) -> pd.DataFrame:
@@ -134,8 +179,8 @@ def format_problems(problems: pd.DataFrame, language: str = "zh") -> str:
         return "没有发现问题。" if zh else "No problems found."
     header = ["行", "列", "值", "级别", "问题"] if zh else ["row", "column", "value", "severity",
                                                       "problem"]
-    severity = {"error": "错误", "warning": "警告"} if zh else {"error": "error",
-                                                           "warning": "warning"}
+    severity = ({"error": "错误", "warning": "警告", SKIPPED: "已跳过"} if zh
+                else {"error": "error", "warning": "warning", SKIPPED: "skipped"})
     lines = [[("" if pd.isna(row.row) else str(row.row)), _cell(row.column), _cell(row.value),
               severity.get(row.severity, row.severity),
               row.problem_zh if zh else row.problem_en]

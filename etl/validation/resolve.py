@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from etl.bounded import refuse_unknown
+from etl.layout import SKIPPED
 from etl.names import RegionMatch, RegionNames, normalise, split_bracketed_unit
 from etl.validation.context import Context
 from etl.validation.distinct import Outcome, Resolved, per_distinct, spread
@@ -81,7 +82,7 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
     names = context.indicator_names
     first, second = context.header("indicator"), context.header("indicator_2")
 
-    def one(text: str, column: str) -> Outcome:
+    def one(text: str, column: str, skip: bool = context.skip_unknown) -> Outcome:
         found = names.find(text)
         if found is not None:
             return Outcome(found)
@@ -89,6 +90,11 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
         found = names.find(base) if unit is not None and is_unit(unit) else None
         if found is not None:
             return Outcome(found, extra={"name_unit": unit})
+        if skip and not names.known(text):
+            # No suggestion is looked for: a skipped name costs one lookup, however many.
+            return Outcome(None, f"未知指标“{text}”（不是本系统监测的指标），已跳过该行",
+                           f"unknown indicator '{text}' (not one this system monitors); the "
+                           "row was skipped", SKIPPED, column=column, shown=text)
         hint_zh, hint_en = names.hint(base)  # a spelling variant, or a name not to confuse
         return Outcome(None, f"未知指标“{text}”{hint_zh}", f"unknown indicator '{text}'{hint_en}",
                        column=column, shown=text)
@@ -99,6 +105,10 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
         if text is None or other is None:
             return one(text, first) if text is not None else one(str(other), second)
         mine, theirs = one(text, first), one(other, second)
+        if SKIPPED in (mine.severity, theirs.severity) and (mine.result or theirs.result):
+            # A row skipped only when it names no known indicator at all: one unknown beside
+            # a known one is an error, as without skipping.
+            mine, theirs = one(text, first, skip=False), one(other, second, skip=False)
         if mine.result is None or theirs.result is None:
             return mine if mine.result is None else theirs
         if mine.result == theirs.result:
@@ -109,7 +119,8 @@ def _indicator(frame: pd.DataFrame, context: Context) -> Resolved:
                          f"{label[theirs.result]} {theirs.result}")
 
     keys = frame[["indicator", *(["indicator_2"] if "indicator_2" in frame else [])]]
-    _refuse_many_unknown(keys, names.known, "指标", "indicators")
+    if not context.skip_unknown:
+        _refuse_many_unknown(keys, names.known, "指标", "indicators")
     outcomes = per_distinct(keys, resolve)
     return spread(frame, outcomes, first, frame["indicator"])
 
@@ -138,9 +149,25 @@ def _region(frame: pd.DataFrame, context: Context) -> Resolved:
         return Outcome(match.code, match.problem_zh, match.problem_en, match.severity,
                        column=column, shown=text)
 
+    def skipped(text: str | None, other: str | None) -> Outcome | None:
+        """With skip_unknown, the row of a region the register does not know (全国, another
+        province): no suggestion is looked for. A row that names a known region in its other
+        region column is not skipped: an unknown name beside it is an error as without
+        skipping."""
+        given = [(column, name) for column, name in ((first, text), (second, other))
+                 if name is not None]
+        if not given or any(names.known(name) for _, name in given):
+            return None
+        column, name = given[0]
+        return Outcome(None, f"未知地区“{name}”（不是本系统监测的地区），已跳过该行",
+                       f"unknown region '{name}' (not one this system monitors); the row was "
+                       "skipped", SKIPPED, column=column, shown=name)
+
     def resolve(year: int | None, text: str | None, other: str | None = None) -> Outcome:
         if text is None and other is None:
             return Outcome(None, "缺少地区", "missing region")
+        if context.skip_unknown and (skip := skipped(text, other)) is not None:
+            return skip
         if text is None or other is None:
             if text is not None:
                 return outcome(names.resolve(text, year), first, text)
@@ -159,7 +186,8 @@ def _region(frame: pd.DataFrame, context: Context) -> Resolved:
     keys = pd.DataFrame({"year": frame["period_year"], "region": frame["region"]})
     if "region_2" in frame:
         keys["region_2"] = frame["region_2"]
-    _refuse_many_unknown(keys.drop(columns="year"), names.known, "地区", "regions")
+    if not context.skip_unknown:
+        _refuse_many_unknown(keys.drop(columns="year"), names.known, "地区", "regions")
     return spread(frame, per_distinct(keys, resolve), first, frame["region"])
 
 
