@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -19,10 +18,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
+from etl.driver_rows import batches, copy_rows, frame_of, insert_many
 from etl.schema import REVISION_COLUMNS, actual, load, revision
 from indicators.paths import data_dir
 
@@ -268,7 +266,7 @@ class Store:
         regions = rows["region_code"].unique().tolist()
         if len(regions) <= 500:  # a planner's save: one region, not every region's rows
             query = query.where(actual.c.region_code.in_(regions))
-        return _frame(connection, query,
+        return frame_of(connection, query,
                       {"period": "int64", "value": "float64", "revision_id": "Int64"})
 
     def _insert_revisions(self, connection: sa.Connection, changes: pd.DataFrame,
@@ -278,9 +276,9 @@ class Store:
         for start in range(0, total, CHUNK_ROWS):
             chunk = frame.iloc[start:start + CHUNK_ROWS]
             if self.dialect == "postgresql":
-                _copy(connection, "revision", chunk)
+                copy_rows(connection, "revision", chunk)
             else:
-                _insert_many(connection, "revision", chunk)
+                insert_many(connection, "revision", chunk)
             if progress:
                 progress(min(start + CHUNK_ROWS, total), total)
 
@@ -315,7 +313,7 @@ class Store:
                  .join(load, load.c.id == revision.c.load_id)
                  .order_by(keys.c.indicator_id, keys.c.region_code, keys.c.period))
         with self.engine.connect() as connection:
-            return _frame(connection, query, CURRENT_DTYPES)
+            return frame_of(connection, query, CURRENT_DTYPES)
 
     def current_by_indicator(self, *, as_of: dt.datetime | None = None,
                              indicators: Iterable[str] | None = None,
@@ -338,8 +336,8 @@ class Store:
         ).order_by(keys.c.indicator_id, keys.c.region_code, keys.c.period)
         loads = self.loads().set_index("id")
         with self.engine.connect() as connection:
-            batches = _batches(connection, query, batch_rows)
-            yield from _whole_indicators(batches, loads, group_rows)
+            streamed = batches(connection, query, batch_rows, CURRENT_DTYPES)
+            yield from _whole_indicators(streamed, loads, group_rows)
 
     def _current_query(self, as_of: dt.datetime | None, indicators: Iterable[str] | None,
                        regions: Iterable[str] | None, first_period: int | None = None,
@@ -392,7 +390,7 @@ class Store:
                  .where(*self._key_conditions(None, indicators, regions))
                  .order_by(actual.c.indicator_id, actual.c.region_code, actual.c.period))
         with self.engine.connect() as connection:
-            return _frame(connection, query, {"period": "int64"})
+            return frame_of(connection, query, {"period": "int64"})
 
     def series_values(self, region_codes: Iterable[str],
                       indicator_ids: Iterable[str]) -> pd.DataFrame:
@@ -447,12 +445,12 @@ class Store:
             if wanted is not None:
                 query = query.where(column == wanted)
         with self.engine.connect() as connection:
-            return _frame(connection, query.order_by(revision.c.id.desc()),
+            return frame_of(connection, query.order_by(revision.c.id.desc()),
                           {"previous_revision_id": "Int64", "source_row": "Int64"})
 
     def loads(self) -> pd.DataFrame:
         with self.engine.connect() as connection:
-            return _frame(connection, sa.select(load).order_by(load.c.id), {})
+            return frame_of(connection, sa.select(load).order_by(load.c.id), {})
 
     def data_version(self) -> int:
         """Grows with every write: a cache keyed by it sees a new entry at once."""
@@ -534,96 +532,6 @@ def _diff(rows: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, int]
         merged["value"].to_numpy(float), merged["previous_value"].to_numpy(float), rtol=1e-12,
         atol=0)
     return merged.loc[~same].reset_index(drop=True), int(same.sum())
-
-
-def _insert_many(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:
-    """SQLite bulk insert: plain tuples straight to the driver's executemany, several times
-    faster than SQLAlchemy's per-row processing of dicts (docs/benchmarks.md)."""
-    columns = [_driver_values(chunk[column]) for column in chunk.columns]
-    marks = ", ".join("?" * len(chunk.columns))
-    connection.exec_driver_sql(
-        f"INSERT INTO {table} ({', '.join(chunk.columns)}) VALUES ({marks})",
-        list(zip(*columns, strict=True)))
-
-
-def _driver_values(column: pd.Series) -> list[Any]:
-    """Plain Python values with None for missing; a column with none missing (most of a
-    load) skips the conversion to objects."""
-    missing = column.isna()
-    if not missing.any():
-        return column.tolist()
-    return column.astype(object).where(~missing, None).tolist()
-
-
-def _copy(connection: sa.Connection, table: str, chunk: pd.DataFrame) -> None:
-    """PostgreSQL bulk insert through COPY: a thousand times faster than multi-row INSERT."""
-    buffer = io.BytesIO()
-    # Arrow's CSV writer, several times quicker than DataFrame.to_csv. It writes a missing
-    # value as an unquoted empty field, which COPY's CSV format reads as NULL, and an empty
-    # text as "", which it reads as an empty text.
-    pa_csv.write_csv(pa.Table.from_pandas(chunk, preserve_index=False), buffer,
-                     pa_csv.WriteOptions(include_header=False, quoting_style="needed"))
-    columns = ", ".join(chunk.columns)
-    dbapi = connection.connection.dbapi_connection
-    with dbapi.cursor() as cursor, cursor.copy(
-            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-        copy.write(buffer.getvalue())
-
-
-def _frame(connection: sa.Connection, query: sa.Select, dtypes: dict[str, str]) -> pd.DataFrame:
-    result = connection.execute(query)
-    # The driver's plain tuples, not SQLAlchemy Rows: building a Row for each of millions of
-    # values costs more than the query.
-    cursor = result.cursor
-    rows = cursor.fetchall() if cursor is not None else []
-    type_codes = [entry[1] for entry in cursor.description] if cursor is not None else []
-    result.close()
-    return _typed_frame(connection.dialect, query, type_codes, rows, dtypes)
-
-
-def _typed_frame(dialect: sa.Dialect, query: sa.Select, type_codes: list[Any],
-                 rows: list[tuple[Any, ...]], dtypes: dict[str, str], *,
-                 convert: bool = True) -> pd.DataFrame:
-    """The driver's rows as a frame. Columns whose type converts what the driver gives (times,
-    booleans on SQLite) are converted once per distinct value, by the type's own result
-    processor, unless the rows come through SQLAlchemy (`convert` false) and are converted."""
-    columns = [column.key for column in query.selected_columns]
-    frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=False) if rows \
-        else pd.DataFrame(columns=columns)
-    for column, type_code in zip(query.selected_columns, type_codes, strict=False):
-        processor = dialect.type_descriptor(column.type).result_processor(dialect, type_code)
-        if processor is not None and convert and len(frame):
-            codes, distinct = pd.factorize(frame[column.key], use_na_sentinel=False)
-            converted = np.empty(len(distinct), dtype=object)
-            converted[:] = [processor(value) for value in distinct]
-            frame[column.key] = pd.Series(converted[codes], index=frame.index).infer_objects()
-    frame = frame.astype({k: v for k, v in dtypes.items() if k in frame.columns})
-    text = [c for c in ("value_entered", "unit_entered", "note") if c in frame.columns]
-    frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
-    return frame
-
-
-def _batches(connection: sa.Connection, query: sa.Select, size: int,
-             ) -> Iterator[pd.DataFrame]:
-    """The query's rows, `size` at a time, from the driver's cursor: server-side on
-    PostgreSQL (stream_results); SQLite's cursor steps through the rows as they are asked for.
-    The driver's tuples, not SQLAlchemy Rows, which a frame takes seven times longer to build
-    from."""
-    result = connection.execution_options(stream_results=True).execute(query)
-    try:
-        # A streamed result has read one row ahead into SQLAlchemy's buffer: that row comes
-        # through the result (converted already), the rest straight from the driver.
-        cursor = result.cursor
-        type_codes = [entry[1] for entry in cursor.description]
-        head = [tuple(row) for row in result.fetchmany(1)]
-        if not head:
-            return  # nothing selected; the result has closed its cursor
-        yield _typed_frame(connection.dialect, query, type_codes, head, CURRENT_DTYPES,
-                           convert=False)
-        while rows := cursor.fetchmany(size):
-            yield _typed_frame(connection.dialect, query, type_codes, rows, CURRENT_DTYPES)
-    finally:
-        result.close()
 
 
 def _whole_indicators(batches: Iterator[pd.DataFrame], loads: pd.DataFrame,
