@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -49,6 +50,15 @@ def with_timeouts(context: BrowserContext | Page) -> None:
     """The same generous limit for a context's (or a page's) actions and navigations."""
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
+
+
+def sign_in(page: Page, server: Server, name: str, password: str) -> None:
+    """Log in through the login form and wait until it has taken the page elsewhere."""
+    page.goto(f"{server.url}/login")
+    page.fill("#login-name", name)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
+    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
 
 
 def wait_for_dash(page: Page) -> None:

@@ -15,7 +15,7 @@ from dashboard.app import create_app
 from etl.store import Store
 from etl.users import UserStore
 from targets.cli import main as targets
-from tests.browser.conftest import DESKTOP, Server, wait_for_dash, with_timeouts
+from tests.browser.conftest import DESKTOP, Server, sign_in, wait_for_dash, with_timeouts
 
 PASSWORD = "correct horse 1"
 SHARE = "transit_modal_share"
@@ -49,11 +49,7 @@ def logged_in(browser: Browser, server: Server, name: str) -> tuple[BrowserConte
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     with_timeouts(context)
     page = context.new_page()
-    page.goto(f"{server.url}/login")
-    page.fill("#login-name", name)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+    sign_in(page, server, name, PASSWORD)
     return context, page
 
 

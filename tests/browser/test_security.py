@@ -3,14 +3,12 @@ nothing violates it, and the logout button ends the session."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from etl.store import Store
 from etl.users import UserStore
-from tests.browser.conftest import DESKTOP, Server, with_timeouts
+from tests.browser.conftest import DESKTOP, Server, sign_in, with_timeouts
 
 PASSWORD = "correct horse 1"
 PAGES = [
@@ -45,11 +43,7 @@ def log_in(browser: Browser, server: Server, name: str) -> tuple[Page, list[str]
     page.on("console", lambda message: problems.append(message.text)
             if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto(f"{server.url}/login")
-    page.fill("#login-name", name)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+    sign_in(page, server, name, PASSWORD)
     return page, problems
 
 
