@@ -199,10 +199,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_loaded": ("已写入：新增 {new} 个，修改 {changed} 个，未变 {unchanged} 个。",
                       "Loaded: {new} new, {changed} changed, {unchanged} unchanged."),
     "upload_skip": ("跳过未知的指标和地区", "Skip unknown indicators and regions"),
-    "upload_skip_help": ("年鉴等文件中本系统不监测的指标列和地区行（如全国、外省）将被跳过并"
+    "upload_skip_help": ("年鉴等文件中本系统不监测的指标列和地区行（如外省）将被跳过并"
                          "逐一列出；其余行中的任何错误仍会拒收整个文件。",
                          "Columns of indicators and rows of regions this system does not monitor "
-                         "(such as 全国 or other provinces) are skipped and each is listed; an "
+                         "(such as other provinces) are skipped and each is listed; an "
                          "error in any other row still refuses the whole file."),
     "upload_skipped": ("已跳过 {columns} 列、{rows} 行（未知的指标和地区，见下表）。",
                        "Skipped {columns} column(s) and {rows} row(s) (unknown indicators and "

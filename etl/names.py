@@ -66,6 +66,9 @@ OTHER_PROVINCES = (
     "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区", "台湾省",
     "香港特别行政区", "澳门特别行政区")
 COUNTRY_NAMES = ("全国", "中国", "中华人民共和国", "全国平均", "全国合计", "china", "nationwide")
+# How sources print the country, traditional characters too (NFKC keeps them): the register's
+# comparison region 全国 when the register has one.
+COUNTRY_ALIASES = (*COUNTRY_NAMES, "全國", "中國", "我国", "我國", "全国城市", "全国设市城市")
 OUTSIDE_JILIN = frozenset(
     [*COUNTRY_NAMES, *OTHER_PROVINCES,
      *(re.sub("(壮族|回族|维吾尔)?(省|市|自治区|特别行政区)$", "", name)
@@ -284,8 +287,8 @@ class RegionNames:
         self.full_names = {normalise(name): name for name in self.codes_of}
         self.by_form = _region_forms(regions)
         # Short forms too: "长村" is nearer 长春 than 长春市.
-        # Not 全省: 全国, 全市 and 全县 are one character from it and none is the province.
-        aliases = {normalise(alias) for alias in PROVINCE_ALIASES}
+        # Not 全省 or 全国: 全省, 全国, 全市 and 全县 are one character apart, none another.
+        aliases = {normalise(alias) for alias in (*PROVINCE_ALIASES, *COUNTRY_ALIASES)}
         self._closest = Closest({form: min(names, key=self._rank)
                                  for form, names in self.by_form.items() if form not in aliases},
                                 rank=self._rank)
@@ -384,9 +387,11 @@ class RegionNames:
     def _suggest(self, text: str) -> RegionMatch:
         form = normalise(text)
         if form in OUTSIDE_JILIN:
-            return RegionMatch(None, f"“{text}”不是吉林省的地区：只能填报吉林省及其市、县的数值",
+            return RegionMatch(None, f"“{text}”不是吉林省的地区：只能填报吉林省及其市、县的数值，"
+                                     "以及作为对比的全国数值",
                                f"'{text}' is not a region of Jilin: values are reported for "
-                               "Jilin province and its cities and counties only")
+                               "Jilin province and its cities and counties, and for China as "
+                               "a whole for comparison")
         numeric = re.fullmatch(r"[0-9]+", form) is not None
         name = self._closest_code(form) if numeric else self._closest(form)
         if name is None:
@@ -452,6 +457,9 @@ def _region_forms(regions: pd.DataFrame) -> dict[str, set[str]]:
     for province in regions.loc[regions["code"] == PROVINCE_CODE, "name_zh"].head(1):
         for alias in PROVINCE_ALIASES:
             forms[normalise(alias)] = {province}
+    for country in regions.loc[regions["level"] == "country", "name_zh"].head(1):
+        for alias in COUNTRY_ALIASES:
+            forms[normalise(alias)] = {country}
     return forms
 
 

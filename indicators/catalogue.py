@@ -228,10 +228,22 @@ class Target(_Entry):
 
 
 class CatalogueFile(_Entry):
-    document: Document
+    """A source document with its targets, or (without a document) context indicators:
+    measures sources publish beside the monitored ones that no target names."""
+
+    document: Document | None = None
     themes: dict[str, ThemeName] = Field(min_length=1)
     indicators: list[Indicator] = Field(min_length=1)
-    targets: list[Target] = Field(min_length=1)
+    targets: list[Target] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _targets_need_a_document(self) -> CatalogueFile:
+        if self.document is None and self.targets:
+            raise ValueError("a file without a document declares context indicators only: "
+                             "targets belong in their document's file")
+        if self.document is not None and not self.targets:
+            raise ValueError("a document's file lists its targets")
+        return self
 
 
 @dataclass(frozen=True)
@@ -243,6 +255,8 @@ class Catalogue:
     indicators: dict[str, Indicator]
     targets: list[Target]
     document_of: dict[str, str] = field(repr=False)  # target id -> document number
+    # Indicators no target names, shown beside the targets and never judged.
+    context: frozenset[str] = frozenset()
 
     def indicator_of(self, target: Target) -> Indicator:
         return self.indicators[target.indicator]
@@ -265,6 +279,7 @@ class Catalogue:
                 "direction": indicator.direction, "note": indicator.note,
                 "min_value": indicator.plausible_range[0],
                 "max_value": indicator.plausible_range[1],
+                "is_context": indicator.id in self.context,
             })
         return pd.DataFrame(rows)
 
@@ -344,7 +359,8 @@ def _read_yaml(path: Path) -> Any:
 def _validate_file(name: str, raw: Any) -> CatalogueFile:
     if not isinstance(raw, dict):
         raise CatalogueError(f"{name}: expected a mapping with document, themes, "
-                             "indicators and targets")
+                             "indicators and targets (or themes and indicators only, for "
+                             "context indicators)")
     try:
         return CatalogueFile.model_validate(raw)
     except ValidationError as error:
@@ -355,6 +371,9 @@ def _describe(name: str, raw: dict[str, Any], error: ValidationError) -> str:
     problems = []
     for item in error.errors():
         location = item["loc"]
+        if not location:  # the file as a whole (CatalogueFile's own check)
+            problems.append(f"{name}: {item['msg'].removeprefix('Value error, ')}")
+            continue
         entry = _entry_name(raw, location)
         field_path = ".".join(str(part) for part in location[2:] if not str(part).startswith(
             ("function-", "str-", "float-", "int-")))
@@ -386,14 +405,12 @@ class _CatalogueBuilder:
         self.document_of: dict[str, str] = {}
         self.origin: dict[str, str] = {}
         self.named: dict[str, str] = {}  # name form -> indicator id
-        self.confusable: dict[str, str] = {}  # name form -> the indicator it is not
+        self.context: set[str] = set()  # indicators of files without a document
+        self.monitored: dict[str, str] = {}  # indicator of a document's file -> its file
 
     def add(self, name: str, content: CatalogueFile) -> None:
-        number = content.document.number
-        if number in self.documents:
-            raise CatalogueError(f"{name}: document {number} is already in {self.origin[number]}")
-        self.documents[number] = content.document
-        self.origin[number] = name
+        if content.document is not None:
+            self._add_document(name, content.document)
         for theme_id, theme in content.themes.items():
             if theme_id in self.themes and self.themes[theme_id] != theme:
                 raise CatalogueError(f"{name}: theme {theme_id} is named differently in "
@@ -402,8 +419,21 @@ class _CatalogueBuilder:
             self.origin.setdefault("theme:" + theme_id, name)
         for position, indicator in enumerate(content.indicators):
             self._add_indicator(name, position, indicator, content)
+            if content.document is None:
+                self.context.add(indicator.id)
+            else:
+                self.monitored[indicator.id] = name
+        # Only a document's file has targets (CatalogueFile checks it).
+        number = content.document.number if content.document is not None else ""
         for position, target in enumerate(content.targets):
             self._add_target(name, position, target, number)
+
+    def _add_document(self, name: str, document: Document) -> None:
+        number = document.number
+        if number in self.documents:
+            raise CatalogueError(f"{name}: document {number} is already in {self.origin[number]}")
+        self.documents[number] = document
+        self.origin[number] = name
 
     def _add_indicator(self, name: str, position: int, indicator: Indicator,
                        content: CatalogueFile) -> None:
@@ -419,22 +449,18 @@ class _CatalogueBuilder:
 
     def _claim_names(self, where: str, indicator: Indicator) -> None:
         """A name (id, catalogue or source name) stands for one indicator only, and a name
-        declared not to be confused with an indicator is no indicator's name."""
+        declared not to be confused with an indicator is not that indicator's own name (it
+        may be another's: 建成区绿化覆盖率, a context indicator, is not 建成区绿地率)."""
+        not_it = {_name_form(other.name) for other in indicator.not_to_confuse_with}
         for text in (indicator.id, *indicator.names_zh):
             form = _name_form(text)
             claimed = self.named.get(form, indicator.id)
             if claimed != indicator.id:
                 raise CatalogueError(f"{where}: name {text!r} already names indicator {claimed}")
-            if form in self.confusable:
-                raise CatalogueError(f"{where}: name {text!r} is declared not to be confused "
-                                     f"with {self.confusable[form]}")
+            if form in not_it:
+                raise CatalogueError(f"{where}: name {text!r} is its own name and is declared "
+                                     "not to be confused with it")
             self.named[form] = indicator.id
-        for other in indicator.not_to_confuse_with:
-            form = _name_form(other.name)
-            if form in self.named:
-                raise CatalogueError(f"{where}: {other.name!r} is declared not to be confused "
-                                     f"with it, but names indicator {self.named[form]}")
-            self.confusable.setdefault(form, indicator.id)
 
     def _add_target(self, name: str, position: int, target: Target, number: str) -> None:
         where = f"{name}: targets[{position}] (id {target.id})"
@@ -463,8 +489,14 @@ class _CatalogueBuilder:
                                  f"{expected!r} (indicator {indicator.id})")
 
     def build(self) -> Catalogue:
+        targeted = {target.indicator for target in self.targets}
+        for indicator_id, name in self.monitored.items():
+            if indicator_id not in targeted:
+                raise CatalogueError(f"{name}: indicator {indicator_id} has no target; an "
+                                     "indicator no target names is a context indicator, "
+                                     "declared in a file without a document")
         return Catalogue(self.documents, self.themes, self.indicators, self.targets,
-                         self.document_of)
+                         self.document_of, frozenset(self.context))
 
 
 def _name_form(text: str) -> str:

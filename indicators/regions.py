@@ -1,4 +1,5 @@
-"""The region register: Jilin's divisions, their GB/T 2260 codes and region classes."""
+"""The region register: Jilin's divisions, their GB/T 2260 codes and region classes, and the
+comparison regions (全国) whose values are shown beside Jilin's and never judged."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import pandas as pd
 from indicators.catalogue import RegionClass
 from indicators.paths import regions_file
 
-LEVELS = ("province", "prefecture", "county")
+LEVELS = ("province", "prefecture", "county", "country")
 KINDS = ("province", "prefecture_city", "autonomous_prefecture", "district", "county_city",
-         "county", "autonomous_county")
+         "county", "autonomous_county", "country")
+# Levels of regions outside Jilin, loaded for comparison only: no region class, no target.
+COMPARISON_LEVELS = ("country",)
 
 
 class RegisterError(ValueError):
@@ -29,9 +32,10 @@ class RegionRegister:
 
     @cached_property
     def memberships(self) -> pd.DataFrame:
-        """One row per (region code, region class), with the code's validity."""
+        """One row per (region code, region class), with the code's validity; none for a
+        comparison region, which belongs to no class."""
         exploded = self.regions.assign(region_class=self.regions["classes"].str.split()).explode(
-            "region_class")
+            "region_class").dropna(subset=["region_class"])
         return exploded[["code", "region_class", "valid_from", "valid_to"]].rename(
             columns={"code": "region_code"}).reset_index(drop=True)
 
@@ -44,6 +48,12 @@ class RegionRegister:
         pairs = ended.merge(started, left_on=["name_zh", "valid_to"],
                             right_on=["name_zh", "valid_from"], suffixes=("_old", "_new"))
         return dict(zip(pairs["code_old"], pairs["code_new"], strict=True))
+
+    @cached_property
+    def comparison(self) -> frozenset[str]:
+        """Codes of the comparison regions (全国): their values are shown, never judged."""
+        return frozenset(self.regions.loc[self.regions["level"].isin(COMPARISON_LEVELS),
+                                          "code"])
 
     def members(self, region_class: str, on: dt.date | None = None) -> list[str]:
         """Codes in `region_class`, valid on the date `on` if given."""
@@ -90,5 +100,8 @@ def _check(regions: pd.DataFrame, name: str) -> None:
     classes = {c.value for c in RegionClass}
     problems += [f"{row.code}: unknown region class {cls!r}" for row in regions.itertuples()
                  for cls in row.classes.split() if cls not in classes]
+    problems += [f"{row.code}: a comparison region belongs to no region class (it is never "
+                 "judged against Jilin's targets)" for row in regions.itertuples()
+                 if row.level in COMPARISON_LEVELS and row.classes.strip()]
     if problems:
         raise RegisterError(f"{name}: " + "; ".join(problems))

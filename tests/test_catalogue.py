@@ -28,15 +28,20 @@ def gazette_text():
     return normalised_text(gazette_file().read_text(encoding="utf-8"))
 
 
-def test_one_file_per_source_document(catalogue):
+def test_one_file_per_source_document_and_one_of_context_indicators(catalogue):
     assert set(catalogue.documents) == DOCUMENTS
-    assert len(list(CATALOGUE_DIR.glob("*.yaml"))) == len(DOCUMENTS)
+    assert len(list(CATALOGUE_DIR.glob("*.yaml"))) == len(DOCUMENTS) + 1
+    assert catalogue.context == {"built_up_green_coverage_ratio",
+                                 "park_green_space_service_radius_coverage"}
+    targeted = {target.indicator for target in catalogue.targets}
+    assert targeted.isdisjoint(catalogue.context)
+    assert targeted | catalogue.context == set(catalogue.indicators)
 
 
 def test_every_quote_is_verbatim_in_the_shipped_gazette(catalogue, gazette_text):
     # Checked here independently of the loader, on the raw files.
     for path in CATALOGUE_DIR.glob("*.yaml"):
-        for target in yaml.safe_load(path.read_text(encoding="utf-8"))["targets"]:
+        for target in yaml.safe_load(path.read_text(encoding="utf-8")).get("targets", []):
             assert target["quote_zh"] in gazette_text, (path.name, target["id"])
 
 
@@ -189,8 +194,12 @@ def test_duplicate_ids_across_files_are_refused():
 
 def test_missing_section_and_non_mapping_are_refused():
     content = make_file()
+    del content["themes"]
+    with pytest.raises(CatalogueError, match="x.yaml: themes: Field required"):
+        build_catalogue({"x.yaml": content}, "")
+    content = make_file()
     del content["targets"]
-    with pytest.raises(CatalogueError, match="x.yaml: targets: Field required"):
+    with pytest.raises(CatalogueError, match="^x.yaml: a document's file lists its targets$"):
         build_catalogue({"x.yaml": content}, "")
     with pytest.raises(CatalogueError, match="x.yaml: expected a mapping"):
         build_catalogue({"x.yaml": ["a", "list"]}, "")
@@ -241,11 +250,40 @@ def test_a_source_name_equal_to_another_indicators_name_is_refused():
         build_catalogue({"a.yaml": content}, "长春市、吉林市达到26%以上")
 
 
-def test_a_name_not_to_confuse_with_may_not_be_an_indicator():
-    confusion = {"name": "其他", "note_zh": "不同", "note_en": "different"}
-    content = _two({"not_to_confuse_with": [confusion]}, {"id": "other", "name_zh": "其他"})
-    with pytest.raises(CatalogueError, match="'其他' is declared not to be confused with share"):
+def test_a_name_not_to_confuse_with_may_not_be_the_indicators_own():
+    confusion = {"name": "分担 率", "note_zh": "不同", "note_en": "different"}
+    content = make_file(indicators=[{**INDICATOR, "source_names": ["分担率"],
+                                     "not_to_confuse_with": [confusion]}])
+    with pytest.raises(CatalogueError, match="name '分担率' is its own name and is declared "
+                                             "not to be confused with it"):
         build_catalogue({"a.yaml": content}, "长春市、吉林市达到26%以上")
+
+
+def test_a_name_not_to_confuse_with_may_be_another_indicators():
+    confusion = {"name": "其他", "note_zh": "不同", "note_en": "different"}
+    content = make_file(indicators=[{**INDICATOR, "not_to_confuse_with": [confusion]}])
+    context = {"themes": content["themes"], "indicators": [{**INDICATOR, "id": "other",
+                                                             "name_zh": "其他"}]}
+    # In either order of the files: the context file sorts first, or last.
+    for files in ({"a.yaml": content, "context.yaml": context},
+                  {"context.yaml": context, "z.yaml": content}):
+        catalogue = build_catalogue(files, "长春市、吉林市达到26%以上")
+        assert catalogue.context == {"other"}
+        assert catalogue.indicators_frame.set_index("indicator_id")["is_context"].to_dict() == {
+            "share": False, "other": True}
+
+
+def test_a_context_file_has_no_targets_and_a_document_no_indicator_without_one():
+    content = make_file()
+    context = {"themes": content["themes"], "indicators": content["indicators"],
+               "targets": content["targets"]}
+    with pytest.raises(CatalogueError, match="context.yaml: a file without a document declares "
+                                             "context indicators only"):
+        build_catalogue({"context.yaml": context}, "长春市、吉林市达到26%以上")
+    lonely = _two({}, {"id": "other", "name_zh": "其他"})
+    with pytest.raises(CatalogueError, match="a.yaml: indicator other has no target; an "
+                                             "indicator no target names is a context indicator"):
+        build_catalogue({"a.yaml": lonely}, "长春市、吉林市达到26%以上")
 
 
 def test_a_definition_needs_its_source():

@@ -57,7 +57,7 @@ def test_the_second_load_reads_the_cache_without_validating(cache, builds):
 
 def test_a_changed_file_changes_the_key(cache, files, builds):
     load_catalogue(files)
-    path = sorted(files.glob("*.yaml"))[0]
+    path = sorted(files.glob("jzbf-*.yaml"))[0]
     path.write_text(path.read_text(encoding="utf-8").replace("title_en: ", "title_en: New ", 1),
                     encoding="utf-8")
     changed = load_catalogue(files)
@@ -76,7 +76,7 @@ def test_a_changed_gazette_changes_the_key(cache, tmp_path, builds):
 
 
 def test_a_catalogue_with_errors_is_refused_every_time(cache, files):
-    path = sorted(files.glob("*.yaml"))[0]
+    path = sorted(files.glob("jzbf-*.yaml"))[0]
     path.write_text(path.read_text(encoding="utf-8").replace("kind: ", "kind: wrong_", 1),
                     encoding="utf-8")
     for _ in range(2):

@@ -177,7 +177,7 @@ def test_an_upload_may_skip_unknown_indicators_and_regions(bench):
                       "1", "2", "3"])
 
     def yearbook(row: str) -> dict[str, str]:
-        raw = "\n".join([header, f"全国,{year},1,1,1,1,1", row]).encode() + b"\n"
+        raw = "\n".join([header, f"辽宁省,{year},1,1,1,1,1", row]).encode() + b"\n"
         return {"contents": "data:text/csv;base64," + base64.b64encode(raw).decode(),
                 "filename": "yearbook.csv"}
 
@@ -199,7 +199,7 @@ def test_an_upload_may_skip_unknown_indicators_and_regions(bench):
     answer = previewed(file, True, "upload-skipped")
     text = json.dumps(answer, ensure_ascii=False)
     assert "Skipped 3 column(s) and 1 row(s)" in text
-    for name in [*unknown, "全国"]:
+    for name in [*unknown, "辽宁省"]:
         assert f"'{name}'" in text  # each with its reason, in English
     assert "the whole column was skipped" in text and "the row was skipped" in text
     data = answer["upload-contents"]["data"]

@@ -270,14 +270,15 @@ def test_wide_table_without_indicator_columns(catalogue):
 
 
 def test_wide_header_of_a_measure_easily_confused_is_refused_with_why(catalogue):
-    table = raw(["地区", "年份", "建成区绿化覆盖率", "建成区绿地率"],
-                ["长春", "2018", "42.17", "37.17"])
+    table = raw(["地区", "年份", "绿化率", "建成区绿地率", "建成区绿化覆盖率"],
+                ["长春", "2018", "42.17", "37.17", "42.17"])
     long = to_long(table, catalogue)
-    assert long["indicator"].tolist() == ["built_up_green_space_ratio"]
+    assert long["indicator"].tolist() == ["built_up_green_space_ratio",
+                                          "built_up_green_coverage_ratio"]
     problem = long.attrs["problems"].iloc[0]
     assert problem["problem_zh"].startswith(
-        "未知的列“建成区绿化覆盖率”：既不是已知列名，也不是指标；“建成区绿化覆盖率”不是“建成区绿地率”")
+        "未知的列“绿化率”：既不是已知列名，也不是指标；“绿化率”不是“建成区绿化覆盖率”")
     assert "是否为" not in problem["problem_zh"]
     assert problem["problem_en"].startswith(
-        "unknown column '建成区绿化覆盖率': neither a known column nor an indicator; "
-        "建成区绿化覆盖率 is not 建成区绿地率 (built_up_green_space_ratio): ")
+        "unknown column '绿化率': neither a known column nor an indicator; "
+        "绿化率 is not 建成区绿化覆盖率 (built_up_green_coverage_ratio): ")

@@ -7,7 +7,16 @@ from collections import Counter
 import pytest
 
 from etl import names as etl_names
-from etl.names import Closest, IndicatorNames, RegionNames, allowed_edits, edit_distance
+from etl.names import (
+    COUNTRY_ALIASES,
+    PROVINCE_ALIASES,
+    Closest,
+    IndicatorNames,
+    RegionNames,
+    allowed_edits,
+    edit_distance,
+    normalise,
+)
 
 
 def full_distance(first: str, second: str) -> int:
@@ -74,8 +83,9 @@ def test_indicator_suggestions_equal_brute_force_over_every_choice(catalogue):
 
 def test_region_suggestions_equal_brute_force_over_every_choice(register):
     names = RegionNames(register)
+    aliases = {normalise(alias) for alias in (*PROVINCE_ALIASES, *COUNTRY_ALIASES)}
     choices = {form: min(found, key=names._rank) for form, found in names.by_form.items()
-               if form != "全省"}
+               if form not in aliases}
     texts = typos(list(choices), 300, seed=21)
     assert [names._closest(text) for text in texts] == [
         every_choice(text, choices, names._rank) for text in texts]
@@ -130,15 +140,23 @@ def test_source_names_resolve_to_their_indicator(catalogue):
 
 def test_a_measure_easily_confused_is_refused_with_why_and_no_suggestion(catalogue):
     names = IndicatorNames(catalogue)
-    for text in ("建成区绿化覆盖率", "建成区绿化覆盖律"):  # the name, and a typo of it
+    # 绿化率 is one character from 绿地率, yet a colloquial name of neither ratio.
+    for text in ("绿化率", " 绿化率 "):
         assert names.find(text) is None
         assert names.suggest(text) is None
         hint_zh, hint_en = names.hint(text)
-        assert "不是“建成区绿地率”(built_up_green_space_ratio)" in hint_zh
-        assert "垂直投影面积" in hint_zh and "本系统不监测绿化覆盖率" in hint_zh
+        assert "不是“建成区绿化覆盖率”(built_up_green_coverage_ratio)" in hint_zh
+        assert "不是统计指标" in hint_zh
         assert "是否为" not in hint_zh
-        assert "is not 建成区绿地率 (built_up_green_space_ratio)" in hint_en
+        assert "is not 建成区绿化覆盖率 (built_up_green_coverage_ratio)" in hint_en
         assert "did you mean" not in hint_en
+
+
+def test_a_name_declared_not_to_confuse_that_is_a_context_indicator_resolves_to_it(catalogue):
+    names = IndicatorNames(catalogue)
+    for text in ("建成区绿化覆盖率", "绿化覆盖率", "城市建成区绿化覆盖率"):
+        assert names.find(text) == "built_up_green_coverage_ratio"
+    assert "建成区绿化覆盖率" in names.confusions  # still said on 建成区绿地率's page
 
 
 def test_a_real_typo_still_gets_its_suggestion(catalogue):
@@ -164,15 +182,28 @@ def test_two_indicators_one_edit_apart_get_no_suggestion_for_either():
     assert index("c率") is None
 
 
-@pytest.mark.parametrize("text", ["全国", "中国", "全国平均", "辽宁省", "辽宁", "黑龙江省",
-                                  "广西壮族自治区", "北京"])
-def test_country_and_other_provinces_are_not_taken_for_jilin(register, text):
+@pytest.mark.parametrize("text", ["辽宁省", "辽宁", "黑龙江省", "广西壮族自治区", "北京"])
+def test_other_provinces_are_not_taken_for_jilin(register, text):
     match = RegionNames(register).resolve(text, 2018)
     assert match.code is None
     assert "吉林省(220000)" not in str(match.problem_zh)
     assert "是否为" not in str(match.problem_zh)
-    assert match.problem_zh == f"“{text}”不是吉林省的地区：只能填报吉林省及其市、县的数值"
+    assert match.problem_zh == (f"“{text}”不是吉林省的地区：只能填报吉林省及其市、县的数值，"
+                                "以及作为对比的全国数值")
     assert "is not a region of Jilin" in str(match.problem_en)
+
+
+@pytest.mark.parametrize("text", ["全国", "中国", "全國", "中國", "中华人民共和国", "全国平均",
+                                  "China", "000000"])
+def test_the_country_as_sources_print_it_is_the_comparison_region(register, text):
+    assert RegionNames(register).resolve(text, 2018).code == "000000"
+
+
+def test_a_register_without_a_country_still_refuses_it(register):
+    from indicators.regions import RegionRegister
+    jilin = RegionRegister(register.regions[register.regions["level"] != "country"])
+    match = RegionNames(jilin).resolve("全国", 2018)
+    assert match.code is None and "不是吉林省的地区" in str(match.problem_zh)
 
 
 def test_a_one_character_change_of_quan_sheng_is_no_province(register):

@@ -14,9 +14,26 @@ END_2020 = dt.date(2020, 12, 31)
 def test_codes_are_unique_six_digit_and_parents_exist(register):
     regions = register.regions
     assert regions["code"].is_unique
-    assert regions["code"].str.fullmatch(r"22[0-9]{4}").all()
+    jilin = regions[regions["level"] != "country"]
+    assert jilin["code"].str.fullmatch(r"22[0-9]{4}").all()
     parents = set(regions["parent_code"]) - {""}
-    assert parents <= set(regions["code"])
+    assert parents <= set(jilin["code"])
+
+
+def test_the_country_is_a_comparison_region_in_no_class(register):
+    assert register.comparison == {"000000"}
+    assert register.name("000000") == "全国" and register.name("000000", "en") == "China"
+    assert "000000" not in set(register.memberships["region_code"])
+    assert register.memberships["region_class"].notna().all()
+
+
+def test_a_comparison_region_with_a_class_is_refused(tmp_path):
+    path = tmp_path / "regions.csv"
+    path.write_text("code,name_zh,name_en,level,kind,parent_code,valid_from,valid_to,classes\n"
+                    "000000,全国,China,country,country,,,,province\n", encoding="utf-8")
+    with pytest.raises(RegisterError, match="000000: a comparison region belongs to no region "
+                                            "class"):
+        load_regions(path)
 
 
 def test_province_nine_prefectures_and_sixty_counties_at_any_date(register):
@@ -50,7 +67,7 @@ def test_classes_the_gazette_names(register):
     counties = set(kind[kind.isin(["county", "autonomous_county"])].index)
     assert set(register.members("county_town")) == counties
     assert set(register.members("other_cities")) == cities - {"220100", "220200"}
-    everyone = set(kind[kind != "district"].index) - {"220000"}
+    everyone = set(kind[~kind.isin(["district", "country"])].index) - {"220000"}
     assert set(register.members("all_cities_counties")) == everyone
     assert set(register.members("other_cities_counties")) == everyone - {"220100", "220200"}
     assert "222400" not in register.members("city")  # 延边州 is a prefecture, not a city

@@ -18,7 +18,7 @@ SHARE = "公共交通机动化出行分担率（%）"
 RATE = "道路面积率"
 UNKNOWN = ["地区生产总值", "常住人口", "粮食产量"]
 HEADER = ",".join(["地区", "年份", SHARE, RATE, *UNKNOWN])
-NATION = "全国,2018,30,14,900309,139538,65789"
+OTHER_PROVINCE = "辽宁省,2018,30,14,900309,139538,65789"
 KNOWN = "长春市,2018,26,13,7175,748,1200"
 
 
@@ -42,15 +42,15 @@ def skipped_notes(validation) -> list[tuple]:
 
 
 def test_without_the_flag_the_yearbook_is_refused_as_before(check):
-    validation = check(NATION, KNOWN)
+    validation = check(OTHER_PROVINCE, KNOWN)
     assert not validation.ok
     errors = validation.problems[validation.problems["severity"] == "error"]
-    assert set(errors["value"]) == {*UNKNOWN, "全国"}
+    assert set(errors["value"]) == {*UNKNOWN, "辽宁省"}
     assert validation.skipped == 0
 
 
 def test_with_the_flag_the_known_rows_load_and_each_skip_is_listed_with_its_reason(check):
-    validation = check(NATION, KNOWN, skip_unknown=True)
+    validation = check(OTHER_PROVINCE, KNOWN, skip_unknown=True)
     assert validation.ok, validation.problems
     rows = validation.rows
     assert sorted(zip(rows["region_code"], rows["indicator_id"], rows["value"],
@@ -58,7 +58,7 @@ def test_with_the_flag_the_known_rows_load_and_each_skip_is_listed_with_its_reas
                                         ("220100", "transit_modal_share", 26.0)]
     notes = skipped_notes(validation)
     assert [(row, column, value) for row, column, value, *_ in notes] == [
-        (1, name, name) for name in UNKNOWN] + [(2, "地区", "全国")]  # 全国 once, not per value
+        (1, name, name) for name in UNKNOWN] + [(2, "地区", "辽宁省")]  # once, not per value
     for _, _, value, zh, en in notes:
         assert value in zh and value in en and "已跳过" in zh and "skipped" in en
     assert "整列" in notes[0][3] and "whole column" in notes[0][4]
@@ -68,15 +68,26 @@ def test_with_the_flag_the_known_rows_load_and_each_skip_is_listed_with_its_reas
     assert "skipped" in format_problems(validation.problems, "en")
 
 
+def test_the_country_row_of_a_yearbook_loads_as_a_comparison_region(check):
+    validation = check("全国,2018,30,14,900309,139538,65789", KNOWN, skip_unknown=True)
+    assert validation.ok, validation.problems
+    assert sorted(zip(validation.rows["region_code"], validation.rows["indicator_id"],
+                      strict=True)) == [("000000", "road_area_ratio"),
+                                        ("000000", "transit_modal_share"),
+                                        ("220100", "road_area_ratio"),
+                                        ("220100", "transit_modal_share")]
+    assert validation.skipped_rows == 0 and validation.skipped_columns == 3
+
+
 def test_an_error_in_a_known_row_still_refuses_everything(check):
-    validation = check(NATION, "长春市,2018,26,abc,7175,748,1200", skip_unknown=True)
+    validation = check(OTHER_PROVINCE, "长春市,2018,26,abc,7175,748,1200", skip_unknown=True)
     assert not validation.ok
     error = validation.problems[validation.problems["severity"] == "error"]
     assert error[["row", "column", "value"]].values.tolist() == [[3, RATE, "abc"]]
 
 
 def test_an_error_in_a_skipped_row_blocks_nothing(check):
-    validation = check("全国,2018,30,abc,1,2,3", "辽宁省,20x8,30,14,1,2,3", KNOWN,
+    validation = check("黑龙江省,2018,30,abc,1,2,3", "辽宁省,20x8,30,14,1,2,3", KNOWN,
                        skip_unknown=True)
     assert validation.ok, validation.problems
     assert validation.skipped_rows == 2 and len(validation.rows) == 2
@@ -136,14 +147,14 @@ def test_rows_skipped_past_the_listing_limit_are_counted_not_warned(check):
 
 
 def test_check_and_load_skip_unknown_and_record_the_count(tmp_path, capsys):
-    path = yearbook(tmp_path, NATION, KNOWN)
+    path = yearbook(tmp_path, OTHER_PROVINCE, KNOWN)
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     assert main(["--database", url, "check", str(path)]) == 1
     assert main(["--database", url, "load", str(path), "--by", "a"]) == 1
     capsys.readouterr()
     assert main(["--database", url, "check", str(path), "--skip-unknown"]) == 0
     out, err = capsys.readouterr()
-    assert all(name in out for name in [*UNKNOWN, "全国"]) and "已跳过" in out
+    assert all(name in out for name in [*UNKNOWN, "辽宁省"]) and "已跳过" in out
     assert "已跳过 3 列、1 行" in err and "skipped 3 columns and 1 row" in err
     assert main(["--database", url, "--lang", "en", "load", str(path), "--skip-unknown",
                  "--by", "a"]) == 0
@@ -155,7 +166,7 @@ def test_check_and_load_skip_unknown_and_record_the_count(tmp_path, capsys):
 
 
 def test_load_refuses_a_known_row_with_an_error_even_when_skipping(tmp_path, capsys):
-    path = yearbook(tmp_path, NATION, "长春市,2018,26,abc,7175,748,1200")
+    path = yearbook(tmp_path, OTHER_PROVINCE, "长春市,2018,26,abc,7175,748,1200")
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     assert main(["--database", url, "load", str(path), "--skip-unknown", "--by", "a"]) == 1
     assert "未写入任何数据" in capsys.readouterr().err

@@ -218,19 +218,19 @@ def test_shipped_wide_example(catalogue, register):
       "未知指标“城市人均公园绿地面基”，是否为“城市人均公园绿地面积”(park_green_space_per_capita)？",
       "unknown indicator '城市人均公园绿地面基'; did you mean 城市人均公园绿地面积 "
       "(park_green_space_per_capita)?")),
-    ("长春市,建成区绿化覆盖率,2019,42.17,,",
-     ("指标", "建成区绿化覆盖率",
-      "未知指标“建成区绿化覆盖率”：“建成区绿化覆盖率”不是“建成区绿地率”(built_up_green_space_ratio)，"
-      "绿化覆盖率按乔木、灌木、草坪等所有植被的垂直投影面积计，绿地率按建成区各类城市绿地面积计，"
-      "两者不是同一指标；本系统不监测绿化覆盖率",
-      "unknown indicator '建成区绿化覆盖率': 建成区绿化覆盖率 is not 建成区绿地率 "
-      "(built_up_green_space_ratio): the green coverage ratio counts the vertical projection "
-      "of all vegetation (trees, shrubs, lawns), the green-space ratio the area of green-space "
-      "land; they are different measures, and the coverage ratio is not monitored here")),
-    ("全国,road_area_ratio,2019,15,,",
-     ("地区", "全国", "“全国”不是吉林省的地区：只能填报吉林省及其市、县的数值",
-      "'全国' is not a region of Jilin: values are reported for Jilin province and its cities "
-      "and counties only")),
+    ("长春市,绿化率,2019,42.17,,",
+     ("指标", "绿化率",
+      "未知指标“绿化率”：“绿化率”不是“建成区绿化覆盖率”(built_up_green_coverage_ratio)，"
+      "“绿化率”是房地产等场合的俗称，不是统计指标；来源写“绿化率”时，请核实它指的是绿地率还是绿化覆盖率",
+      "unknown indicator '绿化率': 绿化率 is not 建成区绿化覆盖率 "
+      "(built_up_green_coverage_ratio): \"绿化率\" is a colloquial (real-estate) term, not a "
+      "statistical indicator; where a source prints it, check whether it means the "
+      "green-space ratio or the green coverage ratio")),
+    ("北京市,road_area_ratio,2019,15,,",
+     ("地区", "北京市",
+      "“北京市”不是吉林省的地区：只能填报吉林省及其市、县的数值，以及作为对比的全国数值",
+      "'北京市' is not a region of Jilin: values are reported for Jilin province and its cities "
+      "and counties, and for China as a whole for comparison")),
     ("长春市,,2019,15,,", ("指标", None, "缺少指标", "missing indicator")),
     ("长春市,road_area_ratio,明年,15,,",
      ("年份", "明年", "年份“明年”不合理：应为四位年份，如2018",
