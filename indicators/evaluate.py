@@ -19,7 +19,10 @@ the year of the value it shows in `actual_period`:
   count_range, zero, annual_step and reduction_vs_baseline (their bound at D, from the
   baseline, is a fixed level), milestone (a later "done" shows it reached, maybe late; a
   reported "not done" at D stays missed; one reported done before D, with nothing at D,
-  is met: done stays done). Not the previous-year kinds (a later year
+  is met: done stays done). A set standard (`equal`, e.g. a subsidy "raised to 490 yuan")
+  is raised year after year: a later value is held against it in the indicator's better
+  direction only (吉林省 2023 = 640 yuan against "= 490 in 2018": met late; 480: still
+  not met). Not the previous-year kinds (a later year
   compares with its own year before: another target) nor cumulative (its running sum from
   the start year is undefined after a missing year, so without D's sum there is no later
   one): those stay `no_data`;
@@ -410,20 +413,31 @@ class _Bounds:
         return np.where(breaks_upper | np.isnan(self.lower), self.upper, self.lower)
 
 
+def _late_standard(bounds: _Bounds, standard: np.ndarray, direction: np.ndarray) -> _Bounds:
+    """A set standard judged on a later year's value: the standard is raised year after year,
+    so only its bound on the worse side holds (at least 490 yuan where more is better)."""
+    return _Bounds(np.where(standard & (direction == "lower"), np.nan, bounds.lower),
+                   np.where(standard & (direction == "higher"), np.nan, bounds.upper),
+                   bounds.strict)
+
+
 def _judge(rows: pd.DataFrame, year: int) -> pd.DataFrame:
     def column(name: str) -> np.ndarray:
         return rows[name].to_numpy(dtype=float, na_value=np.nan)
 
-    bounds = _Bounds(column("lower"), column("upper"), rows["strict"].to_numpy(dtype=bool))
     deadline, latest_period = column("deadline_year"), column("latest_period")
     latest_value, at_deadline = column("latest_value"), column("actual_due")
     kind = rows["kind"].to_numpy(dtype=object)
     due = deadline <= year
-    has_bounds = ~np.isnan(bounds.lower) | ~np.isnan(bounds.upper)
     missing_at_deadline = due & np.isnan(at_deadline) & ~np.isnan(latest_value)
     # Due, no value of the deadline year: judged on a later one (<= year) where the kind
     # allows it; an earlier one is only shown, its status no_data.
     late = missing_at_deadline & (latest_period > deadline) & np.isin(kind, list(LATE_KINDS))
+    bounds = _late_standard(_Bounds(column("lower"), column("upper"),
+                                    rows["strict"].to_numpy(dtype=bool)),
+                            late & (kind == TargetKind.EQUAL),
+                            rows["direction"].to_numpy(dtype=object))
+    has_bounds = ~np.isnan(bounds.lower) | ~np.isnan(bounds.upper)
     earlier = (missing_at_deadline & (latest_period < deadline)
                & np.isin(kind, list(SHOWN_EARLIER_KINDS)))
     # A milestone reported done before its deadline was done by it: done stays done.

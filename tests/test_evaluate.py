@@ -412,6 +412,28 @@ def test_at_most_range_and_reduction_can_be_met_late():
     assert (row["status"], row["target_value"]) == ("met_late", pytest.approx(10.0))
 
 
+def test_a_set_standard_raised_later_is_met_late_in_its_better_direction():
+    # 吉林省's subsidy "raised to 490 yuan" (equal, 2018); no 2018 value, 2023 = 640 yuan
+    # (the 2024 government work report): the standard, raised since, is reached: met late,
+    # judged against 490 from below only; gap 640 - 490 = +150.
+    subsidy = {"kind": "equal", "value": 490, "unit": "yuan / person", "deadline": "2018"}
+    indicator = {"unit": "yuan / person", "direction": "higher"}
+    row = judge(subsidy, (2023, 640.0), year=2023, indicator=indicator)
+    assert (row["status"], row["actual_period"], row["target_value"]) == ("met_late", 2023, 490)
+    assert row["gap"] == pytest.approx(150.0)
+    # 480 in 2019 is short of it: still not met as of 2019.
+    row = judge(subsidy, (2019, 480.0), year=2019, indicator=indicator)
+    assert (row["status"], row["gap"]) == ("missed", pytest.approx(-10.0))
+    # The deadline's own value still has to equal the standard: 2018 = 500 is not 490.
+    row = judge(subsidy, (2018, 500.0), year=2019, indicator=indicator)
+    assert row["status"] == "missed"
+    # Where less is better, a later value at or below the standard reaches it.
+    fee = {"kind": "equal", "value": 30, "unit": "yuan / person", "deadline": "2018"}
+    row = judge(fee, (2020, 25.0), year=2020, indicator={"unit": "yuan / person",
+                                                         "direction": "lower"})
+    assert row["status"] == "met_late"
+
+
 def test_previous_year_kinds_are_not_met_late():
     # "Higher than 2017's 49 in 2018": 2019 = 50 compares with 2018 (unknown), another
     # target; with no 2018 value the row has no data and shows nothing.
