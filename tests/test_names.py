@@ -154,9 +154,25 @@ def test_a_measure_easily_confused_is_refused_with_why_and_no_suggestion(catalog
 
 def test_a_name_declared_not_to_confuse_that_is_a_context_indicator_resolves_to_it(catalogue):
     names = IndicatorNames(catalogue)
-    for text in ("建成区绿化覆盖率", "绿化覆盖率", "城市建成区绿化覆盖率"):
+    for text in ("建成区绿化覆盖率", "城市建成区绿化覆盖率"):
         assert names.find(text) == "built_up_green_coverage_ratio"
     assert "建成区绿化覆盖率" in names.confusions  # still said on 建成区绿地率's page
+
+
+@pytest.mark.parametrize(("text", "built_up"), [("绿地率", "建成区绿地率"),
+                                                ("绿化覆盖率", "建成区绿化覆盖率")])
+def test_a_ratio_printed_without_its_area_is_refused_with_how_to_check(catalogue, text,
+                                                                       built_up):
+    # 长春's and 延吉's sources print 绿地率 without 建成区: its denominator may be the city's.
+    names = IndicatorNames(catalogue)
+    assert names.find(text) is None
+    hint_zh, hint_en = names.hint(text)
+    assert f"请核实来源的口径，确为建成区的，写作“{built_up}”" in hint_zh
+    assert f"write {built_up}" in hint_en
+
+
+def test_the_abbreviation_a_newspaper_prints_names_park_green_space(catalogue):
+    assert IndicatorNames(catalogue).find("人均公园面积") == "park_green_space_per_capita"
 
 
 def test_a_real_typo_still_gets_its_suggestion(catalogue):
