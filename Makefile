@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup system-packages run test lint screenshots bench loadtest
+.PHONY: setup system-packages run run-published test lint screenshots bench loadtest
 
 # The virtual environment, rebuilt when the dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -19,6 +19,12 @@ DEMO_DATABASE := sqlite:///$(CURDIR)/data/demo.sqlite
 run: setup
 	$(BIN)/targets --database $(DEMO_DATABASE) demo
 	$(BIN)/targets --database $(DEMO_DATABASE) serve
+
+# The dashboard on the real published figures of data/published/ alone (no demo data).
+PUBLISHED_DATABASE := sqlite:///$(CURDIR)/data/published.sqlite
+run-published: setup
+	$(BIN)/targets --database $(PUBLISHED_DATABASE) published
+	$(BIN)/targets --database $(PUBLISHED_DATABASE) serve
 
 screenshots: setup system-packages
 	$(BIN)/python scripts/screenshots.py
