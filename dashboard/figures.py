@@ -117,7 +117,7 @@ def _add_comparison(figure: go.Figure, series: pd.DataFrame, names: dict[str, st
                     language: str, unit: str) -> None:
     """Each comparison region's values as a dark dashed line with markers, named with a
     suffix saying it is there to compare with (全国（对比）)."""
-    for code, rows in series.groupby("region_code", sort=True):
+    for code, rows in series.groupby("region_code", sort=True, observed=True):
         figure.add_trace(go.Scatter(
             x=rows["period"], y=rows["value"], mode="lines+markers",
             line_shape="hv" if unit == "done" else "linear",
