@@ -73,13 +73,21 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Fig
 
 
 def trend_figure(series: pd.DataFrame, targets: pd.DataFrame, highlight: str | None,
-                 names: dict[str, str], language: str, unit: str) -> go.Figure:
+                 names: dict[str, str], language: str, unit: str,
+                 comparison: frozenset[str] = frozenset()) -> go.Figure:
     """Each region's values over time (the highlighted one bold) against the highlighted
-    region's own targets: a step line, or a band for a range.
+    region's own targets: a step line, or a band for a range. Comparison regions (全国) are
+    drawn apart, each as its own dark dashed line that is always in the legend: they are a
+    reference, not one of the regions judged, so they are neither grey lines nor part of
+    the others' spread, and never highlighted.
 
     series: region_code, period, value. targets: deadline_year, target_lower, target_upper
     for the highlighted region (from the status table)."""
     figure = go.Figure()
+    compared = series["region_code"].isin(comparison)
+    references, series = series[compared], series[~compared]
+    if highlight in comparison:
+        highlight = None
     if series["region_code"].nunique() > MAX_REGION_LINES:
         _add_spread(figure, series[series["region_code"] != highlight], language)
         series = series[series["region_code"] == highlight]
@@ -92,6 +100,7 @@ def trend_figure(series: pd.DataFrame, targets: pd.DataFrame, highlight: str | N
             line={"width": 3 if bold else 1, "color": "#0072B2" if bold else "#C8C8C8"},
             showlegend=bold, hovertemplate="%{fullData.name}: %{y}<extra>%{x}</extra>",
         ))
+    _add_comparison(figure, references, names, language, unit)
     _add_targets(figure, targets, language)
     figure.update_xaxes(dtick=1)
     if unit == "done":
@@ -99,6 +108,24 @@ def trend_figure(series: pd.DataFrame, targets: pd.DataFrame, highlight: str | N
                                                        t("done", language)])
     return _layout(figure, t("trend_title", language), t("axis_year", language),
                    f"{t('value', language)} ({unit_label(unit, language)})")
+
+
+COMPARISON_COLOUR = "#333333"
+
+
+def _add_comparison(figure: go.Figure, series: pd.DataFrame, names: dict[str, str],
+                    language: str, unit: str) -> None:
+    """Each comparison region's values as a dark dashed line with markers, named with a
+    suffix saying it is there to compare with (全国（对比）)."""
+    for code, rows in series.groupby("region_code", sort=True, observed=True):
+        figure.add_trace(go.Scatter(
+            x=rows["period"], y=rows["value"], mode="lines+markers",
+            line_shape="hv" if unit == "done" else "linear",
+            name=f"{names.get(code, code)}{t('comparison_suffix', language)}", legendrank=2,
+            line={"width": 2, "color": COMPARISON_COLOUR, "dash": "dash"},
+            marker={"symbol": "square", "size": 7, "color": COMPARISON_COLOUR},
+            showlegend=True, hovertemplate="%{fullData.name}: %{y}<extra>%{x}</extra>",
+        ))
 
 
 def _add_spread(figure: go.Figure, series: pd.DataFrame, language: str) -> None:

@@ -226,6 +226,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "source": ("来源", "Source"),
     "source_row": ("行号", "Row"),
     "previous_value": ("原值", "Previous value"),
+    # Context indicators (no target) and comparison regions (全国): shown, never judged.
+    "comparison_suffix": ("（对比）", " (comparison)"),
+    "context_note": ("背景指标：没有目标，只作参照，不作评价",
+                     "Context indicator: no target; shown for reference and never judged"),
+    "no_target_provenance": ("本指标没有目标：吉林省的文件未对其设定目标，数值只作参照。",
+                             "This indicator has no target: no Jilin document sets one, so "
+                             "its values are shown for reference only."),
+    "value_note": ("备注", "Note"),
+    "context_values": ("背景与对比数值", "Context and comparison values"),
+    "context_values_help": ("没有适用于本地区的目标的指标：数值只作参照，不作评价。",
+                            "Indicators with no target for this region: shown for reference, "
+                            "never judged."),
+    "latest_value": ("最新值", "Latest value"),
+    "comparison_note": ("对比地区：数值只作参照，不按吉林省的目标评价",
+                        "Comparison region: its values are shown for reference and never "
+                        "judged against Jilin's targets"),
 }
 
 

@@ -421,6 +421,26 @@ class Store:
         return frame.astype({"region_code": "str", "indicator_id": "str", "period": "int64",
                              "value": "float64", "is_demo": "bool"}).reset_index(drop=True)
 
+    def value_sources(self, indicator_id: str, region_code: str | None = None) -> pd.DataFrame:
+        """Where each current value of one indicator (of `region_code`, else of every region)
+        comes from: region_code, period, source (the load's title, file or form), note (the
+        revision's: a published figure's verbatim phrase and its doubts) and kind (the load's:
+        file, form, demo, published ...). One query from actual's primary key, in region and
+        period order: what a page shows beside the values it holds."""
+        query = (sa.select(actual.c.region_code, actual.c.period, load.c.source,
+                           revision.c.note, load.c.kind)
+                 .select_from(actual.join(revision, revision.c.id == actual.c.revision_id)
+                              .join(load, load.c.id == revision.c.load_id))
+                 .where(actual.c.indicator_id == indicator_id)
+                 .order_by(actual.c.region_code, actual.c.period))
+        if region_code is not None:
+            query = query.where(actual.c.region_code == region_code)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).fetchall()
+        frame = pd.DataFrame(rows, columns=["region_code", "period", "source", "note", "kind"])
+        return frame.astype({"region_code": "str", "period": "int64", "source": "object",
+                             "note": "object", "kind": "object"})
+
     def region_period(self, region_code: str, period: int) -> pd.DataFrame:
         """The region's current values of `period` with their revision ids (indicator_id,
         value, revision_id), by actual's primary key: what a form shows and saves against.

@@ -19,8 +19,12 @@ from indicators.units import unit_label
 
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="指标", order=1)
 
+# source and note: where each value comes from (the load) and what its revision says (a
+# published figure's verbatim phrase and doubts), so that a value is never shown without them.
 TABLE_COLUMNS = ["region_code", "region", "period", "value", "unit", "target_id", "target_value",
-                 "status", "gap", "gap_pct", "document", "clause"]
+                 "status", "gap", "gap_pct", "document", "clause", "source", "note"]
+# Headers whose text key is not the column's own ("note" is a target's note elsewhere).
+HEADER_KEYS = {"note": "value_note"}
 
 
 def layout(indicator_id: str = "", region: str | None = None, year: str | None = None,
@@ -39,9 +43,12 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
     unit = unit_label(indicator["unit"], language)
     region_names = source.region_names(language)
     names = [(code, region_names[code]) for code in codes]
+    is_context = indicator_id in source.catalogue.context
     return html.Div([
         html.H1(pick(language, indicator["indicator_zh"], indicator["indicator_en"]),
                 className="h3", id="indicator-title"),
+        html.P(t("context_note", language), className="alert alert-secondary py-2",
+               id="indicator-context-note") if is_context else None,
         html.P(f"{t('unit', language)}: {unit} · {t('theme', language)}: "
                f"{pick(language, indicator['theme_zh'], indicator['theme_en'])}",
                className="text-muted"),
@@ -60,7 +67,9 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
         ], className="g-2 mb-3"),
         dcc.Graph(id="indicator-trend", config={"displaylogo": False}),
         html.Div(id="indicator-region-targets", className="mb-3"),
-        dcc.Graph(id="indicator-gap", config={"displaylogo": False}),
+        # A context indicator has no target, so no gap to show (the callback still fills it).
+        dcc.Graph(id="indicator-gap", config={"displaylogo": False},
+                  style={"display": "none"} if is_context else None),
         html.H2(t("anticipation_title", language), className="h5 mt-3"),
         html.Div(id="indicator-anticipation"),
         html.H2(t("provenance_title", language), className="h5 mt-4"),
@@ -82,11 +91,13 @@ def _known(indicator_id: str) -> None:
 
 
 def _regions_of(indicator_id: str) -> list[str]:
-    """Regions with a target of this indicator or a reported value, in register order."""
+    """Regions with a target of this indicator or a reported value, in register order; not
+    the comparison regions (全国), which are drawn as a reference and never highlighted."""
     source = state.current()
     status = source.status_of(source.default_year(), indicator_id=indicator_id)
     codes = set(status["region_code"].unique())
     codes |= set(source.series(indicator_id)["region_code"].unique())
+    codes -= source.reference.register.comparison
     return [code for code in source.regions.index if code in codes]
 
 
@@ -109,7 +120,7 @@ def update(region: str | None, year: int, method: str, indicator_id: str,
     names = source.region_names(language)
     own = rows[rows["region_code"] == region]
     trend = trend_figure(source.series(indicator_id), own, region, names, language,
-                         indicator["unit"])
+                         indicator["unit"], comparison=source.reference.register.comparison)
     gaps = rows[rows["deadline_year"] == year]
     gaps = gaps.assign(region=gaps["region_code"].map(names))
     return (trend, _region_targets(own, language),
@@ -174,6 +185,9 @@ def _made_table(indicator_id: str, language: str, region: str | None) -> pd.Data
     table["status"] = table["status"].map(lambda s: t(s, language) if isinstance(s, str) else s)
     for column in ("value", "target_value", "gap", "gap_pct"):
         table[column] = table[column].round(4)  # float noise such as 58.25999999999999
+    sources = source.value_sources(indicator_id, region)[["region_code", "period", "source",
+                                                         "note"]]
+    table = table.merge(sources, on=["region_code", "period"], how="left")
     return table[TABLE_COLUMNS]
 
 
@@ -190,7 +204,7 @@ def shown_table(region: str | None, indicator_id: str, language: str) -> object:
 def _shown_table(indicator_id: str, region: str | None, language: str) -> object:
     limited = _table_region(indicator_id, region)
     table = _table(indicator_id, language, limited)
-    headers = {column: t(column, language) for column in TABLE_COLUMNS}
+    headers = {column: t(HEADER_KEYS.get(column, column), language) for column in TABLE_COLUMNS}
     grid = data_table(table, headers, "indicator-data-table")
     if limited is None:
         return grid
@@ -215,6 +229,9 @@ def download(_clicks: int, indicator_id: str, region: str | None,
 def _provenance(indicator_id: str, language: str) -> html.Div:
     source = state.current()
     targets = source.targets[source.targets["indicator_id"] == indicator_id]
+    if targets.empty:  # a context indicator: say so rather than show nothing
+        return html.Div(html.P(t("no_target_provenance", language), className="text-muted"),
+                        id="indicator-provenance")
     cards = []
     for target in targets.itertuples():
         zh, en = REGION_CLASS_NAMES[RegionClass(target.region_class)]

@@ -1,4 +1,5 @@
-"""Region page: every target that applies to the region, and what it has not reported."""
+"""Region page: every target that applies to the region, the values it has that no target
+judges (context indicators, comparison regions), and what it has not reported."""
 
 from __future__ import annotations
 
@@ -34,20 +35,60 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
     series = {indicator_id: rows_of for indicator_id, rows_of
               in values[["indicator_id", "period", "value"]].groupby("indicator_id", sort=False)}
     none = values.iloc[:0]
+    # A comparison region (全国) has no target here: its values are a reference only, and
+    # nothing is "not reported" by it.
+    is_comparison = code in source.reference.register.comparison
+    judged = set(rows["indicator_id"])
+    unjudged = [indicator_id for indicator_id in series if indicator_id not in judged]
     return html.Div([
         html.H1(t("region_title", language, region=name), className="h3", id="region-title"),
+        html.P(t("comparison_note", language), className="alert alert-secondary py-2",
+               id="region-comparison-note") if is_comparison else None,
         html.P(f"{code} · {t('year', language)} {chosen}", className="text-muted"),
         data_as_of(latest, language, "region-data-as-of"),
         dcc.Location(id="region-url", refresh=True),
         dbc.Row(dbc.Col(dropdown("region-year", [(y, str(y)) for y in years], chosen,
                                  t("year", language)), xs=6, md=2), className="mb-3"),
-        html.H2(t("region_targets", language), className="h5"),
+        None if is_comparison else html.H2(t("region_targets", language), className="h5"),
         html.Div([_target_row(row, series.get(row.indicator_id, none), language, chosen)
                   for row in rows.itertuples()],
                  id="region-targets"),
-        html.H2(t("not_reported", language), className="h5 mt-4"),
-        _not_reported(rows, reported, language, code, chosen),
+        *_context_values(unjudged, series, language, code, chosen),
+        *([] if is_comparison else [
+            html.H2(t("not_reported", language), className="h5 mt-4"),
+            _not_reported(rows, reported, language, code, chosen)]),
     ], id="region-page")
+
+
+def _context_values(indicator_ids: list[str], series: dict[str, pd.DataFrame], language: str,
+                    code: str, year: int) -> list[object]:
+    """The section of the region's values that no target of its class judges: each
+    indicator's latest value with unit and year, and the years loaded (the latest three).
+    Nothing when there are none."""
+    if not indicator_ids:
+        return []
+    source = state.current()
+    items = []
+    for indicator_id in indicator_ids:
+        indicator = source.indicators.loc[indicator_id]
+        unit = unit_label(indicator["unit"], language)
+        values = series[indicator_id]
+        latest = values.iloc[-1]
+        loaded = " · ".join(f"{t('value_year', language, year=int(period))} {value:.4g}"
+                            for period, value in zip(values["period"].tail(3),
+                                                     values["value"].tail(3), strict=True))
+        link = dcc.Link(pick(language, indicator["indicator_zh"], indicator["indicator_en"]),
+                        href=href(f"/indicator/{indicator_id}", language, region=code,
+                                  year=year))
+        items.append(html.Li([
+            html.Span(link, className="fw-semibold"), " · ",
+            f"{t('latest_value', language)} {latest['value']:.4g} {unit} "
+            f"({t('value_year', language, year=int(latest['period']))})",
+            html.Div(f"{t('values_loaded', language)}: {loaded}", className="small text-muted"),
+        ], className="mb-1 region-context-value"))
+    return [html.H2(t("context_values", language), className="h5 mt-4"),
+            html.P(t("context_values_help", language), className="small text-muted"),
+            html.Ul(items, id="region-context-values")]
 
 
 def _target_row(row: object, series: pd.DataFrame, language: str, year: int) -> dbc.Card:

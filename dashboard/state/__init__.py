@@ -276,6 +276,14 @@ class DashboardState:
         keys = values.astype({column: object for column in ("region_code", "indicator_id")})
         return keys.reset_index(drop=True).merge(due, on=KEY, how="left")
 
+    def value_sources(self, indicator_id: str, region_code: str | None = None) -> pd.DataFrame:
+        """Where each current value of the indicator comes from (region_code, period, source,
+        note, kind; see Store.value_sources): read once per data version, since the values
+        held carry no provenance."""
+        return self._cache.get(self.snapshot().version,
+                               ("value-sources", indicator_id, region_code),
+                               lambda: self.store.value_sources(indicator_id, region_code))
+
     def export(self, filters: ExportFilters) -> pd.DataFrame:
         """Exactly what `targets export` gives for the same filters."""
         return export_table(self.store, self.reference,
