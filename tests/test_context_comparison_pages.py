@@ -244,3 +244,19 @@ def test_the_overview_is_unchanged_by_context_and_comparison_values(tmp_path, mo
         assert (counts, regions, indicators) == overview_of(plain, year)
         assert CHINA not in regions and GREEN not in indicators
         assert sum(counts.values()) > 0
+
+
+def test_a_planner_can_enter_the_context_indicators_of_a_jilin_region(app):
+    with app.server.test_request_context("/"):
+        source = state.current()
+        rows = source.entry_rows("220100", 2019)
+        context = rows[rows["indicator_id"].isin(source.reference.catalogue.context)]
+        # After the indicators with a target, with no target of their own; the stored value.
+        assert context["indicator_id"].tolist() == [GREEN,
+                                                    "park_green_space_service_radius_coverage"]
+        assert rows.index[rows["indicator_id"] == GREEN][0] > rows.index[
+            rows["indicator_id"] == SHARE][0]
+        assert context["target_ids"].tolist() == ["", ""]
+        assert context["stored"].iloc[0] == 40.25
+        # 全国 is no planner's region to fill in: nothing applies to it.
+        assert source.entry_rows(CHINA, 2019).empty

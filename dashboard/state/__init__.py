@@ -229,10 +229,14 @@ class DashboardState:
         return targets[self.targets["region_class"].isin(set(mine["region_class"]))]
 
     def entry_rows(self, region_code: str, period: int) -> pd.DataFrame:
-        """What a planner fills in: each indicator with a target for the region, its unit,
-        the target due in `period`, the stored value and the revision it comes from."""
+        """What a planner fills in: each indicator with a target for the region, then the
+        context indicators (no target: published beside them, for any Jilin region), with its
+        unit, the target due in `period`, the stored value and the revision it comes from."""
         targets = self.applicable_targets(region_code, period)
-        indicators = pd.unique(targets["indicator_id"])
+        indicators = list(pd.unique(targets["indicator_id"]))
+        if region_code not in self.reference.register.comparison:
+            context = self.reference.catalogue.context
+            indicators += [i for i in self.indicators.index if i in context]
         due = (targets[targets["deadline_year"] == period]
                .groupby("indicator_id", sort=False)["target_id"].agg(" ".join))
         stored = self.store.region_period(region_code, period).set_index("indicator_id")
