@@ -107,6 +107,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "table_title": ("图表数据", "The numbers behind the charts"),
     "download_shown": ("下载本页数据 (CSV)", "Download what is shown (CSV)"),
     "region_title": ("{region}：各项目标", "{region}: every target"),
+    "comparison_region_title": ("{region}（对比地区）", "{region} (comparison region)"),
     "region_targets": ("适用的目标", "Targets that apply"),
     "not_reported": ("未报送的指标", "Indicators not reported"),
     "all_reported": ("所有指标均已报送。", "Every indicator has been reported."),

@@ -219,7 +219,9 @@ def test_the_comparison_region_page(app):
         page = text(region.layout(code=CHINA))
         english = text(region.layout(code=CHINA, lang="en"))
     assert "对比地区：数值只作参照，不按吉林省的目标评价" in page
+    assert "全国（对比地区）" in page and "各项目标" not in page
     assert "Comparison region: its values are shown for reference" in english
+    assert "China (comparison region)" in english
     assert "region-missing" not in page and "未报送的指标" not in page
     assert "最新值 30.1 % (2019年)" in page and "最新值 41.5 % (2019年)" in page
     assert "region-target\"" not in page  # no target card

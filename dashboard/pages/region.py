@@ -41,7 +41,8 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
     judged = set(rows["indicator_id"])
     unjudged = [indicator_id for indicator_id in series if indicator_id not in judged]
     return html.Div([
-        html.H1(t("region_title", language, region=name), className="h3", id="region-title"),
+        html.H1(t("comparison_region_title" if is_comparison else "region_title", language,
+                  region=name), className="h3", id="region-title"),
         html.P(t("comparison_note", language), className="alert alert-secondary py-2",
                id="region-comparison-note") if is_comparison else None,
         html.P(f"{code} · {t('year', language)} {chosen}", className="text-muted"),
