@@ -7,7 +7,9 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
@@ -79,17 +81,24 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def server(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@contextmanager
+def served(database: str, config: Path) -> Iterator[Server]:
+    """The real app on the store `database`, served on a free port until the block ends."""
     with pytest.MonkeyPatch.context() as patch:
         # The app's secret key file goes to a temporary folder, not ~/.config.
-        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
-        app = create_app(demo_database)
+        patch.setenv("XDG_CONFIG_HOME", str(config))
+        app = create_app(database)
     http = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    yield Server(f"http://127.0.0.1:{http.server_port}", demo_database)
+    yield Server(f"http://127.0.0.1:{http.server_port}", database)
     http.shutdown()
+
+
+@pytest.fixture(scope="session")
+def server(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with served(demo_database, tmp_path_factory.mktemp("config")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,13 @@ that holds 全国's published values and a context indicator's, beside Jilin's o
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from dashboard.app import create_app
 from etl.store import Store
-from tests.browser.conftest import Server
+from tests.browser.conftest import Server, served
 from tests.factories import make_rows
 
 SHARE = "transit_modal_share"
@@ -36,14 +33,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store.load(make_rows(("000000", SHARE, 2018, 29.0), ("000000", SHARE, 2019, 30.1),
                          ("000000", GREEN, 2019, 41.5), note=[NOTE] * 3),
                by="published", source=SOURCE, kind="published", is_demo=False)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
-        app = create_app(url)
-    http = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield Server(f"http://127.0.0.1:{http.server_port}", url)
-    http.shutdown()
+    with served(url, folder / "config") as running:
+        yield running
 
 
 def test_the_indicator_page_draws_china_for_comparison_and_shows_sources(open_page):
