@@ -47,7 +47,26 @@ def kind_key(kind: str) -> str:
     return f"kind_{kind}"
 
 
+# Texts of the pages and outputs made for leaders (issue 16), each in its own table so that
+# work on one does not touch another's lines; TEXT takes them all.
+OVERVIEW_TEXT: dict[str, tuple[str, str]] = {
+}
+
+MAP_TEXT: dict[str, tuple[str, str]] = {
+}
+
+SCORECARD_TEXT: dict[str, tuple[str, str]] = {
+}
+
+BRIEFING_TEXT: dict[str, tuple[str, str]] = {
+}
+
+NAVIGATION_TEXT: dict[str, tuple[str, str]] = {
+}
+
+
 TEXT: dict[str, tuple[str, str]] = {
+    **OVERVIEW_TEXT, **MAP_TEXT, **SCORECARD_TEXT, **BRIEFING_TEXT, **NAVIGATION_TEXT,
     "app_title": ("吉林省目标监测", "Jilin target monitor"),
     "app_subtitle": ("吉林省人民政府公报2018年第11期所定目标",
                      "Targets of the Jilin gazette 2018 No. 11"),

@@ -1,0 +1,112 @@
+"""What a leader reads first, from status tables: counts that say what they count, rates over
+the due targets that have a verdict, ranks among peers and what changed since the year before.
+
+Every function takes rows of indicators.status.status_table (one year's evaluation, or a part
+of it) and knows neither Dash nor the database.
+
+The counting rules, so that every page and the briefing say the same thing:
+- *due*: deadline year <= the evaluation year; a target not yet due is never "not meeting":
+  it is counted apart, as on track / at risk / off track / no data;
+- *met* counts met on time and met late (met late is also shown on its own);
+- the *rate* is met / due targets with a verdict (met, met late, missed), so a region that
+  reports nothing has no rate rather than 0 %; due targets without data are counted apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators.statuses import Status
+
+MET_STATUSES = frozenset({Status.MET, Status.MET_LATE})
+VERDICT_STATUSES = frozenset({Status.MET, Status.MET_LATE, Status.MISSED})
+BEHIND_STATUSES = frozenset({Status.MISSED, Status.OFF_TRACK, Status.AT_RISK})
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One region's (or the province's, or a document's) targets, counted for a year."""
+
+    counts: dict[Status, int]  # every status, zero included, in Status order
+    due: int  # deadline reached
+    due_with_verdict: int  # due and met, met late or missed
+    due_without_data: int
+    not_yet_due: int
+    met: int  # on time or late
+
+    @property
+    def rate(self) -> float | None:
+        """Share of the due targets with a verdict that are met (on time or late), in %;
+        None when none has a verdict."""
+        return 100 * self.met / self.due_with_verdict if self.due_with_verdict else None
+
+
+def tally(rows: pd.DataFrame) -> Tally:
+    """Count status rows (status, deadline_year, as_of_year)."""
+    status = rows["status"].astype(str)
+    due = (rows["deadline_year"] <= rows["as_of_year"]).to_numpy()
+    counts = {member: int((status == member).sum()) for member in Status}
+    verdict = status.isin(VERDICT_STATUSES).to_numpy() & due
+    return Tally(
+        counts=counts, due=int(due.sum()), due_with_verdict=int(verdict.sum()),
+        due_without_data=int(((status == Status.NO_DATA).to_numpy() & due).sum()),
+        not_yet_due=int((~due).sum()),
+        met=int((status.isin(MET_STATUSES).to_numpy() & due).sum()))
+
+
+def tallies(rows: pd.DataFrame, by: str) -> dict[str, Tally]:
+    """A tally per value of the column `by` (document, region_code ...), in first-seen order."""
+    return {str(key): tally(group) for key, group in rows.groupby(by, sort=False, observed=True)}
+
+
+def ranks(rows: pd.DataFrame, peers: Iterable[str]) -> pd.DataFrame:
+    """The peer regions ranked by rate (best first; ties share a rank, regions without a rate
+    come last, unranked): region_code, rate, met, due_with_verdict, rank (Int64)."""
+    peers = list(peers)
+    chosen = rows[rows["region_code"].isin(peers)]
+    counted = tallies(chosen, "region_code")
+    frame = pd.DataFrame({
+        "region_code": peers,
+        "rate": [counted[code].rate if code in counted else None for code in peers],
+        "met": [counted[code].met if code in counted else 0 for code in peers],
+        "due_with_verdict": [counted[code].due_with_verdict if code in counted else 0
+                             for code in peers],
+    })
+    frame["rate"] = frame["rate"].astype(float)
+    frame["rank"] = frame["rate"].rank(method="min", ascending=False).astype("Int64")
+    return frame.sort_values(["rank", "region_code"], na_position="last").reset_index(drop=True)
+
+
+KEY = ["region_code", "target_id"]
+
+
+def changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """The targets whose verdict changed since the year before: newly met (met or met late
+    now, not before) and newly missed (missed now, not before). Rows of `now` with a column
+    `change` ("newly_met" | "newly_missed") and `status_before`."""
+    previous = before[[*KEY, "status"]].rename(columns={"status": "status_before"})
+    joined = now.merge(previous, on=KEY, how="left")
+    status, was = joined["status"].astype(str), joined["status_before"].astype(str)
+    met_now, met_before = status.isin(MET_STATUSES), was.isin(MET_STATUSES)
+    newly_met = met_now & ~met_before
+    newly_missed = (status == Status.MISSED) & (was != Status.MISSED)
+    joined["change"] = None
+    joined.loc[newly_met, "change"] = "newly_met"
+    joined.loc[newly_missed, "change"] = "newly_missed"
+    return joined[joined["change"].notna()].reset_index(drop=True)
+
+
+def furthest_behind(rows: pd.DataFrame, count: int = 10) -> pd.DataFrame:
+    """The targets furthest behind: missed, off track or at risk, by how far short they are
+    as a share of the target (gap_pct; for a lower-is-better target a positive gap is behind),
+    the worst first; rows without a relative gap (a milestone not done) after those with
+    one, by deadline."""
+    behind = rows[rows["status"].astype(str).isin(BEHIND_STATUSES)].copy()
+    shortfall = behind["gap_pct"].where(behind["direction"] == "lower", -behind["gap_pct"])
+    behind["shortfall_pct"] = shortfall
+    return behind.sort_values(["shortfall_pct", "deadline_year", "target_id"],
+                              ascending=[False, True, True], na_position="last",
+                              kind="stable").head(count).reset_index(drop=True)
