@@ -59,6 +59,52 @@ SCORECARD_TEXT: dict[str, tuple[str, str]] = {
 }
 
 BRIEFING_TEXT: dict[str, tuple[str, str]] = {
+    "brief_title": ("{region} {year}年目标完成情况简报", "{region}: targets in {year}, a briefing"),
+    "brief_label_demo": ("演示数据：并非真实统计", "Demo data: not real statistics"),
+    "brief_label_published": ("已发布数据：来源见附注", "Published figures: sources in the notes"),
+    "brief_summary": ("目标完成情况", "Targets at a glance"),
+    "brief_count_met": ("已达标（含逾期）", "Met (incl. late)"),
+    "brief_count_due_no_data": ("到期无数据", "Due, no data"),
+    "brief_count_not_yet_due": ("未到期", "Not yet due"),
+    "brief_not_yet_due": ("未到期目标：{parts}", "Targets not yet due: {parts}"),
+    "brief_list_separator": ("，", ", "),
+    "brief_rate": ("达标率 {rate}：到期且有结论的 {verdict} 项目标中已达标 {met} 项（含逾期达标 {late} "
+                   "项）",
+                   "Met rate {rate}: {met} of the {verdict} due targets with a verdict are met "
+                   "({late} of them late)"),
+    "brief_rate_none": ("无达标率：没有到期且有结论的目标",
+                        "No met rate: no due target has a verdict"),
+    "brief_rank": ("在 {peers} 个{level}中排第 {rank} 位", "Ranked {rank} of {peers} {level}"),
+    "brief_rank_none": ("未排名：没有到期且有结论的目标", "Not ranked: no due target has a verdict"),
+    "brief_level_prefecture": ("地级行政区", "prefecture-level divisions"),
+    "brief_level_county": ("县级行政区", "county-level divisions"),
+    "brief_change": ("与{year}年相比：新达标 {met} 项，新未达标 {missed} 项",
+                     "Since {year}: {met} newly met, {missed} newly missed"),
+    "brief_change_none": ("无{year}年数据可比", "No {year} figures to compare with"),
+    "brief_peers_title": ("各市（州）达标率", "Met rate by prefecture-level division"),
+    "brief_col_region": ("地区", "Region"),
+    "brief_col_rate": ("达标率", "Met rate"),
+    "brief_col_met": ("达标 / 到期有结论", "Met / due with a verdict"),
+    "brief_behind_title": ("差距最大的目标", "Targets furthest behind"),
+    "brief_behind_none": ("没有落后的目标", "No target is behind"),
+    "brief_col_indicator": ("指标", "Indicator"),
+    "brief_col_actual": ("实际值", "Actual"),
+    "brief_col_target": ("目标", "Target"),
+    "brief_col_gap": ("差距", "Gap"),
+    "brief_col_source": ("来源", "Source"),
+    "brief_actual": ("{value}（{period}年）", "{value} ({period})"),
+    "brief_target": ("{kind} {amount} {unit}（{deadline}）", "{kind} {amount} {unit} ({deadline})"),
+    "brief_milestone_target": ("{deadline} 前完成", "done by {deadline}"),
+    "brief_done": ("已完成", "Done"),
+    "brief_not_done": ("未完成", "Not done"),
+    "brief_gap_behind": ("落后 {amount} {unit}", "{amount} {unit} short"),
+    "brief_gap_over": ("超出 {amount} {unit}", "{amount} {unit} over"),
+    "brief_gap_under": ("低于 {amount} {unit}", "{amount} {unit} under"),
+    "brief_note": ("达标率只计到期且有结论（已达标、逾期达标、未达标）的目标；未到期的目标不计为未达标。"
+                   "差距：百分比指标以百分点计。",
+                   "The met rate counts only due targets with a verdict (met, met late, missed); "
+                   "a target not yet due is never counted as not met. Gaps of percentages are in "
+                   "percentage points."),
 }
 
 NAVIGATION_TEXT: dict[str, tuple[str, str]] = {
