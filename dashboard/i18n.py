@@ -68,14 +68,15 @@ BRIEFING_TEXT: dict[str, tuple[str, str]] = {
     "brief_count_not_yet_due": ("未到期", "Not yet due"),
     "brief_not_yet_due": ("未到期目标：{parts}", "Targets not yet due: {parts}"),
     "brief_list_separator": ("，", ", "),
-    "brief_rate": ("达标率 {rate}：到期且有结论的 {verdict} 项目标中已达标 {met} 项（含逾期达标 {late} "
-                   "项）",
+    "brief_rate": ("达标率 {rate}：到期且有结论的 {verdict} 项目标中已达标 {met} 项"
+                   "（含逾期达标 {late} 项）",
                    "Met rate {rate}: {met} of the {verdict} due targets with a verdict are met "
                    "({late} of them late)"),
     "brief_rate_none": ("无达标率：没有到期且有结论的目标",
                         "No met rate: no due target has a verdict"),
     "brief_rank": ("在 {peers} 个{level}中排第 {rank} 位", "Ranked {rank} of {peers} {level}"),
-    "brief_rank_none": ("未排名：没有到期且有结论的目标", "Not ranked: no due target has a verdict"),
+    "brief_rank_none": ("未排名：没有到期且有结论的目标",
+                        "Not ranked: no due target has a verdict"),
     "brief_level_prefecture": ("地级行政区", "prefecture-level divisions"),
     "brief_level_county": ("县级行政区", "county-level divisions"),
     "brief_change": ("与{year}年相比：新达标 {met} 项，新未达标 {missed} 项",
@@ -100,8 +101,8 @@ BRIEFING_TEXT: dict[str, tuple[str, str]] = {
     "brief_gap_behind": ("落后 {amount} {unit}", "{amount} {unit} short"),
     "brief_gap_over": ("超出 {amount} {unit}", "{amount} {unit} over"),
     "brief_gap_under": ("低于 {amount} {unit}", "{amount} {unit} under"),
-    "brief_note": ("达标率只计到期且有结论（已达标、逾期达标、未达标）的目标；未到期的目标不计为未达标。"
-                   "差距：百分比指标以百分点计。",
+    "brief_note": ("达标率只计到期且有结论（已达标、逾期达标、未达标）的目标；"
+                   "未到期的目标不计为未达标。差距：百分比指标以百分点计。",
                    "The met rate counts only due targets with a verdict (met, met late, missed); "
                    "a target not yet due is never counted as not met. Gaps of percentages are in "
                    "percentage points."),
