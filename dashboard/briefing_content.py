@@ -169,6 +169,8 @@ def _actual(row: pd.Series, language: str) -> str:
 
 
 def _target(row: pd.Series, language: str) -> str:
+    if row["kind"] == "milestone" and row["deadline"] == "ongoing":
+        return _deadline(row, language)
     if row["kind"] == "milestone":
         return t("brief_milestone_target", language, deadline=row["deadline"])
     lower, upper = row["target_lower"], row["target_upper"]
@@ -177,7 +179,14 @@ def _target(row: pd.Series, language: str) -> str:
     else:
         amount = _number(row["target_value"])
     return t("brief_target", language, kind=t(kind_key(row["kind"]), language), amount=amount,
-             unit=unit_label(row["unit"], language), deadline=row["deadline"])
+             unit=unit_label(row["unit"], language), deadline=_deadline(row, language))
+
+
+def _deadline(row: pd.Series, language: str) -> str:
+    """2018-12; an ongoing task is due every year."""
+    if row["deadline"] == "ongoing":
+        return t("brief_ongoing", language, year=int(row["deadline_year"]))
+    return str(row["deadline"])
 
 
 def _gap(row: pd.Series, language: str) -> str:

@@ -96,6 +96,7 @@ BRIEFING_TEXT: dict[str, tuple[str, str]] = {
     "brief_actual": ("{value}（{period}年）", "{value} ({period})"),
     "brief_target": ("{kind} {amount} {unit}（{deadline}）", "{kind} {amount} {unit} ({deadline})"),
     "brief_milestone_target": ("{deadline} 前完成", "done by {deadline}"),
+    "brief_ongoing": ("长期任务（{year}年）", "ongoing task ({year})"),
     "brief_done": ("已完成", "Done"),
     "brief_not_done": ("未完成", "Not done"),
     "brief_gap_behind": ("落后 {amount} {unit}", "{amount} {unit} short"),

@@ -17,6 +17,7 @@ import pandas as pd
 from etl.store import ConflictError, Store, StoreWriteError, database_url
 from indicators.catalogue import CatalogueError
 from indicators.regions import RegisterError
+from targets.cli_brief import add_brief_command
 from targets.cli_published import add_published_command
 from targets.cli_users import add_user_commands
 from targets.memory import keep_large_blocks
@@ -334,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2018)
     demo.set_defaults(run=_demo)
     add_published_command(commands)
+    add_brief_command(commands)
 
     serve = commands.add_parser("serve", help="run the dashboard for local use")
     serve.add_argument("--host", default="127.0.0.1")
