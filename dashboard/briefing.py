@@ -116,6 +116,7 @@ def _draw(content: BriefingContent, behind: list[BehindLine], font: Path,
     pdf.add_font(FAMILY, fname=str(font))
     pdf.set_title(content.title)
     pdf.set_creator("Jilin target monitor")
+    pdf.set_lang("en" if language == "en" else "zh-CN")
     pdf.add_page()
     _header(pdf, content)
     _summary(pdf, content, language)
