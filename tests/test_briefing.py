@@ -192,6 +192,11 @@ def test_the_map_is_drawn_when_given_and_its_slot_left_out_otherwise(small):
     without = briefing.briefing_pdf(now, None, reference, CHANGCHUN, 2018)
     assert _images(with_map) == 1 and _images(without) == 0
     assert "无2017年数据可比" in flat(pdf_text(without))
+    # The province in English, map and divisions side by side: still one page.
+    province = briefing.briefing_pdf(now, None, reference, "220000", 2018, "en",
+                                     map_png=picture.getvalue())
+    assert _images(province) == 1
+    assert "Jilin Province: targets in 2018" in pdf_text(province)
 
 
 def _images(pdf: bytes) -> int:
