@@ -98,10 +98,10 @@ SCORECARD_TEXT: dict[str, tuple[str, str]] = {
     "scorecard_no_previous": ("无上年数据可比", "No previous year to compare"),
     "scorecard_by_document": ("按文件列出的目标", "Targets by document"),
     "scorecard_no_data_targets": ("无数据的目标 ({count})", "Targets without data ({count})"),
-    "scorecard_document_counts": ("已达标 {met} · 未达标 {missed} · 未到期 {not_yet_due} · "
-                                  "无数据 {no_data}",
-                                  "met {met} · missed {missed} · not yet due {not_yet_due} · "
-                                  "no data {no_data}"),
+    "scorecard_document_counts": ("已达标 {met} · 未达标 {missed} · 到期无数据 {no_data} · "
+                                  "未到期 {not_yet_due}",
+                                  "met {met} · missed {missed} · due, no data {no_data} · "
+                                  "not yet due {not_yet_due}"),
     "scorecard_clause": ("条款 {clause}", "clause {clause}"),
     "scorecard_deadline": ("期限 {deadline}", "due {deadline}"),
     "scorecard_target": ("目标 {value}", "target {value}"),

@@ -145,7 +145,7 @@ def by_document(rows: pd.DataFrame, series: dict[str, pd.DataFrame], language: s
                     className="h6 mb-1 scorecard-document-title"),
             html.Div(t("scorecard_document_counts", language, met=counted.met,
                        missed=counted.counts[Status.MISSED], not_yet_due=counted.not_yet_due,
-                       no_data=counted.counts[Status.NO_DATA]),
+                       no_data=counted.due_without_data),
                      className="small text-muted mb-2"),
             *[_target(row, series, language, year) for row in shown.itertuples()],
             html.Details([
