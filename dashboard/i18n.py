@@ -94,6 +94,8 @@ SCORECARD_TEXT: dict[str, tuple[str, str]] = {
     "scorecard_change": ("与上年相比", "Since the year before"),
     "scorecard_newly_met": ("新达标 {count} 项", "{count} newly met"),
     "scorecard_newly_missed": ("新未达标 {count} 项", "{count} newly missed"),
+    "scorecard_named": ("{name}（{deadline}）", "{name} ({deadline})"),
+    "scorecard_and_more": (" 等（另 {count} 项）", "; and {count} more"),
     "scorecard_no_change": ("无变化", "no change"),
     "scorecard_no_previous": ("无上年数据可比", "No previous year to compare"),
     "scorecard_by_document": ("按文件列出的目标", "Targets by document"),

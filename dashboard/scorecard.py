@@ -20,6 +20,7 @@ from indicators.summary import Tally, changes, ranks, tally
 # Within a document: behind first, then not yet due, then met; no data collapsed at the end.
 ORDER = {Status.MISSED: 0, Status.OFF_TRACK: 1, Status.AT_RISK: 2, Status.ON_TRACK: 3,
          Status.MET_LATE: 4, Status.MET: 5, Status.NO_DATA: 6}
+NAMED = 5  # targets named in the change since the year before; the others counted
 RANKED_LEVELS = {"prefecture": "peers_prefecture", "county": "peers_county"}
 
 
@@ -46,7 +47,7 @@ def _count_cards(counted: Tally, language: str) -> list[html.Div]:
         ("missed", "scorecard_missed", counts[Status.MISSED], ""),
         ("due-no-data", "scorecard_due_no_data", counted.due_without_data, ""),
         ("not-yet-due", "scorecard_not_yet_due", counted.not_yet_due,
-         t("scorecard_not_yet_due_parts", language, **not_due)),
+         t("scorecard_not_yet_due_parts", language, **not_due) if counted.not_yet_due else ""),
     ]
     return [html.Div([html.Div(t(label, language), className="count-label"),
                       html.Div(str(value), className="count-value",
@@ -103,7 +104,8 @@ def _ranks(year: int, level: str) -> pd.DataFrame:
 
 def _change(code: str, year: int, rows: pd.DataFrame, language: str) -> html.Div:
     source = state.current()
-    title = html.Span(t("scorecard_change", language) + "：", className="fw-semibold")
+    colon = "：" if language == "zh" else ": "
+    title = html.Span(t("scorecard_change", language) + colon, className="fw-semibold")
     if year - 1 not in source.years():
         return html.Div([title, t("scorecard_no_previous", language)], id="region-change")
     changed = changes(rows, source.status_of(year - 1, region_code=code))
@@ -113,11 +115,15 @@ def _change(code: str, year: int, rows: pd.DataFrame, language: str) -> html.Div
         if chosen.empty:
             continue
         named = "、" if language == "zh" else "; "
+        names = [t("scorecard_named", language, name=_name(row, language),
+                   deadline=deadline_words(str(row.deadline), language))
+                 for row in chosen.itertuples()]
+        more = (t("scorecard_and_more", language, count=len(names) - NAMED)
+                if len(names) > NAMED else "")
         parts.append(html.Div([
             html.Span(t(f"scorecard_{kind}", language, count=len(chosen)),
-                      className=f"scorecard-{kind.replace('_', '-')}"), "：",
-            named.join(f"{_name(row, language)}（{deadline_words(row.deadline, language)}）"
-                       for row in chosen.itertuples())], className="small"))
+                      className=f"scorecard-{kind.replace('_', '-')}"), colon,
+            named.join(names[:NAMED]) + more], className="small"))
     if len(parts) == 1:
         parts.append(t("scorecard_no_change", language))
     return html.Div(parts, id="region-change", className="scorecard-change")
@@ -169,14 +175,17 @@ def _target(row: Any, series: dict[str, pd.DataFrame], language: str,
                        config={"staticPlot": True}, className="sparkline")
              if values is not None and len(values) > 1 and not is_milestone(str(row.unit))
              else None)
-    where = " · ".join([
-        t("scorecard_deadline", language, deadline=deadline_words(str(row.deadline), language)),
-        t("scorecard_clause", language, clause=row.clause)])
+    # A milestone not done names its deadline in its words already.
+    done_words = is_milestone(str(row.unit)) and row.actual == row.actual and row.actual < 1
+    where = " · ".join(([] if done_words else [t(
+        "scorecard_deadline", language, deadline=deadline_words(str(row.deadline), language))])
+        + [t("scorecard_clause", language, clause=row.clause)])
     return html.Div([
         html.Div([html.Div([status_badge(str(row.status), language), " ",
                             html.Span(link, className="fw-semibold")]),
-                  html.Div(facts(row, language), className="region-target-facts"),
-                  html.Div(where, className="small text-muted")],
+                  html.Div([html.Span(facts(row, language), className="region-target-facts"),
+                            html.Span(where, className="small text-muted region-target-where")],
+                           className="region-target-line")],
                  className="region-target-text"),
         html.Div(trend, className="region-target-trend") if trend else None,
     ], className=f"region-target status-{row.status}")
