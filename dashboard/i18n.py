@@ -67,7 +67,7 @@ SCORECARD_TEXT: dict[str, tuple[str, str]] = {
     "word_done_in": ("已完成（{year}年）", "done ({year})"),
     "word_not_done_by": ("未完成（期限 {deadline}）", "not done (due {deadline})"),
     "word_not_done_ongoing": ("未完成（长期任务）", "not done (ongoing)"),
-    "word_ongoing": ("长期", "ongoing"),
+    "word_ongoing": ("长期任务", "ongoing"),
     # The region scorecard (dashboard/pages/region.py, dashboard/scorecard.py).
     "scorecard_title": ("{region}：目标完成情况", "{region}: targets"),
     "scorecard_year": ("{year}年度", "Year {year}"),

@@ -177,9 +177,10 @@ def _target(row: Any, series: dict[str, pd.DataFrame], language: str,
              else None)
     # A milestone not done names its deadline in its words already.
     done_words = is_milestone(str(row.unit)) and row.actual == row.actual and row.actual < 1
-    where = " · ".join(([] if done_words else [t(
-        "scorecard_deadline", language, deadline=deadline_words(str(row.deadline), language))])
-        + [t("scorecard_clause", language, clause=row.clause)])
+    deadline = (t("word_ongoing", language) if str(row.deadline) == "ongoing"
+                else t("scorecard_deadline", language, deadline=str(row.deadline)))
+    where = " · ".join(([] if done_words else [deadline])
+                       + [t("scorecard_clause", language, clause=row.clause)])
     return html.Div([
         html.Div([html.Div([status_badge(str(row.status), language), " ",
                             html.Span(link, className="fw-semibold")]),
