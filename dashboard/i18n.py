@@ -56,6 +56,58 @@ MAP_TEXT: dict[str, tuple[str, str]] = {
 }
 
 SCORECARD_TEXT: dict[str, tuple[str, str]] = {
+    # Gaps, values and milestones worded for people (dashboard/wording.py).
+    "word_behind": ("落后 {amount}", "{amount} behind"),
+    "word_ahead": ("超出 {amount}", "{amount} ahead"),
+    "word_above_target": ("高于目标 {amount}", "{amount} above the target"),
+    "word_below_target": ("低于目标 {amount}", "{amount} below the target"),
+    "word_on_target": ("达标", "on target"),
+    "word_done": ("已完成", "done"),
+    "word_not_done": ("未完成", "not done"),
+    "word_done_in": ("已完成（{year}年）", "done ({year})"),
+    "word_not_done_by": ("未完成（期限 {deadline}）", "not done (due {deadline})"),
+    "word_not_done_ongoing": ("未完成（长期任务）", "not done (ongoing)"),
+    "word_ongoing": ("长期任务", "ongoing"),
+    # The region scorecard (dashboard/pages/region.py, dashboard/scorecard.py).
+    "scorecard_title": ("{region}：目标完成情况", "{region}: targets"),
+    "scorecard_year": ("{year}年度", "Year {year}"),
+    "scorecard_met": ("已达标", "Met"),
+    "scorecard_met_late_part": ("含逾期达标 {count}", "incl. {count} met late"),
+    "scorecard_missed": ("未达标", "Missed"),
+    "scorecard_due_no_data": ("到期无数据", "Due, no data"),
+    "scorecard_not_yet_due": ("未到期", "Not yet due"),
+    "scorecard_not_yet_due_parts": ("进展顺利 {on_track} · 有风险 {at_risk} · 进度滞后 "
+                                    "{off_track} · 无数据 {no_data}",
+                                    "on track {on_track} · at risk {at_risk} · off track "
+                                    "{off_track} · no data {no_data}"),
+    "scorecard_rate": ("达标率", "Share met"),
+    "scorecard_rate_note": ("已到期且有结果的 {due} 个目标中达标 {met} 个（含逾期达标）；"
+                            "未到期的目标不计入",
+                            "{met} of the {due} due targets with a result met (on time or "
+                            "late); targets not yet due are not counted"),
+    "scorecard_rate_none": ("尚无已到期且有结果的目标", "No due target has a result yet"),
+    "scorecard_rank": ("达标率排名", "Rank by share met"),
+    "scorecard_rank_value": ("第 {rank} / {total}（{peers}）", "{rank} of {total} ({peers})"),
+    "scorecard_no_rank": ("无达标率，不参与排名", "No share met: not ranked"),
+    "peers_prefecture": ("市州", "prefecture-level divisions"),
+    "peers_county": ("县级地区", "county-level divisions"),
+    "scorecard_change": ("与上年相比", "Since the year before"),
+    "scorecard_newly_met": ("新达标 {count} 项", "{count} newly met"),
+    "scorecard_newly_missed": ("新未达标 {count} 项", "{count} newly missed"),
+    "scorecard_named": ("{name}（{deadline}）", "{name} ({deadline})"),
+    "scorecard_and_more": (" 等（另 {count} 项）", "; and {count} more"),
+    "scorecard_no_change": ("无变化", "no change"),
+    "scorecard_no_previous": ("无上年数据可比", "No previous year to compare"),
+    "scorecard_by_document": ("按文件列出的目标", "Targets by document"),
+    "scorecard_no_data_targets": ("无数据的目标 ({count})", "Targets without data ({count})"),
+    "scorecard_document_counts": ("已达标 {met} · 未达标 {missed} · 到期无数据 {no_data} · "
+                                  "未到期 {not_yet_due}",
+                                  "met {met} · missed {missed} · due, no data {no_data} · "
+                                  "not yet due {not_yet_due}"),
+    "scorecard_clause": ("条款 {clause}", "clause {clause}"),
+    "scorecard_deadline": ("期限 {deadline}", "due {deadline}"),
+    "scorecard_target": ("目标 {value}", "target {value}"),
+    "scorecard_actual": ("实际 {value}（{year}年）", "actual {value} ({year})"),
 }
 
 BRIEFING_TEXT: dict[str, tuple[str, str]] = {

@@ -116,8 +116,7 @@ def test_pages_open_on_the_latest_year_with_data_and_show_lagged_values(tmp_path
         page = text(region.layout(code="220100"))
         assert "数据截至 2021年" in page and dropdown_value(page, "region-year") == 2021
         # The loaded value in its own year, judged met late against each passed deadline.
-        assert "实际值 13.13 (2021年)" in page and "逾期达标" in page
-        assert "已有数据: 2021年 13.13" in page
+        assert "实际 13.13 平方米/人（2021年）" in page and "逾期达标" in page
         page = text(region.layout(code="220200", lang="en"))
         assert "Data as of 2019" in page and dropdown_value(page, "region-year") == 2019
         page = text(indicator.layout(indicator_id=SHARE))

@@ -1,5 +1,6 @@
-"""Region page: every target that applies to the region, the values it has that no target
-judges (context indicators, comparison regions), and what it has not reported."""
+"""Region page: the region's scorecard (counts, rate, rank among peers, change since the
+year before, its targets by document), the values it has that no target judges (context
+indicators, comparison regions), and what it has not reported."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import state
-from dashboard.components import data_as_of, dropdown, href, status_badge
-from dashboard.figures import sparkline_spec
+from dashboard import scorecard, state
+from dashboard.components import data_as_of, dropdown, href
 from dashboard.i18n import language_of, pick, t
 from indicators.units import unit_label
 
@@ -28,32 +28,35 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
     years = source.years()
     latest = source.latest_year(region_code=code)
     chosen = int(year) if year and year.isdigit() and int(year) in years else latest
-    rows = source.status_of(chosen, region_code=code).sort_values(["deadline_year", "target_id"])
+    rows = source.status_of(chosen, region_code=code)
     values = source.region_values(code)
     reported = set(values["indicator_id"])
     # Each indicator's series once, not a scan of the region's values per target.
     series = {indicator_id: rows_of for indicator_id, rows_of
               in values[["indicator_id", "period", "value"]].groupby("indicator_id", sort=False)}
-    none = values.iloc[:0]
     # A comparison region (全国) has no target here: its values are a reference only, and
     # nothing is "not reported" by it.
     is_comparison = code in source.reference.register.comparison
     judged = set(rows["indicator_id"])
     unjudged = [indicator_id for indicator_id in series if indicator_id not in judged]
+    title = "comparison_region_title" if is_comparison else "scorecard_title"
     return html.Div([
-        html.H1(t("comparison_region_title" if is_comparison else "region_title", language,
-                  region=name), className="h3", id="region-title"),
+        html.H1(t(title, language, region=name), className="h3", id="region-title"),
         html.P(t("comparison_note", language), className="alert alert-secondary py-2",
                id="region-comparison-note") if is_comparison else None,
-        html.P(f"{code} · {t('year', language)} {chosen}", className="text-muted"),
+        html.P(t("scorecard_year", language, year=chosen), className="text-muted mb-1",
+               id="region-subtitle"),
         data_as_of(latest, language, "region-data-as-of"),
         dcc.Location(id="region-url", refresh=True),
-        dbc.Row(dbc.Col(dropdown("region-year", [(y, str(y)) for y in years], chosen,
-                                 t("year", language)), xs=6, md=2), className="mb-3"),
-        None if is_comparison else html.H2(t("region_targets", language), className="h5"),
-        html.Div([_target_row(row, series.get(row.indicator_id, none), language, chosen)
-                  for row in rows.itertuples()],
-                 id="region-targets"),
+        dbc.Row([dbc.Col(dropdown("region-year", [(y, str(y)) for y in years], chosen,
+                                  t("year", language)), xs=6, md=2),
+                 # The integrator puts the briefing download button here.
+                 dbc.Col(html.Div(id="region-briefing-slot"), xs=6, md=10,
+                         className="d-flex align-items-end")], className="mb-3"),
+        None if is_comparison else scorecard.summary(code, chosen, rows, language),
+        None if is_comparison else html.H2(t("scorecard_by_document", language),
+                                           className="h5"),
+        None if is_comparison else scorecard.by_document(rows, series, language, chosen),
         *_context_values(unjudged, series, language, code, chosen),
         *([] if is_comparison else [
             html.H2(t("not_reported", language), className="h5 mt-4"),
@@ -90,38 +93,6 @@ def _context_values(indicator_ids: list[str], series: dict[str, pd.DataFrame], l
     return [html.H2(t("context_values", language), className="h5 mt-4"),
             html.P(t("context_values_help", language), className="small text-muted"),
             html.Ul(items, id="region-context-values")]
-
-
-def _target_row(row: object, series: pd.DataFrame, language: str, year: int) -> dbc.Card:
-    source = state.current()
-    indicator = source.indicators.loc[row.indicator_id]  # type: ignore[attr-defined]
-    unit = unit_label(indicator["unit"], language)
-    name = pick(language, indicator["indicator_zh"], indicator["indicator_en"])
-    gap = "" if row.gap != row.gap else f"{t('gap', language)} {row.gap:+.4g} {unit}"  # type: ignore[attr-defined]
-    target = "" if row.target_value != row.target_value else (  # type: ignore[attr-defined]
-        f"{t('target', language)} {row.target_value:.4g} {unit}")  # type: ignore[attr-defined]
-    actual = "" if row.actual != row.actual else (  # type: ignore[attr-defined]
-        f"{t('actual', language)} {row.actual:.4g} "  # type: ignore[attr-defined]
-        f"({t('value_year', language, year=int(row.actual_period))}"  # type: ignore[attr-defined]
-        f"{' · ' + t('stale', language) if row.stale else ''})")  # type: ignore[attr-defined]
-    # The values loaded, in the years they have (the latest three): sparse series too.
-    loaded = " · ".join(f"{t('value_year', language, year=int(period))} {value:.4g}"
-                        for period, value in zip(series["period"].tail(3),
-                                                 series["value"].tail(3), strict=True))
-    link = dcc.Link(name, href=href(f"/indicator/{row.indicator_id}", language,  # type: ignore[attr-defined]
-                                    region=row.region_code, year=year))  # type: ignore[attr-defined]
-    return dbc.Card(dbc.CardBody(dbc.Row([
-        dbc.Col([html.Div(link, className="fw-semibold"),
-                 html.Div(f"{row.target_id} · {t('deadline', language)} {row.deadline} · "  # type: ignore[attr-defined]
-                          f"{target} · {actual} · {gap}", className="small text-muted"),
-                 html.Div(f"{t('values_loaded', language)}: {loaded}",
-                          className="small text-muted region-values") if loaded else None],
-                xs=12, md=7),
-        dbc.Col(status_badge(row.status, language), xs=6, md=2),  # type: ignore[attr-defined]
-        dbc.Col(dcc.Graph(figure=sparkline_spec(series, row.status),  # type: ignore[attr-defined]
-                          config={"staticPlot": True}, className="sparkline")
-                if len(series) > 1 else None, xs=6, md=3),
-    ], className="align-items-center")), className="mb-2 region-target")
 
 
 def _not_reported(rows: object, reported: set[str], language: str, code: str,
