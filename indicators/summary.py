@@ -64,18 +64,21 @@ def tallies(rows: pd.DataFrame, by: str) -> dict[str, Tally]:
 
 def ranks(rows: pd.DataFrame, peers: Iterable[str]) -> pd.DataFrame:
     """The peer regions ranked by rate (best first; ties share a rank, regions without a rate
-    come last, unranked): region_code, rate, met, due_with_verdict, rank (Int64)."""
-    peers = list(peers)
+    come last, unranked): region_code, rate, met, due_with_verdict, rank (Int64). The rules
+    of `tally`, counted for every region in one pass (thousands of peers at national size)."""
+    peers = list(dict.fromkeys(peers))
     chosen = rows[rows["region_code"].isin(peers)]
-    counted = tallies(chosen, "region_code")
-    frame = pd.DataFrame({
-        "region_code": peers,
-        "rate": [counted[code].rate if code in counted else None for code in peers],
-        "met": [counted[code].met if code in counted else 0 for code in peers],
-        "due_with_verdict": [counted[code].due_with_verdict if code in counted else 0
-                             for code in peers],
-    })
-    frame["rate"] = frame["rate"].astype(float)
+    status = chosen["status"].astype(str)
+    due = chosen["deadline_year"] <= chosen["as_of_year"]
+    counted = pd.DataFrame({
+        "region_code": chosen["region_code"].astype(str).to_numpy(),
+        "met": (status.isin(MET_STATUSES) & due).to_numpy(),
+        "due_with_verdict": (status.isin(VERDICT_STATUSES) & due).to_numpy(),
+    }).groupby("region_code", sort=False).sum()
+    frame = counted.reindex(peers, fill_value=0).astype("int64").rename_axis(
+        "region_code").reset_index()
+    with_verdict = frame["due_with_verdict"]
+    frame.insert(1, "rate", (100 * frame["met"] / with_verdict).where(with_verdict > 0))
     frame["rank"] = frame["rate"].rank(method="min", ascending=False).astype("Int64")
     return frame.sort_values(["rank", "region_code"], na_position="last").reset_index(drop=True)
 
