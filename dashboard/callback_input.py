@@ -127,6 +127,12 @@ def _upload(value: Any) -> bool:
             and _filename(value.get("filename")) and _maybe(_flag)(value.get("skip")))
 
 
+def _briefing_target(value: Any) -> bool:
+    """The region page's briefing: {"region": a code, "year": a year}."""
+    return (isinstance(value, dict) and set(value) == {"region", "year"}
+            and _text(value["region"]) and _year(value["year"]))
+
+
 def _flag(value: Any) -> bool:
     """A checkbox's value."""
     return isinstance(value, bool)
@@ -168,6 +174,7 @@ SHAPES: dict[tuple[str, str], Check] = {
     ("upload-file", "filename"): _maybe(_filename),
     ("upload-contents", "data"): _maybe(_upload),
     ("upload-skip", "value"): _maybe(_flag),
+    ("region-briefing-target", "data"): _briefing_target,
 }
 
 

@@ -111,6 +111,7 @@ SCORECARD_TEXT: dict[str, tuple[str, str]] = {
 }
 
 BRIEFING_TEXT: dict[str, tuple[str, str]] = {
+    "brief_button": ("下载简报（PDF）", "Briefing (PDF)"),
     "brief_title": ("{region} {year}年目标完成情况简报", "{region}: targets in {year}, a briefing"),
     "brief_label_demo": ("演示数据：并非真实统计", "Demo data: not real statistics"),
     "brief_label_published": ("已发布数据：来源见附注", "Published figures: sources in the notes"),

@@ -4,6 +4,8 @@ behind first, and no target id or region code in the text people read."""
 
 from __future__ import annotations
 
+import base64
+import io
 from typing import Any
 
 import pytest
@@ -132,3 +134,36 @@ def test_a_briefing_slot_near_the_top(app):
         layout = region.layout(code="220100")
     ids = [getattr(node, "id", None) for node in layout._traverse()]
     assert ids.index("region-briefing-slot") < ids.index("region-summary")
+
+
+def test_the_briefing_button_gives_the_regions_one_page_pdf(app):
+    from pypdf import PdfReader
+
+    region = page_module("region")
+    with app.server.test_request_context("/"):
+        sent = region.briefing(1, {"region": "220100", "year": 2019}, "zh")
+    assert sent["filename"] == "briefing-220100-2019.pdf"
+    pdf = base64.b64decode(sent["content"])
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "长春市" in text and "2019" in text
+    assert "220100" not in text
+
+
+def test_a_hand_made_briefing_request_for_a_bad_region_is_refused(app):
+    client = app.server.test_client()
+    body = {"output": "region-briefing-download.data",
+            "outputs": {"id": "region-briefing-download", "property": "data"},
+            "inputs": [{"id": "region-briefing-button", "property": "n_clicks", "value": 1}],
+            "state": [{"id": "region-briefing-target", "property": "data",
+                       "value": {"region": "220100", "year": "2019; drop"}},
+                      {"id": "region-briefing-language", "property": "children",
+                       "value": "zh"}],
+            "changedPropIds": ["region-briefing-button.n_clicks"]}
+    assert client.post("/_dash-update-component", json=body).status_code == 400
+    body["state"][0]["value"] = {"region": "999999", "year": 2019}
+    assert client.post("/_dash-update-component", json=body).status_code == 404
+    body["state"][0]["value"] = {"region": "220100", "year": 2019}  # the positive control
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200 and b"briefing-220100-2019.pdf" in answer.data

@@ -7,11 +7,13 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import scorecard, state
 from dashboard.components import data_as_of, dropdown, href
 from dashboard.i18n import language_of, pick, t
+from dashboard.security import refuse
+from etl.published import KIND as PUBLISHED
 from indicators.units import unit_label
 
 dash.register_page(__name__, path_template="/region/<code>", name="地区", order=2)
@@ -50,9 +52,8 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
         dcc.Location(id="region-url", refresh=True),
         dbc.Row([dbc.Col(dropdown("region-year", [(y, str(y)) for y in years], chosen,
                                   t("year", language)), xs=6, md=2),
-                 # The integrator puts the briefing download button here.
-                 dbc.Col(html.Div(id="region-briefing-slot"), xs=6, md=10,
-                         className="d-flex align-items-end")], className="mb-3"),
+                 dbc.Col(None if is_comparison else _briefing_button(code, chosen, language),
+                         xs=6, md=10, className="d-flex align-items-end")], className="mb-3"),
         None if is_comparison else scorecard.summary(code, chosen, rows, language),
         None if is_comparison else html.H2(t("scorecard_by_document", language),
                                            className="h5"),
@@ -62,6 +63,46 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
             html.H2(t("not_reported", language), className="h5 mt-4"),
             _not_reported(rows, reported, language, code, chosen)]),
     ], id="region-page")
+
+
+def _briefing_button(code: str, year: int, language: str) -> html.Div:
+    """The one-page briefing of this region and year, as a PDF to take into a meeting."""
+    return html.Div([
+        html.Button(t("brief_button", language), id="region-briefing-button",
+                    className="btn btn-outline-primary btn-sm"),
+        dcc.Download(id="region-briefing-download"),
+        dcc.Store(id="region-briefing-target", data={"region": code, "year": year}),
+        html.Div(language, id="region-briefing-language", hidden=True),
+    ], id="region-briefing-slot")
+
+
+@callback(
+    Output("region-briefing-download", "data"), Input("region-briefing-button", "n_clicks"),
+    State("region-briefing-target", "data"), State("region-briefing-language", "children"),
+    prevent_initial_call=True,
+)
+def briefing(_clicks: int, target: dict, language: str) -> dict:  # type: ignore[type-arg]
+    from dashboard.briefing import briefing_pdf
+
+    source = state.current()
+    code, chosen = target["region"], target["year"]
+    if code not in source.regions.index or code in source.reference.register.comparison:
+        refuse("not_found", 404)
+    before = source.status(chosen - 1) if chosen - 1 in source.years() else None
+    pdf = briefing_pdf(source.status(chosen), before, source.reference, code, chosen, language,
+                       label=_briefing_label(language),
+                       data_as_of=source.latest_year(region_code=code))
+    return dcc.send_bytes(pdf, f"briefing-{code}-{chosen}.pdf")
+
+
+def _briefing_label(language: str) -> str | None:
+    """Demo data, or published figures, said on the page where they are what it shows."""
+    source = state.current()
+    if source.demo_in_use():
+        return t("brief_label_demo", language)
+    if (source.store.loads()["kind"] == PUBLISHED).any():
+        return t("brief_label_published", language)
+    return None
 
 
 def _context_values(indicator_ids: list[str], series: dict[str, pd.DataFrame], language: str,
