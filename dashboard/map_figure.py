@@ -9,6 +9,7 @@ urban districts of 长春 can be read and tapped as well as 敦化.
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -102,15 +103,20 @@ def _tile(code: str, col: int, line: int, colour: str, hover: str) -> go.Scatter
 
 def _colour(row: pd.Series, indicator_id: str | None) -> str:
     if indicator_id is not None:
-        return STATUS_COLOURS[row["status"]] if row["status"] else "#FFFFFF"
+        return STATUS_COLOURS[row["status"]] if _has(row["status"]) else "#FFFFFF"
     if pd.isna(row["rate"]):
         return NO_VERDICT_COLOUR
-    return _on_scale(row["rate"] / 100)
+    return rate_colour(row["rate"] / 100)
 
 
-def _on_scale(share: float) -> str:
+def _has(status: object) -> bool:
+    """Whether a region has a status (not None or NaN: no target of the indicator)."""
+    return isinstance(status, str) and status != ""
+
+
+def rate_colour(share: float) -> str:
     """The colour of `share` (0..1) on RATE_SCALE, interpolated."""
-    for (low, start), (high, end) in zip(RATE_SCALE, RATE_SCALE[1:], strict=False):
+    for (low, start), (high, end) in pairwise(RATE_SCALE):
         if share <= high:
             weight = (share - low) / (high - low)
             rgb = [round(int(start[i:i + 2], 16) * (1 - weight) + int(end[i:i + 2], 16) * weight)
@@ -128,7 +134,7 @@ def _hover(name: str, row: pd.Series, indicator_id: str | None, language: str) -
     lines = [f"<b>{name}</b>", f"{t('map_rate', language)}: {rate}"]
     if indicator_id is not None:
         status = row["status"]
-        lines.append(f"{STATUS_SYMBOLS[status]} {t(status, language)}" if status
+        lines.append(f"{STATUS_SYMBOLS[status]} {t(status, language)}" if _has(status)
                      else t("map_no_target", language))
     return "<br>".join(lines)
 
@@ -140,7 +146,7 @@ def _labels(figure: go.Figure, codes: list[str], coloured: pd.DataFrame, place: 
     for code in codes:
         row = coloured.loc[code]
         if indicator_id is not None:
-            marks.append(STATUS_SYMBOLS[row["status"]] if row["status"] else "")
+            marks.append(STATUS_SYMBOLS[row["status"]] if _has(row["status"]) else "")
         else:
             marks.append("·" if pd.isna(row["rate"]) else f"{row['rate']:.0f}%")
     short = [_short(names[code]) for code in codes]

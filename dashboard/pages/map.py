@@ -108,7 +108,8 @@ clientside_callback(
         if (indicator) params.set('indicator', indicator);
         if (language === 'en') params.set('lang', 'en');
         const query = params.toString();
-        window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : ''));
+        const target = window.location.pathname + (query ? '?' + query : '');
+        window.history.replaceState(null, '', target);
         return window.dash_clientside.no_update;
     }
     """,
