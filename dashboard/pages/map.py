@@ -86,7 +86,9 @@ clientside_callback(
     """
     function(click, year, language) {
         const point = click && click.points && click.points[0];
-        const code = point && point.customdata;
+        // A filled tile gives the customdata of all its corners: the same code each.
+        const data = point && point.customdata;
+        const code = Array.isArray(data) ? data[0] : data;
         if (!code) return window.dash_clientside.no_update;
         const params = new URLSearchParams();
         if (year) params.set('year', year);
