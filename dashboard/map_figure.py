@@ -31,6 +31,7 @@ SUFFIXES = ("朝鲜族自治州", "尔罗斯蒙古族自治县", "朝鲜族自�
             " Korean Autonomous Prefecture", " Mongol Autonomous County",
             " Korean Autonomous County", " Manchu Autonomous County", " District", " County",
             " City")
+NO_TARGET_COLOUR = "#F2F2F2"  # with an indicator: the region has no target of it
 TILE = 0.92  # a tile's side, in grid units: the rest is the gap between tiles
 
 
@@ -96,17 +97,27 @@ def _tile(code: str, col: int, line: int, colour: str, hover: str) -> go.Scatter
     x0, y0, side = col - TILE / 2, -line - TILE / 2, TILE
     return go.Scatter(
         x=[x0, x0 + side, x0 + side, x0, x0], y=[y0, y0, y0 + side, y0 + side, y0],
-        fill="toself", fillcolor=colour, mode="lines", line={"color": "white", "width": 1},
+        fill="toself", fillcolor=colour, mode="lines", line={"color": "#FFFFFF", "width": 1}
+        if colour != NO_TARGET_COLOUR else {"color": "#BBBBBB", "width": 1},
         hoveron="fills", hoverinfo="text", text=hover, customdata=[code] * 5,
         name=code, showlegend=False)
 
 
 def _colour(row: pd.Series, indicator_id: str | None) -> str:
     if indicator_id is not None:
-        return STATUS_COLOURS[row["status"]] if _has(row["status"]) else "#FFFFFF"
+        return STATUS_COLOURS[row["status"]] if _has(row["status"]) else NO_TARGET_COLOUR
     if pd.isna(row["rate"]):
         return NO_VERDICT_COLOUR
     return rate_colour(row["rate"] / 100)
+
+
+def ink(colour: str) -> str:
+    """Black or white text, whichever contrasts more with `colour` (WCAG relative luminance:
+    the two contrasts are equal at about 0.18)."""
+    linear = [(c / 12.92) if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+              for c in (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#111111" if luminance > 0.18 else "#FFFFFF"
 
 
 def _has(status: object) -> bool:
@@ -142,8 +153,9 @@ def _hover(name: str, row: pd.Series, indicator_id: str | None, language: str) -
 def _labels(figure: go.Figure, codes: list[str], coloured: pd.DataFrame, place: pd.DataFrame,
             names: dict[str, str], indicator_id: str | None, level: str) -> None:
     """The region's short name on its tile, and the status symbol or the rate below it."""
-    marks = []
+    marks, inks = [], []
     for code in codes:
+        inks.append(ink(_colour(coloured.loc[code], indicator_id)))
         row = coloured.loc[code]
         if indicator_id is not None:
             marks.append(STATUS_SYMBOLS[row["status"]] if _has(row["status"]) else "")
@@ -153,7 +165,7 @@ def _labels(figure: go.Figure, codes: list[str], coloured: pd.DataFrame, place: 
     figure.add_trace(go.Scatter(
         x=place.loc[codes, "col"], y=-place.loc[codes, "row"],
         text=[f"{name}<br>{mark}" for name, mark in zip(short, marks, strict=True)],
-        mode="text", textfont={"size": 12 if level == "prefecture" else 9, "color": "#111111"},
+        mode="text", textfont={"size": 12 if level == "prefecture" else 9, "color": inks},
         hoverinfo="skip", customdata=codes, showlegend=False))
 
 

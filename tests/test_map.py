@@ -5,6 +5,7 @@ import pytest
 
 from dashboard.figures import STATUS_COLOURS, STATUS_SYMBOLS
 from dashboard.map_figure import (
+    NO_TARGET_COLOUR,
     NO_VERDICT_COLOUR,
     RATE_SCALE,
     drawn_codes,
@@ -93,11 +94,13 @@ def test_with_an_indicator_a_tile_takes_that_indicator_status_colour_and_symbol(
     assert tile_of(figure, "220100").fillcolor == STATUS_COLOURS[Status.MET]
     # The target due this year or the next one due, as in the overview grid.
     assert tile_of(figure, "220200").fillcolor == STATUS_COLOURS[Status.AT_RISK]
-    assert tile_of(figure, "220300").fillcolor == "#FFFFFF"  # no target of indicator a
+    assert tile_of(figure, "220300").fillcolor == NO_TARGET_COLOUR  # no target of indicator a
     labels = next(trace for trace in figure.data if trace.mode == "text")
     by_code = dict(zip(labels.customdata, labels.text, strict=True))
     assert by_code["220100"].endswith(STATUS_SYMBOLS[Status.MET])
     assert by_code["220200"].endswith(STATUS_SYMBOLS[Status.AT_RISK])
+    inks = dict(zip(labels.customdata, labels.textfont.color, strict=True))
+    assert inks["220100"] == "#FFFFFF" and inks["220200"] == "#111111"  # on green, on orange
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

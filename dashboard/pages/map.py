@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dashboard import state
 from dashboard.components import dropdown, legend
 from dashboard.i18n import language_of, pick, t
-from dashboard.map_figure import LEVELS, NO_VERDICT_COLOUR, region_map
+from dashboard.map_figure import LEVELS, NO_TARGET_COLOUR, NO_VERDICT_COLOUR, region_map
 
 dash.register_page(__name__, path="/map", name="地图", order=7)
 
@@ -72,8 +72,11 @@ def update(year: int, level: str, indicator: str | None, language: str) -> tuple
 
 def _legend(indicator: str | None, language: str) -> html.Div:
     if indicator is not None:
+        blank = html.Span(className="map-swatch", style={"backgroundColor": NO_TARGET_COLOUR})
         return html.Div([html.P(t("map_legend_status", language), className="small mb-1"),
-                         legend(language)], id="map-legend-status")
+                         legend(language),
+                         html.Span([blank, t("map_no_target", language)], className="small")],
+                        id="map-legend-status")
     swatch = html.Span(className="map-swatch", style={"backgroundColor": NO_VERDICT_COLOUR})
     return html.Div([
         html.P(t("map_legend_rate", language), className="small mb-1"),
