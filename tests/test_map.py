@@ -88,7 +88,7 @@ def test_with_an_indicator_a_tile_takes_that_indicator_status_colour_and_symbol(
     status = rows(
         ("220100", "a", "a1", 2019, Status.MET), ("220100", "b", "b1", 2019, Status.MISSED),
         ("220200", "a", "a1", 2017, Status.MISSED), ("220200", "a", "a2", 2021, Status.AT_RISK),
-        ("220300", "b", "b1", 2019, Status.MET),
+        ("220300", "b", "b1", 2019, Status.MET), ("220400", "a", "a1", 2019, Status.MISSED),
     )
     figure = region_map(status, register, names, "zh", 2019, indicator_id="a")
     assert tile_of(figure, "220100").fillcolor == STATUS_COLOURS[Status.MET]
@@ -100,7 +100,8 @@ def test_with_an_indicator_a_tile_takes_that_indicator_status_colour_and_symbol(
     assert by_code["220100"].endswith(STATUS_SYMBOLS[Status.MET])
     assert by_code["220200"].endswith(STATUS_SYMBOLS[Status.AT_RISK])
     inks = dict(zip(labels.customdata, labels.textfont.color, strict=True))
-    assert inks["220100"] == "#FFFFFF" and inks["220200"] == "#111111"  # on green, on orange
+    # Whichever contrasts more: black on green and orange, white on the dark purple of missed.
+    assert inks["220100"] == inks["220200"] == "#111111" and inks["220400"] == "#FFFFFF"
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
