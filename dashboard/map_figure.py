@@ -86,7 +86,8 @@ def region_map(status: pd.DataFrame, register: RegionRegister, names: dict[str, 
         col, line = int(place.at[code, "col"]), int(place.at[code, "row"])
         figure.add_trace(_tile(code, col, line, _colour(row, indicator_id),
                                _hover(names[code], row, indicator_id, language)))
-    _labels(figure, codes, coloured, place, names, indicator_id, level)
+    _labels(figure, codes, coloured, place, names, indicator_id,
+            12 if level == "prefecture" else 9 if language == "zh" else 8)
     if indicator_id is None:
         figure.add_trace(_scale(language))
     return _frame(figure, place.loc[codes], level)
@@ -151,7 +152,7 @@ def _hover(name: str, row: pd.Series, indicator_id: str | None, language: str) -
 
 
 def _labels(figure: go.Figure, codes: list[str], coloured: pd.DataFrame, place: pd.DataFrame,
-            names: dict[str, str], indicator_id: str | None, level: str) -> None:
+            names: dict[str, str], indicator_id: str | None, size: int) -> None:
     """The region's short name on its tile, and the status symbol or the rate below it."""
     marks, inks = [], []
     for code in codes:
@@ -165,7 +166,7 @@ def _labels(figure: go.Figure, codes: list[str], coloured: pd.DataFrame, place: 
     figure.add_trace(go.Scatter(
         x=place.loc[codes, "col"], y=-place.loc[codes, "row"],
         text=[f"{name}<br>{mark}" for name, mark in zip(short, marks, strict=True)],
-        mode="text", textfont={"size": 12 if level == "prefecture" else 9, "color": inks},
+        mode="text", textfont={"size": size, "color": inks},
         hoverinfo="skip", customdata=codes, showlegend=False))
 
 
