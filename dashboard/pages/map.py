@@ -38,8 +38,10 @@ def layout(year: str | None = None, level: str | None = None, indicator: str | N
                              t("map_indicator", language), clearable=True), xs=12, md=7),
         ], className="g-2 mb-2"),
         html.Div(id="map-legend", className="map-legend"),
-        dcc.Graph(id="map-figure", className="map-figure", responsive=True,
-                  config={"displayModeBar": False, "scrollZoom": False}),
+        # The graph fills its box (responsive), whose height follows the width on a phone.
+        html.Div(dcc.Graph(id="map-figure", className="map-figure", responsive=True,
+                           config={"displayModeBar": False, "scrollZoom": False}),
+                 className="map-figure-box"),
         dcc.Location(id="map-nav", refresh="callback-nav"),
         html.Div(language, id="map-language", hidden=True),
     ], id="map-page", className="map-page")

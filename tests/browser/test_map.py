@@ -53,6 +53,7 @@ def test_the_map_renders_with_its_legend_and_no_sideways_scroll(open_page, level
     assert "000000" not in tiles and "220000" not in tiles
     graph = page.locator("#map-figure .js-plotly-plot").bounding_box()
     assert graph is not None and graph["width"] <= viewport["width"]
+    assert graph["height"] >= 0.9 * min(640, 1.05 * viewport["width"])  # drawn, not folded
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"] + 1  # nothing forces sideways scrolling of the page
     assert watched.problems == []
