@@ -70,6 +70,7 @@ MAP_TEXT: dict[str, tuple[str, str]] = {
     "map_legend_rate": ("颜色：到期且有结论的目标中达标（含逾期达标）的比例。",
                         "Colour: share of the due targets with a verdict that are met "
                         "(on time or late)."),
+    "map_list": ("全部地区（按达标率，低者在前）", "All regions (by share met, lowest first)"),
     "map_legend_status": ("颜色与符号：该指标的目标状态。", "Colour and symbol: the status of "
                           "this indicator's target."),
 }

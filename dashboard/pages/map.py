@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import state
-from dashboard.components import dropdown, legend
+from dashboard.components import dropdown, href, legend
+from dashboard.figures import STATUS_SYMBOLS
 from dashboard.i18n import language_of, pick, t
-from dashboard.map_figure import LEVELS, NO_TARGET_COLOUR, NO_VERDICT_COLOUR, region_map
+from dashboard.map_figure import (
+    LEVELS,
+    NO_TARGET_COLOUR,
+    NO_VERDICT_COLOUR,
+    drawn_codes,
+    region_colours,
+    region_map,
+)
 
 dash.register_page(__name__, path="/map", name="地图", order=7)
 
@@ -42,6 +51,8 @@ def layout(year: str | None = None, level: str | None = None, indicator: str | N
         html.Div(dcc.Graph(id="map-figure", className="map-figure", responsive=True,
                            config={"displayModeBar": False, "scrollZoom": False}),
                  className="map-figure-box"),
+        html.Details([html.Summary(t("map_list", language)), html.Div(id="map-list")],
+                     className="map-list mt-2"),
         dcc.Location(id="map-nav", refresh="callback-nav"),
         html.Div(language, id="map-language", hidden=True),
     ], id="map-page", className="map-page")
@@ -58,6 +69,7 @@ def _indicator_choices(language: str) -> list[tuple[object, str]]:
 
 @callback(
     Output("map-figure", "figure"), Output("map-legend", "children"),
+    Output("map-list", "children"),
     Input("map-year", "value"), Input("map-level", "value"), Input("map-indicator", "value"),
     State("map-language", "children"),
 )
@@ -67,9 +79,26 @@ def update(year: int, level: str, indicator: str | None, language: str) -> tuple
         else source.default_year()
     level = level if level in LEVELS else "prefecture"
     indicator = indicator if indicator in source.indicators.index else None
-    figure = region_map(source.status(year), source.reference.register,
-                        source.region_names(language), language, year, level, indicator)
-    return figure, _legend(indicator, language)
+    status, register, names = source.status(year), source.reference.register, \
+        source.region_names(language)
+    figure = region_map(status, register, names, language, year, level, indicator)
+    rows = region_colours(status, drawn_codes(register, level, year), indicator, year)
+    return figure, _legend(indicator, language), _listed(rows, names, year, language)
+
+
+def _listed(rows: pd.DataFrame, names: dict[str, str], year: int, language: str) -> html.Ul:
+    """The map's regions as links, the lowest rate first (no verdict last): what the tiles say,
+    for a keyboard, a screen reader, or a phone whose tiles are small."""
+    ordered = rows.sort_values(["rate", "code"], na_position="last")
+    items = []
+    for row in ordered.itertuples():
+        rate = t("map_no_verdict", language) if pd.isna(row.rate) \
+            else f"{row.rate:.0f}% ({row.met}/{row.due})"
+        mark = f" · {STATUS_SYMBOLS[row.status]} {t(row.status, language)}" \
+            if isinstance(row.status, str) else ""
+        items.append(html.Li([html.A(names[row.code], href=href(
+            f"/region/{row.code}", language, year=year)), f" {rate}{mark}"]))
+    return html.Ul(items, className="small mb-0", id="map-list-items")
 
 
 def _legend(indicator: str | None, language: str) -> html.Div:

@@ -56,6 +56,10 @@ def test_the_map_renders_with_its_legend_and_no_sideways_scroll(open_page, level
     assert graph["height"] >= 0.9 * min(640, 1.05 * viewport["width"])  # drawn, not folded
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= viewport["width"] + 1  # nothing forces sideways scrolling of the page
+    page.locator(".map-list summary").click()
+    links = page.locator("#map-list-items a")
+    expect(links).to_have_count(len(tiles))
+    assert all("/region/" in (link.get_attribute("href") or "") for link in links.all())
     assert watched.problems == []
 
 
