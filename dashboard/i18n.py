@@ -53,6 +53,26 @@ OVERVIEW_TEXT: dict[str, tuple[str, str]] = {
 }
 
 MAP_TEXT: dict[str, tuple[str, str]] = {
+    "map_title": ("地图", "Map"),
+    "map_intro": ("每个方块一个地区，按大致地理位置排列（等面积方块图，不是行政区划界线）。"
+                  "点击方块打开该地区。",
+                  "One square per region, laid out by approximate geography (an equal-area "
+                  "tile map, not boundaries). Tap a square to open the region."),
+    "map_level": ("层级", "Level"),
+    "map_level_prefecture": ("市州", "Prefectures"),
+    "map_level_county": ("县市区", "Counties and districts"),
+    "map_indicator": ("指标（可选）", "Indicator (optional)"),
+    "map_all_targets": ("全部目标的达标率", "Share of all due targets met"),
+    "map_rate": ("到期目标达标", "Due targets met"),
+    "map_rate_scale": ("到期目标达标率（含逾期达标）", "Due targets met (incl. met late)"),
+    "map_no_verdict": ("无结论（无到期目标或无数据）", "No verdict (nothing due or no data)"),
+    "map_no_target": ("该地区无此指标的目标", "No target of this indicator here"),
+    "map_legend_rate": ("颜色：到期且有结论的目标中达标（含逾期达标）的比例。",
+                        "Colour: share of the due targets with a verdict that are met "
+                        "(on time or late)."),
+    "map_list": ("全部地区（按达标率，低者在前）", "All regions (by share met, lowest first)"),
+    "map_legend_status": ("颜色与符号：该指标的目标状态。", "Colour and symbol: the status of "
+                          "this indicator's target."),
 }
 
 SCORECARD_TEXT: dict[str, tuple[str, str]] = {
