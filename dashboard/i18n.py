@@ -62,6 +62,8 @@ BRIEFING_TEXT: dict[str, tuple[str, str]] = {
 }
 
 NAVIGATION_TEXT: dict[str, tuple[str, str]] = {
+    "nav_map": ("地图", "Map"),
+    "nav_menu": ("菜单", "Menu"),
 }
 
 
