@@ -396,12 +396,10 @@ class RegionNames:
         name = self._closest_code(form) if numeric else self._closest(form)
         if name is None:
             return RegionMatch(None, f"未知地区“{text}”", f"unknown region '{text}'")
-        if not numeric:  # a name: the name suggested; a code: the code too, by its name
-            return RegionMatch(None, f"未知地区“{text}”，是否为“{name}”？",
-                               f"unknown region '{text}'; did you mean {name}?")
-        code = self.code_of(name, dt.date.today().year) or self.codes_of[name][0]
-        return RegionMatch(None, f"未知地区代码“{text}”，是否为{name}的代码{code}？",
-                           f"unknown region code '{text}'; did you mean code {code} ({name})?")
+        # The region suggested by its name (a code is no name to people), for a code too.
+        what_zh, what_en = ("地区代码", "region code") if numeric else ("地区", "region")
+        return RegionMatch(None, f"未知{what_zh}“{text}”，是否为“{name}”？",
+                           f"unknown {what_en} '{text}'; did you mean {name}?")
 
     def _closest_code(self, form: str) -> str | None:
         """The region whose code differs in the fewest digits (at most two), the longest
