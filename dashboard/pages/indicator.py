@@ -144,7 +144,8 @@ def _region_targets(own: pd.DataFrame, language: str) -> html.Div:
                          status_badge(row.status, language),
                          "" if row.actual_period != row.actual_period else
                          t("value_year", language, year=int(row.actual_period))],
-                        className="me-3") for row in own.sort_values("deadline_year").itertuples()]
+                        className="me-3 d-inline-block")
+              for row in own.sort_values("deadline_year").itertuples()]
     return html.Div(badges, className="small")
 
 
