@@ -206,7 +206,8 @@ def gap_figure(rows: pd.DataFrame, language: str, unit: str, year: int) -> go.Fi
                             for name, s in zip(ordered["region"], ordered["status"],
                                                strict=True)]})
     return _layout(figure, t("gap_title", language, year=year),
-                   f"{t('gap', language)} ({gap_unit_label(unit, language)})",
+                   # Two lines: at 390 px one line ran past the chart's right edge.
+                   f"{t('gap', language)}<br>({gap_unit_label(unit, language)})",
                    t("region", language))
 
 

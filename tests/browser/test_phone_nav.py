@@ -48,14 +48,22 @@ def test_the_indicator_page_fits_a_phone_and_its_gap_labels_are_not_cut(open_pag
     expect(page.locator("#indicator-gap .main-svg").first).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1
-    # Every bar label (status word) ends inside the plot area: none is clipped at its edge.
-    right = page.evaluate("""() => {
-        const area = document.querySelector('#indicator-gap .nsewdrag');
-        const edge = area.getBoundingClientRect().right;
-        const ends = [...document.querySelectorAll('#indicator-gap .bartext')]
-            .map(text => text.getBoundingClientRect().right);
-        return {edge, ends};
+    # Every bar label (status word) ends inside the plot area, and every text of the chart
+    # (titles, ticks) inside the chart: none is clipped at an edge.
+    found = page.evaluate("""() => {
+        const box = element => element.getBoundingClientRect();
+        const chart = box(document.querySelector('#indicator-gap .main-svg'));
+        const area = box(document.querySelector('#indicator-gap .nsewdrag'));
+        // A label too long for its bar is hidden (no box): it is not drawn, so not cut.
+        const drawn = selector => [...document.querySelectorAll(selector)].filter(
+            text => text.textContent.trim()).map(box).filter(b => b.width > 0);
+        const texts = drawn('#indicator-gap text');
+        const bars = drawn('#indicator-gap .bartext');
+        return {chart: [chart.left, chart.right], area: area.right,
+                texts: texts.map(b => [b.left, b.right]), bars: bars.map(b => b.right)};
     }""")
-    assert right["ends"], "the gap chart has bar labels"
-    assert max(right["ends"]) <= right["edge"] + 0.5
+    assert found["bars"], "the gap chart has bar labels"
+    assert max(found["bars"]) <= found["area"] + 0.5
+    left, right = found["chart"]
+    assert all(left - 0.5 <= start and end <= right + 0.5 for start, end in found["texts"])
     assert watched.problems == []
