@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard import state
 from dashboard.auth import init_auth, nav_items
@@ -37,6 +37,7 @@ def create_app(database_url: str | None = None) -> dash.Dash:
     init_auth(app.server, store)
     init_callback_checks(app)
     _header_callback(app)
+    _toggle_callback(app)
     # Dash finishes its setup on the first request but marks it done before it has: a fresh
     # gunicorn worker hit by several callbacks at once answered 500 "Callback function not
     # found" (plotly/dash#3971, seen in the load test). One request here finishes it first.
@@ -77,23 +78,47 @@ def _header_callback(app: dash.Dash) -> None:
             dbc.NavbarBrand([html.Span(t("app_title", language), className="brand-title"),
                              html.Small(t("app_subtitle", language), className="brand-sub")],
                             href=href("/", language)),
-            dbc.Nav([
-                dbc.NavLink(t("nav_overview", language), href=href("/", language),
-                            id="nav-overview"),
-                dbc.NavLink(t("nav_downloads", language), href=href("/downloads", language),
-                            id="nav-downloads"),
-                *_writer_links(language),
-                dbc.NavLink(t("nav_history", language), href=href("/history", language),
-                            id="nav-history"),
-                dbc.NavLink(t("language_switch", language), href=switch.rstrip("?"),
-                            id="language-switch", external_link=True),
-                *nav_items(language, f"{parsed.path or '/'}?{parsed.query}".rstrip("?")),
-            ], className="ms-auto", navbar=True),
-        ], fluid=True), color="light", dark=False, className="mb-2 border-bottom app-navbar")
+            # On a phone the links fold into a menu behind the toggler (one line, ~56 px).
+            # Bootstrap's toggler markup (dbc.NavbarToggler takes no aria-label).
+            html.Button(html.Span(className="navbar-toggler-icon"), id="nav-toggler",
+                        n_clicks=0, type="button", className="navbar-toggler",
+                        **{"aria-label": t("nav_menu", language),
+                           "aria-controls": "nav-collapse"}),
+            dbc.Collapse(_nav(language, switch, parsed), id="nav-collapse", is_open=False,
+                         navbar=True),
+        ], fluid=True), color="light", dark=False, expand="lg",
+            className="mb-2 border-bottom app-navbar")
         children = [navbar]
         if state.current().demo_in_use():
             children.append(dbc.Container(demo_banner(language), fluid=True))
         return children
+
+
+def _nav(language: str, switch: str, parsed: object) -> dbc.Nav:
+    from dashboard.components import href
+
+    here = f"{parsed.path or '/'}?{parsed.query}".rstrip("?")  # type: ignore[attr-defined]
+    return dbc.Nav([
+        dbc.NavLink(t("nav_overview", language), href=href("/", language), id="nav-overview"),
+        dbc.NavLink(t("nav_map", language), href=href("/map", language), id="nav-map"),
+        dbc.NavLink(t("nav_downloads", language), href=href("/downloads", language),
+                    id="nav-downloads"),
+        *_writer_links(language),
+        dbc.NavLink(t("nav_history", language), href=href("/history", language),
+                    id="nav-history"),
+        dbc.NavLink(t("language_switch", language), href=switch.rstrip("?"),
+                    id="language-switch", external_link=True),
+        *nav_items(language, here),
+    ], className="ms-auto", navbar=True)
+
+
+def _toggle_callback(app: dash.Dash) -> None:
+    """The toggler opens and closes the menu (shown below the lg breakpoint only); in the
+    browser: a tap needs no round trip to the server."""
+    app.clientside_callback(
+        "function(clicks, isOpen) { return clicks ? !isOpen : !!isOpen; }",
+        Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"),
+        State("nav-collapse", "is_open"), prevent_initial_call=True)
 
 
 def _writer_links(language: str) -> list:  # type: ignore[type-arg]

@@ -170,6 +170,12 @@ def target_phrase(target: object, language: str) -> str:
     return f"{target.deadline} {kind} {amount} {unit}"  # type: ignore[attr-defined]
 
 
+def target_source(target: object) -> str:
+    """A target named as people cite it, by its document and clause ("吉政办发〔2018〕17号
+    三(一)2"), not by its id; the deadline says which of a clause's targets is meant."""
+    return f"{target.document} {target.clause}"  # type: ignore[attr-defined]
+
+
 def writer_choices(user: object, language: str, region: str | None, year: str | None,
                    ) -> tuple[list[tuple[str, str]], str | None, list[int], int]:
     """The regions a user may write (named), the one chosen, the years offered and the one

@@ -184,7 +184,11 @@ def gap_figure(rows: pd.DataFrame, language: str, unit: str, year: int) -> go.Fi
         x=ordered["gap"], y=ordered["region"], orientation="h",
         marker={"color": [STATUS_COLOURS[s] for s in ordered["status"]]},
         text=[f"{STATUS_SYMBOLS[s]} {t(s, language)}" for s in ordered["status"]],
-        textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>",
+        # Inside the bar, never past the chart's edge (on a phone "auto" put a short bar's
+        # label outside, cut at the right); one too long for its bar is left out, and the
+        # status symbol beside the region's name still says it.
+        textposition="inside", insidetextanchor="start", cliponaxis=True,
+        hovertemplate="%{y}: %{x}<extra></extra>",
     ))
     figure.add_vline(x=0, line={"color": "#444", "width": 1})
     if ordered.empty:
@@ -195,9 +199,15 @@ def gap_figure(rows: pd.DataFrame, language: str, unit: str, year: int) -> go.Fi
                               showarrow=False, x=1, y=1.02, xref="paper", yref="paper",
                               xanchor="right", yanchor="bottom", font={"size": 11})
     height = max(300, 24 * len(ordered) + 100)
-    figure.update_layout(height=height, yaxis={"automargin": True})
+    figure.update_layout(
+        height=height, uniformtext={"minsize": 9, "mode": "hide"},
+        yaxis={"automargin": True, "tickvals": list(ordered["region"]),
+               "ticktext": [f"{name} {STATUS_SYMBOLS[s]}"
+                            for name, s in zip(ordered["region"], ordered["status"],
+                                               strict=True)]})
     return _layout(figure, t("gap_title", language, year=year),
-                   f"{t('gap', language)} ({gap_unit_label(unit, language)})",
+                   # Two lines: at 390 px one line ran past the chart's right edge.
+                   f"{t('gap', language)}<br>({gap_unit_label(unit, language)})",
                    t("region", language))
 
 

@@ -183,6 +183,10 @@ BRIEFING_TEXT: dict[str, tuple[str, str]] = {
 }
 
 NAVIGATION_TEXT: dict[str, tuple[str, str]] = {
+    "nav_map": ("地图", "Map"),
+    "nav_menu": ("菜单", "Menu"),
+    "target_source": ("目标出处", "Target (document, clause)"),
+    "file_column": ("列", "Column"),
 }
 
 

@@ -247,12 +247,12 @@ class IndicatorNames:
             indicator_id, other = self.confusions[
                 form if form in self.confusions else found.removeprefix(CONFUSED)]
             name = self.catalogue.indicators[indicator_id].name_zh
-            return (f"：“{other.name}”不是“{name}”({indicator_id})，{other.note_zh}",
-                    f": {other.name} is not {name} ({indicator_id}): {other.note_en}")
+            return (f"：“{other.name}”不是“{name}”，{other.note_zh}",
+                    f": {other.name} is not {name}: {other.note_en}")
         if found is None:
             return "", ""
         name = self.catalogue.indicators[found].name_zh
-        return f"，是否为“{name}”({found})？", f"; did you mean {name} ({found})?"
+        return f"，是否为“{name}”？", f"; did you mean {name}?"
 
 
 CONFUSED = "\0confused:"
@@ -396,9 +396,10 @@ class RegionNames:
         name = self._closest_code(form) if numeric else self._closest(form)
         if name is None:
             return RegionMatch(None, f"未知地区“{text}”", f"unknown region '{text}'")
-        code = self.code_of(name, dt.date.today().year) or self.codes_of[name][0]
-        return RegionMatch(None, f"未知地区“{text}”，是否为“{name}”({code})？",
-                           f"unknown region '{text}'; did you mean {name} ({code})?")
+        # The region suggested by its name (a code is no name to people), for a code too.
+        what_zh, what_en = ("地区代码", "region code") if numeric else ("地区", "region")
+        return RegionMatch(None, f"未知{what_zh}“{text}”，是否为“{name}”？",
+                           f"unknown {what_en} '{text}'; did you mean {name}?")
 
     def _closest_code(self, form: str) -> str | None:
         """The region whose code differs in the fewest digits (at most two), the longest
@@ -411,9 +412,8 @@ class RegionNames:
 
     def _ambiguous(self, text: str, names: list[str], year: int) -> RegionMatch:
         codes = [self.code_of(name, year) or self.codes_of[name][0] for name in names]
-        labels_zh = "或".join(f"{name}({code})" for name, code in zip(names, codes, strict=True))
-        labels_en = " or ".join(f"{name} ({code})" for name, code in zip(names, codes,
-                                                                         strict=True))
+        labels_zh = "或".join(f"“{name}”" for name in names)
+        labels_en = " or ".join(names)
         return RegionMatch(
             None, f"地区“{text}”不明确，可能是{labels_zh}；请写全称或代码",
             f"ambiguous region '{text}': {labels_en}; write the full name or the code",

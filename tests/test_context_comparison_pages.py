@@ -175,13 +175,16 @@ def test_the_table_and_its_download_carry_source_and_note(app):
     rows = pd.DataFrame(table["rowData"])
     headers = {column["field"]: column["headerName"] for column in table["columnDefs"]}
     assert headers["source"] == "来源" and headers["note"] == "备注"
-    china = rows[rows["region_code"] == CHINA]
+    # Regions by name in the grid shown; codes and target ids only in the download.
+    assert "region_code" not in headers and "target_id" not in headers
+    china = rows[rows["region"] == "全国"]
     assert set(china["source"]) == {PUBLISHED_SOURCE} and set(china["note"]) == {PUBLISHED_NOTE}
-    assert set(rows.loc[rows["region_code"] == "220100", "source"]) == {"jilin.csv"}
+    assert set(rows.loc[rows["region"] == "长春市", "source"]) == {"jilin.csv"}
     import base64
 
     downloaded = pd.read_csv(io.BytesIO(base64.b64decode(csv["content"])), encoding="utf-8-sig",
                              dtype={"region_code": str})
+    assert {"region_code", "target_id"} <= set(downloaded.columns)
     published = downloaded[downloaded["region_code"] == CHINA]
     assert list(published["source"]) == [PUBLISHED_SOURCE] * 2
     assert list(published["note"]) == [PUBLISHED_NOTE] * 2

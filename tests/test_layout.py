@@ -219,9 +219,9 @@ def test_wide_unknown_header_is_an_error_on_its_column_with_a_suggestion(catalog
         "row": 2, "column": "公共交通机动化出行分担", "value": "公共交通机动化出行分担",
         "severity": "error",
         "problem_zh": "未知的列“公共交通机动化出行分担”：既不是已知列名，也不是指标；"
-                      "是否为“公共交通机动化出行分担率”(transit_modal_share)？",
+                      "是否为“公共交通机动化出行分担率”？",
         "problem_en": "unknown column '公共交通机动化出行分担': neither a known column nor an "
-                      "indicator; did you mean 公共交通机动化出行分担率 (transit_modal_share)?"}]
+                      "indicator; did you mean 公共交通机动化出行分担率?"}]
 
 
 def test_wide_header_with_an_unknown_unit(catalogue):
@@ -281,4 +281,4 @@ def test_wide_header_of_a_measure_easily_confused_is_refused_with_why(catalogue)
     assert "是否为" not in problem["problem_zh"]
     assert problem["problem_en"].startswith(
         "unknown column '绿化率': neither a known column nor an indicator; "
-        "绿化率 is not 建成区绿化覆盖率 (built_up_green_coverage_ratio): ")
+        "绿化率 is not 建成区绿化覆盖率: ")

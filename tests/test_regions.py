@@ -83,7 +83,7 @@ def test_every_region_class_used_by_a_target_has_members(register):
 
 def test_names_in_both_languages(register):
     assert register.name("220100") == "长春市"
-    assert register.name("220100", "en") == "Changchun"
+    assert register.name("220100", "en") == "Changchun City"
     assert register.regions["name_en"].str.len().gt(0).all()
 
 

@@ -71,7 +71,7 @@ def _columns(language: str) -> list[dict[str, Any]]:
         {"field": "value", "headerName": t("new_value", language), "editable": True,
          "width": 130, "cellClassRules": problem, "tooltipField": "problem",
          "cellClass": "entry-editable"},
-        {"field": "note", "headerName": t("note", language), "editable": True, "flex": 2,
+        {"field": "note", "headerName": t("value_note", language), "editable": True, "flex": 2,
          "minWidth": 140, "cellClass": "entry-editable"},
         {"field": "problem", "headerName": t("problem", language), "flex": 3, "minWidth": 220,
          "cellClassRules": problem},

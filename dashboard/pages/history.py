@@ -61,7 +61,7 @@ def show(region: str, indicator: str, _message: Any, language: str) -> Any:
         "value": t("value", language), "previous_value": t("previous_value", language),
         "loaded_by": t("who", language), "when": t("when", language),
         "source": t("source", language), "source_row": t("source_row", language),
-        "note": t("note", language)}, "history-grid", height=420)
+        "note": t("value_note", language)}, "history-grid", height=420)
     table.dashGridOptions = {**(table.dashGridOptions or {}), "rowSelection": "single"}
     return table
 

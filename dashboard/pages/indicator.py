@@ -8,7 +8,14 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import state
-from dashboard.components import data_as_of, data_table, dropdown, status_badge, target_phrase
+from dashboard.components import (
+    data_as_of,
+    data_table,
+    dropdown,
+    status_badge,
+    target_phrase,
+    target_source,
+)
 from dashboard.figures import gap_figure, trend_figure
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
@@ -23,6 +30,9 @@ dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="鎸
 # published figure's verbatim phrase and doubts), so that a value is never shown without them.
 TABLE_COLUMNS = ["region_code", "region", "period", "value", "unit", "target_id", "target_value",
                  "status", "gap", "gap_pct", "document", "clause", "source", "note"]
+# Codes for extracts: in the download, not in the grid shown (region, document and clause
+# name the same there).
+DOWNLOAD_ONLY = ("region_code", "target_id")
 # Headers whose text key is not the column's own ("note" is a target's note elsewhere).
 HEADER_KEYS = {"note": "value_note"}
 
@@ -130,10 +140,12 @@ def update(region: str | None, year: int, method: str, indicator_id: str,
 
 def _region_targets(own: pd.DataFrame, language: str) -> html.Div:
     # Each status with the year of the value it rests on (a lagged value: met late in 2021).
-    badges = [html.Span([f"{row.deadline} {row.target_id} ", status_badge(row.status, language),
+    badges = [html.Span([f"{target_source(row)} 路 {t('deadline', language)} {row.deadline} ",
+                         status_badge(row.status, language),
                          "" if row.actual_period != row.actual_period else
                          t("value_year", language, year=int(row.actual_period))],
-                        className="me-3") for row in own.sort_values("deadline_year").itertuples()]
+                        className="me-3 d-inline-block")
+              for row in own.sort_values("deadline_year").itertuples()]
     return html.Div(badges, className="small")
 
 
@@ -145,10 +157,11 @@ def _anticipation(rows: pd.DataFrame, names: dict[str, str], language: str) -> o
                          anticipated=ahead["anticipated"].round(2),
                          opensdg_score=ahead["opensdg_score"].round(2),
                          required_yearly_change=ahead["required_yearly_change"].round(2),
-                         status_label=ahead["status"].map(lambda s: t(s, language)))
+                         status_label=ahead["status"].map(lambda s: t(s, language)),
+                         source=[target_source(row) for row in ahead.itertuples()])
     return data_table(frame, {
-        "region": t("region", language), "target_id": t("target", language),
-        "deadline": t("deadline", language), "target_value": t("target", language),
+        "region": t("region", language), "source": t("target_source", language),
+        "deadline": t("deadline", language), "target_value": t("target_value", language),
         "actual": t("actual", language), "anticipated": t("anticipated", language),
         "required_yearly_change": t("required_change", language),
         "status_label": t("status", language), "opensdg_score": t("opensdg_score", language)},
@@ -204,7 +217,8 @@ def shown_table(region: str | None, indicator_id: str, language: str) -> object:
 def _shown_table(indicator_id: str, region: str | None, language: str) -> object:
     limited = _table_region(indicator_id, region)
     table = _table(indicator_id, language, limited)
-    headers = {column: t(HEADER_KEYS.get(column, column), language) for column in TABLE_COLUMNS}
+    headers = {column: t(HEADER_KEYS.get(column, column), language) for column in TABLE_COLUMNS
+               if column not in DOWNLOAD_ONLY}
     grid = data_table(table, headers, "indicator-data-table")
     if limited is None:
         return grid
@@ -238,7 +252,7 @@ def _provenance(indicator_id: str, language: str) -> html.Div:
         value = target_phrase(target, language)
         before, quote, after = quote_in_context(source.gazette_text, target.quote_zh)
         cards.append(dbc.Card(dbc.CardBody([
-            html.H3(f"{target.document} {target.clause} 路 {target.target_id}", className="h6"),
+            html.H3(target_source(target), className="h6"),
             html.P(f"{pick(language, zh, en)} 路 {t('deadline', language)} {target.deadline} 路 "
                    f"{value}", className="mb-1"),
             html.Blockquote(target.quote_zh, className="quote mb-1", lang="zh"),

@@ -25,6 +25,7 @@ from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
 from dashboard.upload_checks import BusyError, check_slot
 from etl.bounded import MAX_UPLOAD_CELLS
+from etl.names import ROLE_NAMES
 from etl.store import StoreWriteError
 from etl.validation import History, Validation, validate_file
 from indicators.units import unit_label
@@ -216,13 +217,22 @@ def _only_own_regions(validation: Validation, user: auth.User, language: str) ->
         return validation
     names = state.current().regions
     problems = pd.DataFrame([{
-        "row": row.row, "column": "region", "value": row.region_code, "severity": "error",
+        "row": row.row, "column": "region", "value": names.at[row.region_code, "name_zh"],
+        "severity": "error",
         "problem_zh": t("upload_other_region", "zh", region=names.at[row.region_code, "name_zh"]),
         "problem_en": t("upload_other_region", "en", region=names.at[row.region_code, "name_en"]),
     } for row in foreign.itertuples()])
     return dataclasses.replace(
         validation, rows=validation.rows[~validation.rows.index.isin(foreign.index)],
         problems=pd.concat([validation.problems, problems], ignore_index=True))
+
+
+def _column(column: object, language: str) -> object:
+    """A problem's column as the file names it; a role (the file had no such header, or the
+    check is of a region or indicator as a whole) in the reader's language."""
+    if isinstance(column, str) and column in ROLE_NAMES:
+        return pick(language, *ROLE_NAMES[column])
+    return column
 
 
 def _preview(validation: Validation, language: str) -> html.Div:
@@ -240,21 +250,24 @@ def _preview(validation: Validation, language: str) -> html.Div:
     if not problems.empty:
         message = "problem_zh" if language == "zh" else "problem_en"
         table = problems.assign(problem=problems[message],
+                                column=problems["column"].map(lambda c: _column(c, language)),
                                 severity=problems["severity"].map(lambda s: t(s, language)))
         table = table.fillna({"row": 0})
         parts.append(data_table(table, {"row": t("source_row", language),
-                                        "column": t("value", language) + " / " + "列",
+                                        "column": t("file_column", language),
                                         "value": t("value", language),
                                         "severity": t("status", language),
                                         "problem": t("problem", language)},
                                 "upload-problems", height=300))
     if not validation.rows.empty:
-        names = state.current().indicators
+        source = state.current()
+        names = source.indicators
         rows = validation.rows.assign(indicator=[
             pick(language, names.at[i, "indicator_zh"], names.at[i, "indicator_en"])
-            for i in validation.rows["indicator_id"]])
+            for i in validation.rows["indicator_id"]],
+            region=validation.rows["region_code"].map(source.region_names(language)))
         parts.append(data_table(rows, {"row": t("source_row", language),
-                                       "region_code": t("region", language),
+                                       "region": t("region", language),
                                        "indicator": t("indicator", language),
                                        "period": t("period", language),
                                        "value": t("value", language),

@@ -11,6 +11,7 @@ import pandas as pd
 
 from etl.bounded import omitted, split_shown
 from etl.layout import problems_frame
+from etl.names import ROLE_NAMES
 from etl.validation.report import with_uid
 from indicators.codes import key_codes
 
@@ -82,7 +83,8 @@ def spread(frame: pd.DataFrame, distinct: Distinct, column: str, text: pd.Series
                                  strict=True)])
     problems = with_uid(problems, list(frame.index[shown]))
     if len(rest):
-        what_zh, what_en = kind or (f"“{column}”列", f"column '{column}'")
+        zh, en = ROLE_NAMES.get(column, (column, column))  # a role: the file had no header
+        what_zh, what_en = kind or (f"“{zh}”列", f"column '{en}'")
         problems = pd.concat([problems, omitted(
             frame["row"].iloc[rest], frame.index[rest], column,
             _worst(distinct.outcomes[group].severity for group in distinct.groups[rest]),

@@ -71,10 +71,10 @@ def _jump(row: Any, peers: Peers) -> tuple[str, str]:
 
 def _on_target(row: Any, peers: Peers) -> tuple[str, str]:
     return (f"数值“{row.value_entered}”恰好等于{row.period}年的目标值"
-            f"{amount(row.target_value, row.unit_zh)}（{row.target_id}）；"
+            f"{amount(row.target_value, row.unit_zh)}；"
             "请确认填写的是实际值而不是目标值",
             f"value '{row.value_entered}' equals the {row.period} target "
-            f"{amount(row.target_value, row.unit_en)} ({row.target_id}) exactly; make sure it "
+            f"{amount(row.target_value, row.unit_en)} exactly; make sure it "
             "is the actual value, not the target")
 
 

@@ -86,7 +86,7 @@ def test_planner_saves_a_value_and_a_leader_sees_it_at_once(browser, planner_ser
     shown = view.evaluate(
         "() => { const rows = []; dash_ag_grid.getApi('indicator-data-table')"
         ".forEachNode(n => rows.push(n.data)); return rows; }")
-    mine = [row for row in shown if row["region_code"] == "220100" and row["period"] == 2019]
+    mine = [row for row in shown if row["region"] == "长春市" and row["period"] == 2019]
     assert [row["value"] for row in mine] == [33.5]
     leader.close()
 
