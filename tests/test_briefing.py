@@ -128,7 +128,7 @@ def test_the_default_file_name_and_english(small, tmp_path, monkeypatch):
     assert main(["--database", small, "--lang", "en", "brief", "--region", "220100",
                  "--year", "2018"]) == 0
     squeezed = flat(pdf_text((tmp_path / "briefing-220100-2018.pdf").read_bytes()))
-    assert "Changchun:targetsin2018" in squeezed
+    assert "ChangchunCity:targetsin2018" in squeezed
     assert "29percentagepointsshort" in squeezed and "6itemsover" in squeezed
     assert "Ranked1of9prefecture-leveldivisions" in squeezed
 
