@@ -57,8 +57,9 @@ def drill_grid(cells: pd.DataFrame, regions: list[tuple[str, str]],
             column.update(width=112, wrapText=True)
         columns.append(column)
     grid.columnDefs = columns
+    # suppressTouch: AG Grid's own tap handling swallows the click a tap on a header makes.
     grid.dashGridOptions = {**grid.dashGridOptions, "headerHeight": None,
-                            "rowHeight": ROW_HEIGHT}
+                            "rowHeight": ROW_HEIGHT, "suppressTouch": True}
     grid.eventListeners = {"columnHeaderClicked": ["setEventData(params.column.colId)"]}
     rows = len(grid.rowData)
     grid.style = {"height": f"{min(640, 110 + (ROW_HEIGHT + 1) * rows)}px", "width": "100%"}
