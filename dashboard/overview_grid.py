@@ -49,7 +49,8 @@ def drill_grid(cells: pd.DataFrame, regions: list[tuple[str, str]],
     for column in grid.columnDefs:
         column = dict(column)
         if column.get("colId") in full:
-            column.update(headerName=short_name(full[column["colId"]], HEADER_CHARACTERS),
+            column.update(headerName=short_name(full[column["colId"]], HEADER_CHARACTERS,
+                                                language),
                           headerTooltip=full[column["colId"]], width=COLUMN_WIDTH,
                           wrapHeaderText=True, autoHeaderHeight=True,
                           headerClass="ov-grid-header")

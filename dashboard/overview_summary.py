@@ -10,15 +10,17 @@ from dashboard.components import href
 from dashboard.figures import STATUS_COLOURS, STATUS_SYMBOLS
 from dashboard.i18n import t
 from indicators.statuses import Status
-from indicators.summary import Tally, changes, furthest_behind, tally
+from indicators.summary import Tally, changes, furthest_behind, tallies, tally
 from indicators.units import unit_label
 
 CHANGES_LISTED = 5  # of each kind
 BEHIND_LISTED = 10
 
 
-def short_name(name: str, limit: int = 12) -> str:
-    """A name cut to `limit` characters: before a bracketed aside, else with an ellipsis."""
+def short_name(name: str, limit: int = 12, language: str = "zh") -> str:
+    """A name cut to `limit` characters (twice as many in English, whose letters are half as
+    wide): before a bracketed aside, else with an ellipsis."""
+    limit = 2 * limit if language == "en" else limit
     for bracket in ("（", " ("):
         if bracket in name and name.index(bracket) > 2:
             name = name[:name.index(bracket)]
@@ -98,8 +100,9 @@ def by_document(status: pd.DataFrame, documents: dict[str, object], year: int,
                 language: str) -> html.Div:
     """A row per document, in catalogue order, each linking to the grid of that document."""
     rows = [header_row(t("document", language), language)]
+    counts = tallies(status, "document")  # one pass over the year's rows
     for position, (number, document) in enumerate(documents.items()):
-        counted = tally(status[status["document"] == number])
+        counted = counts.get(number) or tally(status.iloc[:0])
         full = f"{document.title_en if language == 'en' else document.title_zh} · {number}"
         rows.append(summary_row(document.short(language), full,  # type: ignore[attr-defined]
                                 href("/", language, year=year, document=number), counted,
@@ -111,8 +114,9 @@ def by_prefecture(status: pd.DataFrame, prefectures: dict[str, str], year: int,
                   language: str) -> html.Div:
     """A row per prefecture-level division (its own targets), each linking to its page."""
     rows = [header_row(t("ov_prefecture", language), language)]
+    counts = tallies(status[status["region_code"].isin(list(prefectures))], "region_code")
     for position, (code, name) in enumerate(prefectures.items()):
-        counted = tally(status[status["region_code"] == code])
+        counted = counts.get(code) or tally(status.iloc[:0])
         rows.append(summary_row(name, name, href(f"/region/{code}", language, year=year),
                                 counted, language, f"overview-prefecture-row-{position}"))
     return html.Div(rows, className="ov-table", id="overview-by-prefecture")
@@ -141,7 +145,7 @@ def _target_item(row: object, year: int, language: str) -> html.Li:
     indicator = str(getattr(row, "indicator_en" if language == "en" else "indicator_zh"))
     link = href(f"/indicator/{row.indicator_id}", language,  # type: ignore[attr-defined]
                 region=row.region_code, year=year)  # type: ignore[attr-defined]
-    return html.Li(html.A(f"{region} · {short_name(indicator, 16)}", href=link,
+    return html.Li(html.A(f"{region} · {short_name(indicator, 16, language)}", href=link,
                           title=indicator))
 
 
@@ -158,7 +162,7 @@ def behind(status: pd.DataFrame, year: int, language: str) -> html.Div:
         link = href(f"/indicator/{row.indicator_id}", language, region=row.region_code,
                     year=year)
         items.append(html.Li([
-            html.A(f"{region} · {short_name(indicator, 18)}", href=link, title=indicator),
+            html.A(f"{region} · {short_name(indicator, 18, language)}", href=link, title=indicator),
             html.Span(f" {STATUS_SYMBOLS[str(row.status)]} " + behind_phrase(row, language),
                       className="ov-gap")]))
     return html.Div(html.Ol(items, className="ov-list"), id="overview-behind")
