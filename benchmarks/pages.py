@@ -228,6 +228,9 @@ def reader_cases(b: Bench) -> list[Case]:
         Case("overview", ("overview-counts.children", "overview-grid.children",
                           "overview-rates.children"), "same", lambda i: overview(0),
              expect="overview-grid-table"),
+        Case("overview", ("overview-summary.children",), "varied", lambda i: Call(
+            {"overview-year.value": year(i), "overview-language.children": _language(i)},
+            ("overview-year.value",)), expect="overview-by-prefecture"),
         Case("overview", ("overview-nav.href",), "varied", lambda i: Call(
             {"overview-grid-table.cellClicked": {"colId": _pick(b.indicators, i),
                                                  "rowId": _pick(b.regions, i, 13),

@@ -116,6 +116,12 @@ def _cell(value: Any) -> bool:
             and _maybe(_text)(value.get("rowId")) and _scalar(value.get("value")))
 
 
+def _header_event(value: Any) -> bool:
+    """A grid's event data as the overview's header click sends it: a column id and when."""
+    return (isinstance(value, dict) and _maybe(_text)(value.get("data"))
+            and _maybe(_number_or_text)(value.get("timestamp")))
+
+
 def _filename(value: Any) -> bool:
     """A file's name as the browser gives it: never a NUL byte (no file system allows one,
     and PostgreSQL text cannot hold one: the name is stored as the values' source)."""
@@ -151,6 +157,7 @@ SHAPES: dict[tuple[str, str], Check] = {
     ("overview-theme", "value"): _maybe(_text),
     ("overview-class", "value"): _maybe(_text),
     ("overview-grid-table", "cellClicked"): _maybe(_cell),
+    ("overview-grid-table", "eventData"): _maybe(_header_event),
     ("indicator-id", "children"): _text,
     ("indicator-region", "value"): _maybe(_text),
     ("indicator-year", "value"): _year,

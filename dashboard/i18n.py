@@ -50,6 +50,60 @@ def kind_key(kind: str) -> str:
 # Texts of the pages and outputs made for leaders (issue 16), each in its own table so that
 # work on one does not touch another's lines; TEXT takes them all.
 OVERVIEW_TEXT: dict[str, tuple[str, str]] = {
+    "ov_summary_title": ("{year}年完成情况", "Results for {year}"),
+    "ov_explain": ("到期目标中：已达标（含逾期达标）、未达标、无数据；未到期的目标不算未达标，"
+                   "另按进展顺利 / 有风险 / 进度滞后计。达标率 = 已达标 ÷ 有结论的到期目标。",
+                   "Of the targets due: met (met late included), missed, no data. Targets not "
+                   "yet due are not counted as missed: they are on track, at risk or off "
+                   "track. Rate = met ÷ due targets with a verdict."),
+    "ov_by_document": ("按文件", "By document"),
+    "ov_by_prefecture": ("按市（州）", "By prefecture-level division"),
+    "ov_prefecture_note": ("只计各市（州）本级的目标，不含所辖县（市、区）。",
+                           "Each division's own targets, not those of its counties."),
+    "ov_prefecture": ("市（州）", "Division"),
+    "ov_bar_head": ("构成", "Share"),
+    "ov_counts_head": ("到期 ✓达标 ✗未达标 ·无数据 ｜ 未到期",
+                       "Due ✓met ✗missed ·no data | not due"),
+    "ov_rate_head": ("达标率", "Rate"),
+    "ov_rate_help": ("已达标 ÷ 有结论的到期目标", "met ÷ due targets with a verdict"),
+    "ov_counts_line": ("{due} ｜ 未到期 {not_due}（{trend}）",
+                       "{due} | not due {not_due} ({trend})"),
+    "ov_of_which_late": ("（含逾期{count}）", " ({count} late)"),
+    "ov_seg_met": ("按期达标", "Met on time"),
+    "ov_seg_met_late": ("逾期达标", "Met late"),
+    "ov_seg_missed": ("未达标", "Missed"),
+    "ov_seg_due_no_data": ("到期无数据", "Due, no data"),
+    "ov_seg_on_track": ("未到期：进展顺利", "Not due: on track"),
+    "ov_seg_at_risk": ("未到期：有风险", "Not due: at risk"),
+    "ov_seg_off_track": ("未到期：进度滞后", "Not due: off track"),
+    "ov_seg_not_due_other": ("未到期：其他", "Not due: other"),
+    "ov_changes_title": ("与上年相比", "Since the year before"),
+    "ov_newly_met": ("新达标 {count} 项", "Newly met: {count}"),
+    "ov_newly_missed": ("新未达标 {count} 项", "Newly missed: {count}"),
+    "ov_no_previous": ("没有上一年的数据可比。", "No previous year to compare with."),
+    "ov_behind_title": ("差距最大的十项目标", "The ten targets furthest behind"),
+    "ov_none_behind": ("没有落后的目标。", "No target is behind."),
+    "ov_actual_target": ("实际 {actual} · 目标 {target}", "actual {actual} · target {target}"),
+    "ov_short_by": ("落后 {amount}", "short by {amount}"),
+    "ov_over_by": ("超出 {amount}", "over by {amount}"),
+    "ov_done": ("已完成", "done"),
+    "ov_not_done": ("未完成", "not done"),
+    "ov_grid_title": ("逐项查看：地区 × 指标", "Drill down: region × indicator"),
+    "ov_grid_help": ("每次显示一个文件或一个主题。点击单元格打开该地区该指标；"
+                     "点击列标题查看指标全称。",
+                     "One document or theme at a time. Click a cell to open that indicator for "
+                     "that region; click a column header for the indicator's full name."),
+    "ov_grid_counts_note": ("下列计数针对表中单元格：每个地区每个指标取所选年度到期"
+                            "（或其后最近到期）的目标。",
+                            "The counts below are of the grid's cells: for each region and "
+                            "indicator, the target due in the chosen year (or the next one "
+                            "due)."),
+    "ov_all_themes": ("全部主题", "All themes"),
+    "ov_column_panel": ("{name}（{document}）", "{name} ({document})"),
+    "ov_open_indicator": ("打开指标页", "Open the indicator"),
+    "ov_due": ("到期 {count}", "Due {count}"),
+    "ov_not_yet_due": ("未到期 {count}", "Not yet due {count}"),
+    "ov_not_due_head": ("未到期", "Not yet due"),
 }
 
 MAP_TEXT: dict[str, tuple[str, str]] = {

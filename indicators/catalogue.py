@@ -99,6 +99,15 @@ class Document(_Entry):
     title_zh: str = Field(min_length=1)
     title_en: str = Field(min_length=1)
     issued: dt.date
+    # A few words where space is short (the overview's rows); the full title when not given.
+    short_zh: str | None = Field(default=None, min_length=1)
+    short_en: str | None = Field(default=None, min_length=1)
+
+    def short(self, language: str) -> str:
+        """The short title in `language` ("zh" or "en"), else the full title."""
+        if language == "en":
+            return self.short_en or self.title_en
+        return self.short_zh or self.title_zh
 
 
 class ThemeName(_Entry):

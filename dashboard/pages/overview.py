@@ -1,4 +1,5 @@
-"""Overview (总览): counts by status, the region x indicator grid, and each indicator's 达标率."""
+"""Overview (总览): the year's result by document and by prefecture, what changed, the targets
+furthest behind, then the region x indicator grid of one document or theme for drill-down."""
 
 from __future__ import annotations
 
@@ -8,28 +9,21 @@ import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import state
+from dashboard import overview_grid, overview_summary, state
 from dashboard.components import (
     data_as_of,
-    data_table,
     dropdown,
     empty_banner,
     href,
     legend,
     status_counts,
-    status_grid,
 )
-from dashboard.figures import (
-    STATUS_ORDER,
-    first_cells,
-    furthest_behind,
-    grid_order,
-    share_meeting,
-)
+from dashboard.figures import STATUS_ORDER, first_cells, grid_order
 from dashboard.figures import status_counts as count_statuses
 from dashboard.i18n import language_of, pick, t
 from indicators.catalogue import REGION_CLASS_NAMES
 from indicators.statuses import Status
+from indicators.summary import tally
 
 dash.register_page(__name__, path="/", name="总览", order=0)
 
@@ -42,33 +36,45 @@ def layout(year: str | None = None, document: str | None = None, theme: str | No
     source = state.current()
     years = source.years()
     chosen_year = int(year) if year and year.isdigit() and int(year) in years else years[-1]
-    documents = [("", t("all", language))] + [(n, n) for n, _title in source.documents()]
-    themes = [("", t("all", language))] + [
-        (key, pick(language, zh, en)) for key, (zh, en) in source.themes().items()]
+    documents = [(number, f"{entry.short(language)} · {number}")
+                 for number, entry in source.catalogue.documents.items()]
+    themes = _themes(source, language)
     classes = [("", t("all", language))] + [
         (cls.value, pick(language, zh, en)) for cls, (zh, en) in REGION_CLASS_NAMES.items()]
-    filters = dbc.Row([
-        dbc.Col(dropdown("overview-year", [(y, str(y)) for y in years], chosen_year,
-                         t("year", language)), xs=6, md=2),
-        dbc.Col(dropdown("overview-document", documents, _valid(document, documents),
-                         t("document", language)), xs=6, md=4),
-        dbc.Col(dropdown("overview-theme", themes, _valid(theme, themes),
-                         t("theme", language)), xs=6, md=3),
-        dbc.Col(dropdown("overview-class", classes, _valid(region_class, classes),
-                         t("region_class", language)), xs=6, md=3),
-    ], className="g-2 mb-3")
+    chosen_theme = _valid(theme, themes)
+    chosen_document = _valid(document, documents) or (
+        "" if chosen_theme else documents[0][0] if documents else "")
     body = [html.H1(t("overview_title", language), className="h3"),
-            data_as_of(source.default_year(), language, "overview-data-as-of"), filters]
+            dbc.Row([
+                dbc.Col(dropdown("overview-year", [(y, str(y)) for y in years], chosen_year,
+                                 t("year", language)), xs=6, md=2),
+                dbc.Col(data_as_of(source.default_year(), language, "overview-data-as-of"),
+                        xs=6, md=10, className="align-self-end"),
+            ], className="g-2 mb-2"),
+            html.P(t("ov_explain", language), className="small ov-explain",
+                   id="overview-explain"),
+            dcc.Loading(html.Div(id="overview-summary"), type="dot")]
     if source.values().empty:
         body.insert(1, empty_banner(language))
+    filters = dbc.Row([
+        dbc.Col(dropdown("overview-document", documents,
+                         chosen_document, t("document", language)),
+                xs=12, md=5),
+        dbc.Col(dropdown("overview-theme", [("", t("ov_all_themes", language)), *themes],
+                         chosen_theme, t("theme", language)), xs=12, md=4),
+        dbc.Col(dropdown("overview-class", classes, _valid(region_class, classes),
+                         t("region_class", language)), xs=12, md=3),
+    ], className="g-2 mb-2")
     body += [
-        html.Div(id="overview-counts"),
-        html.P(t("overview_counts_note", language), className="text-muted small"),
-        html.H2(t("grid_title", language), className="h5"),
+        html.H2(t("ov_grid_title", language), className="h5 mt-4", id="overview-grid-title"),
+        filters,
         legend(language),
-        html.P(t("grid_help", language), className="text-muted small"),
-        html.Div(id="overview-grid"),
+        html.P(t("ov_grid_help", language), className="text-muted small"),
+        html.Div(id="overview-grid", className="ov-grid-box"),
+        html.Div(id="overview-grid-panel", className="mt-2"),
         dcc.Location(id="overview-nav", refresh="callback-nav"),
+        html.P(t("ov_grid_counts_note", language), className="text-muted small mt-3"),
+        html.Div(id="overview-counts"),
         html.H2(t("rate_title", language), className="h5 mt-4"),
         html.Div(id="overview-rates"),
         html.Div(language, id="overview-language", hidden=True),
@@ -76,8 +82,56 @@ def layout(year: str | None = None, document: str | None = None, theme: str | No
     return html.Div(body, id="overview-page")
 
 
+def _themes(source: object, language: str) -> list[tuple[str, str]]:
+    """The themes of the documents' targets, each after its document's short title."""
+    targets = source.targets  # type: ignore[attr-defined]
+    names = source.themes()  # type: ignore[attr-defined]
+    documents = source.catalogue.documents  # type: ignore[attr-defined]
+    pairs = targets[["theme", "document"]].drop_duplicates("theme")
+    return [(theme, f"{documents[number].short(language)} · {pick(language, *names[theme])}")
+            for theme, number in zip(pairs["theme"], pairs["document"], strict=True)
+            if theme in names and number in documents]
+
+
 def _valid(value: str | None, options: list[tuple[str, str]]) -> str:
     return value if value in {key for key, _ in options} else ""
+
+
+@callback(Output("overview-summary", "children"), Input("overview-year", "value"),
+          State("overview-language", "children"))
+def summary(year: int, language: str) -> object:
+    """The first screen for the year: kept until a write, like the grid."""
+    year = int(year)
+    return state.current().cached(("overview-summary", year, language),
+                                  lambda: _summary(year, language))
+
+
+def _summary(year: int, language: str) -> object:
+    source = state.current()
+    comparison = source.reference.register.comparison
+    now = overview_summary.judged(source.status(year), comparison)
+    before = (overview_summary.judged(source.status(year - 1), comparison)
+              if year - 1 in source.years() else None)
+    regions = source.regions
+    prefectures = {code: name for code, name in source.region_names(language).items()
+                   if code in regions.index and regions.at[code, "level"] == "prefecture"}
+    return html.Div([
+        dbc.Row([
+            dbc.Col([html.H2(t("ov_by_document", language), className="h5"),
+                     overview_summary.by_document(now, source.catalogue.documents, year,
+                                                  language)], lg=6),
+            dbc.Col([html.H2(t("ov_by_prefecture", language), className="h5"),
+                     overview_summary.by_prefecture(now, prefectures, year, language),
+                     html.P(t("ov_prefecture_note", language), className="text-muted small")],
+                    lg=6),
+        ], className="g-3"),
+        dbc.Row([
+            dbc.Col([html.H2(t("ov_changes_title", language), className="h5"),
+                     overview_summary.changed(now, before, year, language)], lg=5),
+            dbc.Col([html.H2(t("ov_behind_title", language), className="h5"),
+                     overview_summary.behind(now, year, language)], lg=7),
+        ], className="g-3 mt-1"),
+    ], id="overview-summary-blocks")
 
 
 @callback(
@@ -88,6 +142,8 @@ def _valid(value: str | None, options: list[tuple[str, str]]) -> str:
 def update(year: int, document: str, theme: str, region_class: str,
            language: str) -> tuple[object, object, object]:
     year = int(year)
+    document, theme = overview_grid.chosen(state.current().targets, document or "",
+                                           theme or "")
     # The same filters at the same data version give the same answer: kept until a write.
     return state.current().cached(("overview", year, document, theme, region_class, language),
                              lambda: _shown(year, document, theme, region_class, language))
@@ -96,14 +152,25 @@ def update(year: int, document: str, theme: str, region_class: str,
 def _shown(year: int, document: str, theme: str, region_class: str,
            language: str) -> tuple[object, object, object]:
     cells = _cells(year, document, theme, region_class)
-    return (status_counts(count_statuses(cells), language),
-            _grid(cells, language), _rates(cells, language))
+    names = state.current().indicator_names(language)
+    return (_counts(cells, language), _grid(cells, language),
+            overview_grid.rates(cells, names, language))
+
+
+def _counts(cells: pd.DataFrame, language: str) -> object:
+    """The grid's cells by status, and how many are due and not yet due."""
+    counted = tally(cells) if len(cells) else None
+    line = html.P([t("ov_due", language, count=counted.due if counted else 0), " · ",
+                   t("ov_not_yet_due", language, count=counted.not_yet_due if counted else 0)],
+                  className="small mb-1", id="overview-due-line")
+    return html.Div([line, status_counts(count_statuses(cells), language)])
 
 
 # What the grid, counts and rates read of the status table: fewer columns to filter, and
 # text as categories, so that filters, counts and groups compare small integers, not text.
 CELL_COLUMNS = ["region_code", "indicator_id", "target_id", "status", "gap_pct", "direction",
-                "region_zh", "region_en", "document", "theme", "region_class", "_pair"]
+                "region_zh", "region_en", "document", "theme", "region_class", "deadline_year",
+                "as_of_year", "_pair"]
 CATEGORIES = ["region_code", "indicator_id", "status", "direction", "region_zh", "region_en",
               "document", "theme", "region_class"]
 
@@ -112,7 +179,7 @@ def _cells(year: int, document: str, theme: str, region_class: str) -> pd.DataFr
     """grid_cells of the filtered status rows: the rows are sorted once (grid_order), then
     each filter keeps rows in that order (first_cells)."""
     ranked = state.current().cached(("overview-ranked", year), lambda: _ranked(year))
-    return first_cells(_filtered(ranked, document, theme, region_class))
+    return first_cells(overview_grid.filtered(ranked, document, theme, region_class))
 
 
 def _ranked(year: int) -> pd.DataFrame:
@@ -146,16 +213,6 @@ def open_cell(cell: dict | None, year: int, language: str) -> str:  # type: igno
     return href(f"/indicator/{cell['colId']}", language, region=cell["rowId"], year=year)
 
 
-def _filtered(status: pd.DataFrame, document: str, theme: str,
-              region_class: str) -> pd.DataFrame:
-    keep = np.ones(len(status), dtype=bool)
-    for column, wanted in (("document", document), ("theme", theme),
-                           ("region_class", region_class)):
-        if wanted:
-            keep &= (status[column] == wanted).to_numpy()
-    return status if keep.all() else status[keep]
-
-
 def _grid(cells: pd.DataFrame, language: str) -> object:
     source = state.current()
     if cells.empty:
@@ -167,29 +224,20 @@ def _grid(cells: pd.DataFrame, language: str) -> object:
     indicator_ids = list(dict.fromkeys(
         source.targets.loc[source.targets["indicator_id"].isin(shown), "indicator_id"]))
     indicators = source.indicator_names(language)
-    return status_grid(cells, regions, [(i, indicators[i]) for i in indicator_ids], language)
+    return overview_grid.drill_grid(cells, regions, [(i, indicators[i]) for i in indicator_ids],
+                                    language)
 
 
-def _rates(cells: pd.DataFrame, language: str) -> object:
-    source = state.current()
-    rates = share_meeting(cells)
-    if rates.empty:
-        return html.P(t(Status.NO_DATA, language))
-    behind = furthest_behind(cells)
-    name_column = "region_zh" if language == "zh" else "region_en"
-    joined: dict[str, list[str]] = {}  # a few rows per indicator: no grouping machinery
-    for indicator_id, name in zip(behind["indicator_id"], behind[name_column], strict=True):
-        joined.setdefault(indicator_id, []).append(str(name))
-    behind_names = {indicator_id: "、".join(names) for indicator_id, names in joined.items()}
-    names = source.indicator_names(language)
-    rates["indicator"] = [names[i] for i in rates["indicator_id"]]
-    rates["rate"] = rates["rate"].round(1)
-    rates["behind"] = rates["indicator_id"].map(behind_names).fillna("")
-    rates = rates.sort_values("rate")
-    return data_table(rates, {"indicator": t("indicator", language),
-                              "rate": f"{t('rate', language)} (%)",
-                              "reporting": t("regions_reporting", language),
-                              "behind": t("furthest_behind", language)}, "overview-rate-table")
+@callback(
+    Output("overview-grid-panel", "children"), Input("overview-grid-table", "eventData"),
+    State("overview-year", "value"), State("overview-language", "children"),
+    prevent_initial_call=True,
+)
+def show_column(event: dict | None, year: int, language: str) -> object:  # type: ignore[type-arg]
+    """A tap (or click) on a column header shows the indicator's full name under the grid."""
+    if not event or not isinstance(event.get("data"), str):
+        return dash.no_update
+    return overview_grid.column_panel(event["data"], state.current(), int(year), language)
 
 
 # Filters live in the URL, so a leader can share a link to exactly what they see.
