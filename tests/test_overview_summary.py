@@ -141,7 +141,7 @@ def test_the_furthest_behind_are_ordered_by_shortfall_and_worded_for_people(app)
 def test_the_english_summary_uses_short_english_titles(app):
     summary = summary_of(app, 2019, "en")
     assert row_of(summary, "overview-document-row-3")[0] == "City management"
-    assert row_of(summary, "overview-prefecture-row-0")[0] == "Changchun"
+    assert row_of(summary, "overview-prefecture-row-0")[0] == "Changchun City"
 
 
 class Row:
