@@ -8,20 +8,20 @@ urban districts of 长春 can be read and tapped as well as 敦化.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from itertools import pairwise
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import FONT, STATUS_COLOURS, STATUS_SYMBOLS, grid_cells
 from dashboard.i18n import t
+from indicators.paths import data_dir
 from indicators.regions import RegionRegister, valid_on
 from indicators.statuses import Status
 from indicators.summary import tally
 
-TILES_FILE = Path(__file__).resolve().parents[1] / "data" / "geo" / "jilin_tiles.csv"
 LEVELS = ("prefecture", "county")
 NO_VERDICT_COLOUR = STATUS_COLOURS[Status.NO_DATA]
 # The rate scale: Okabe-Ito vermillion (none met) through yellow to bluish green (all met).
@@ -35,10 +35,30 @@ NO_TARGET_COLOUR = "#F2F2F2"  # with an indicator: the region has no target of i
 TILE = 0.92  # a tile's side, in grid units: the rest is the gap between tiles
 
 
+BRIEFING_SIZE = (900, 600)  # pixels of the map a briefing shows, about its 72 mm band's shape
+
+
+def map_png(status: pd.DataFrame, register: RegionRegister, names: dict[str, str],
+            language: str, year: int, region_code: str) -> bytes | None:
+    """The map for a region's briefing (its level's map: the prefectures, or the county-level
+    divisions for one of those), as a PNG through plotly's static export (Chromium); None
+    when it cannot be drawn, so that a briefing is never refused for want of its map."""
+    levels = register.regions.drop_duplicates("code").set_index("code")["level"]
+    level = "county" if levels.get(region_code) == "county" else "prefecture"
+    figure = region_map(status, register, names, language, year, level)
+    width, height = BRIEFING_SIZE
+    try:
+        return figure.to_image(format="png", width=width, height=height)
+    except Exception as error:  # kaleido's errors (no Chromium, a timeout) have no common base
+        logging.getLogger(__name__).warning("briefing map not drawn: %s", error)
+        return None
+
+
 @cache
 def tiles() -> pd.DataFrame:
     """The tile layout: code, name_zh, level, col, row (row 0 at the top)."""
-    return pd.read_csv(TILES_FILE, dtype={"code": str, "col": int, "row": int})
+    return pd.read_csv(data_dir() / "geo" / "jilin_tiles.csv",
+                       dtype={"code": str, "col": int, "row": int})
 
 
 def drawn_codes(register: RegionRegister, level: str, year: int) -> list[str]:

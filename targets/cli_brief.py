@@ -47,7 +47,8 @@ def _brief(args: argparse.Namespace) -> int:
     draw = briefing_png if chosen == "png" else briefing_pdf
     try:
         page = draw(now, before, reference, code, args.year, args.lang,
-                    label=_label(store, values, args.lang))
+                    label=_label(store, values, args.lang),
+                    map_png=_map(now, reference, code, args.year, args.lang))
     except CjkFontError as error:
         raise UserError(str(error)) from error
     output = args.output or Path(f"briefing-{code}-{args.year}.{chosen}")
@@ -87,6 +88,15 @@ def _statuses(values: pd.DataFrame, reference: Reference, code: str, year: int,
                         "there is nothing to brief")
     before = status_table(values, reference, year - 1) if year - 1 in years else None
     return now, before
+
+
+def _map(status: pd.DataFrame, reference: Reference, code: str, year: int,
+         language: str) -> bytes | None:
+    from dashboard.map_figure import map_png
+
+    regions = reference.register.regions.drop_duplicates("code")
+    names = dict(zip(regions["code"], regions[f"name_{language}"], strict=True))
+    return map_png(status, reference.register, names, language, year, code)
 
 
 def _label(store: Store, values: pd.DataFrame, language: str) -> str | None:

@@ -206,3 +206,24 @@ def _images(pdf: bytes) -> int:
         return 0
     return sum(1 for item in objects.get_object().values()
                if item.get_object()["/Subtype"] == "/Image")
+
+
+def test_the_command_draws_the_map_of_the_regions_level(changchun_pdf):
+    # plotly's static export (Chromium) drew the prefectures' tile map into the page.
+    page = PdfReader(str(changchun_pdf)).pages[0]
+    assert len(page.images) == 1
+    assert page.images[0].image.size[0] >= 600
+
+
+def test_a_map_that_cannot_be_drawn_leaves_the_briefing_whole(small, tmp_path, monkeypatch):
+    import plotly.graph_objects as go
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no Chromium here")
+
+    monkeypatch.setattr(go.Figure, "to_image", broken)
+    output = tmp_path / "without-map.pdf"
+    assert main(["--database", small, "brief", "--region", "220100", "--year", "2018",
+                 "-o", str(output)]) == 0
+    page = PdfReader(str(output)).pages[0]
+    assert len(page.images) == 0 and "长春市" in page.extract_text()

@@ -83,15 +83,19 @@ def _briefing_button(code: str, year: int, language: str) -> html.Div:
 )
 def briefing(_clicks: int, target: dict, language: str) -> dict:  # type: ignore[type-arg]
     from dashboard.briefing import briefing_pdf
+    from dashboard.map_figure import map_png
 
     source = state.current()
     code, chosen = target["region"], target["year"]
     if code not in source.regions.index or code in source.reference.register.comparison:
         refuse("not_found", 404)
+    now = source.status(chosen)
     before = source.status(chosen - 1) if chosen - 1 in source.years() else None
-    pdf = briefing_pdf(source.status(chosen), before, source.reference, code, chosen, language,
+    picture = map_png(now, source.reference.register, source.region_names(language), language,
+                      chosen, code)
+    pdf = briefing_pdf(now, before, source.reference, code, chosen, language,
                        label=_briefing_label(language),
-                       data_as_of=source.latest_year(region_code=code))
+                       data_as_of=source.latest_year(region_code=code), map_png=picture)
     return dcc.send_bytes(pdf, f"briefing-{code}-{chosen}.pdf")
 
 
