@@ -121,7 +121,7 @@ def _tile(code: str, col: int, line: int, colour: str, hover: str) -> go.Scatter
         fill="toself", fillcolor=colour, mode="lines", line={"color": "#FFFFFF", "width": 1}
         if colour != NO_TARGET_COLOUR else {"color": "#BBBBBB", "width": 1},
         hoveron="fills", hoverinfo="text", text=hover, customdata=[code] * 5,
-        name=code, showlegend=False)
+        showlegend=False)
 
 
 def _colour(row: pd.Series, indicator_id: str | None) -> str:

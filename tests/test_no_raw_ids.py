@@ -159,3 +159,20 @@ def test_the_entry_history_and_downloads_pages_name_regions(app, language):
             "props": {"columnDefs": entry._columns(language), "rowData": checked}}
     assert raw_ids(*pages, revisions, notes) == [] and raw_ids(grid) == []
     assert shown(grid) and shown(plain(revisions))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_overview_region_and_map_pages_name_targets_and_regions(app, language):
+    overview, region, map_page = (page_module("overview"), page_module("region"),
+                                  page_module("map"))
+    with app.server.test_request_context("/"):
+        pages = [overview.layout(lang=language), overview.summary(2019, language),
+                 *overview.update(2019, "", "", "", language),
+                 region.layout(code="220100", year="2019", lang=language),
+                 region.layout(code="000000", year="2019", lang=language),
+                 map_page.layout(lang=language),
+                 *map_page.update(2019, "prefecture", None, language),
+                 *map_page.update(2019, "county", SHARE, language)]
+    texts = " ".join(shown(plain(pages)))
+    assert "长春市" in texts or "Changchun City" in texts  # the regions are named
+    assert raw_ids(*pages) == []
