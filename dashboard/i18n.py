@@ -50,6 +50,9 @@ def kind_key(kind: str) -> str:
 # Texts of the pages and outputs made for leaders (issue 16), each in its own table so that
 # work on one does not touch another's lines; TEXT takes them all.
 OVERVIEW_TEXT: dict[str, tuple[str, str]] = {
+    "ov_theme_pages": ("本文件指标较多，表格逐个主题显示（每次不超过{count}列）：",
+                       "This document has many indicators; the grid shows one theme at a time "
+                       "(at most {count} columns):"),
     "ov_summary_title": ("{year}年完成情况", "Results for {year}"),
     "ov_explain": ("到期目标中：已达标（含逾期达标）、未达标、无数据；未到期的目标不算未达标，"
                    "另按进展顺利 / 有风险 / 进度滞后计。达标率 = 已达标 ÷ 有结论的到期目标。",

@@ -3,6 +3,8 @@ readable headers (full name on hover and on tap), and each indicator's rate."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 from dash import html
@@ -17,14 +19,50 @@ from indicators.summary import tallies
 HEADER_CHARACTERS = 12  # a short name wraps onto up to three lines of a 76 px column
 COLUMN_WIDTH = 76
 ROW_HEIGHT = 34  # a cell is a target for a finger
+# A grid a leader can take in: a document with more indicators is shown a theme at a time.
+MAX_COLUMNS = 20
 
 
-def chosen(targets: pd.DataFrame, document: str, theme: str) -> tuple[str, str]:
+def chosen(targets: pd.DataFrame, document: str, theme: str,
+           order: Iterable[str] = ()) -> tuple[str, str]:
     """The document and theme the grid shows: a theme alone, else a document (the first one
-    when none is chosen)."""
+    when none is chosen); a document of more than MAX_COLUMNS indicators, its first theme
+    (`order`: the catalogue's indicator ids, see document_themes)."""
     if theme:
         return "", theme
-    return document or str(targets["document"].iloc[0]), ""
+    document = document or str(targets["document"].iloc[0])
+    themes = document_themes(targets, document, order)
+    own = targets[targets["document"] == document]
+    if own["indicator_id"].nunique() > MAX_COLUMNS and themes:
+        return document, themes[0]
+    return document, ""
+
+
+def document_themes(targets: pd.DataFrame, document: str,
+                    order: Iterable[str] = ()) -> list[str]:
+    """The themes of a document's targets, in the order of its indicators in `order` (the
+    catalogue's indicator ids: each file lists its own in its own order), then as its
+    targets first name them."""
+    own = targets[targets["document"] == document]
+    ranked = {indicator: position for position, indicator in enumerate(order)}
+    first = own.assign(_at=own["indicator_id"].map(ranked).fillna(len(ranked)))
+    return list(dict.fromkeys(first.sort_values("_at", kind="stable")["theme"]))
+
+
+def theme_pages(targets: pd.DataFrame, document: str, theme: str,
+                themes: dict[str, tuple[str, str]], order: Iterable[str], language: str,
+                **query: object) -> object:
+    """For a document shown a theme at a time: which theme is shown, and a link to each."""
+    links = []
+    for key in document_themes(targets, document, order):
+        zh, en = themes[key]
+        label = zh if language == "zh" else en
+        links.append(html.B(label) if key == theme else html.A(label, href=href(
+            "/", language, document=document, theme=key, **query)))
+    parts: list[object] = [t("ov_theme_pages", language, count=MAX_COLUMNS), " "]
+    for link in links:
+        parts += [link, " · "]
+    return html.P(parts[:-1], className="small text-muted mb-1", id="overview-theme-pages")
 
 
 def filtered(ranked: pd.DataFrame, document: str, theme: str,

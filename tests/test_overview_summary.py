@@ -18,7 +18,7 @@ from urllib.parse import quote
 import plotly
 import pytest
 
-from dashboard import state
+from dashboard import overview_grid, state
 from dashboard.overview_summary import behind_phrase, short_name
 from etl.store import Store
 from tests.factories import make_rows
@@ -160,3 +160,21 @@ def test_a_lower_is_better_gap_is_worded_as_over():
 def test_short_names_cut_a_bracketed_aside_then_long_text():
     assert short_name("企业投资项目最多需办理事项数（省、市、县三级）") == "企业投资项目最多需办理…"
     assert short_name("医改") == "医改"
+
+
+def test_a_wide_document_is_shown_a_theme_at_a_time(app):
+    overview = page_module("overview")
+    city = "吉政办发〔2018〕17号"  # 26 indicators in six themes
+    with app.server.test_request_context("/"):
+        targets, themes = state.current().targets, state.current().indicators.index
+        assert overview_grid.chosen(targets, city, "", themes) == (city, "city_cleanliness")
+        assert overview_grid.chosen(targets, "吉政办发〔2018〕10号", "", themes) == (
+            "吉政办发〔2018〕10号", "")  # six indicators: the whole document
+        _, grid, _ = overview.update(2019, city, "", "", "zh")
+    found = [node for node in grid._traverse() if getattr(node, "id", None) in (
+        "overview-theme-pages", "overview-grid-table")]
+    pages, table = found
+    headers = [column for column in table.columnDefs if column.get("field") != "region"]
+    assert 0 < len(headers) <= overview_grid.MAX_COLUMNS
+    links = [node.href for node in pages._traverse() if getattr(node, "href", None)]
+    assert len(links) == 5 and all("theme=" in link for link in links)  # the other five

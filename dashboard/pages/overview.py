@@ -142,8 +142,9 @@ def _summary(year: int, language: str) -> object:
 def update(year: int, document: str, theme: str, region_class: str,
            language: str) -> tuple[object, object, object]:
     year = int(year)
-    document, theme = overview_grid.chosen(state.current().targets, document or "",
-                                           theme or "")
+    source = state.current()
+    document, theme = overview_grid.chosen(source.targets, document or "", theme or "",
+                                           source.indicators.index)
     # The same filters at the same data version give the same answer: kept until a write.
     return state.current().cached(("overview", year, document, theme, region_class, language),
                              lambda: _shown(year, document, theme, region_class, language))
@@ -151,10 +152,16 @@ def update(year: int, document: str, theme: str, region_class: str,
 
 def _shown(year: int, document: str, theme: str, region_class: str,
            language: str) -> tuple[object, object, object]:
+    source = state.current()
     cells = _cells(year, document, theme, region_class)
-    names = state.current().indicator_names(language)
-    return (_counts(cells, language), _grid(cells, language),
-            overview_grid.rates(cells, names, language))
+    names = source.indicator_names(language)
+    grid = _grid(cells, language)
+    if document and theme:  # a wide document, a theme at a time (overview_grid.chosen)
+        grid = html.Div([overview_grid.theme_pages(
+            source.targets, document, theme, source.themes(), source.indicators.index,
+            language, year=year,
+            region_class=region_class or None), grid])
+    return (_counts(cells, language), grid, overview_grid.rates(cells, names, language))
 
 
 def _counts(cells: pd.DataFrame, language: str) -> object:

@@ -48,8 +48,11 @@ def test_a_document_row_opens_the_grid_of_that_document(open_page):
     page.wait_for_url("**document=**")
     assert parse_qs(urlparse(page.url).query)["document"] == [CITY]
     expect(page.locator("#overview-document")).to_contain_text(f"城市管理 · {CITY}")
-    expect(page.locator('#overview-grid-table .ag-header-cell[col-id="transit_modal_share"]')
-           ).to_have_count(1)
+    # 26 indicators: the grid shows the first theme (市容环卫), with links to the others.
+    expect(page.locator(
+        '#overview-grid-table .ag-header-cell[col-id="mechanized_sweeping_rate"]')
+    ).to_have_count(1)
+    expect(page.locator("#overview-theme-pages a")).to_have_count(5)
 
 
 def test_no_target_id_or_region_code_is_shown_as_text(open_page):
@@ -74,7 +77,7 @@ def phone(browser: Browser, server: Server) -> Iterator[Page]:
 
 
 def test_on_a_phone_nothing_scrolls_sideways_and_a_tap_shows_the_full_name(phone, server):
-    phone.goto(f"{server.url}/?year=2019&document={quote(CITY)}")
+    phone.goto(f"{server.url}/?year=2019&theme=urban_transport")
     wait_for_dash(phone)
     expect(phone.locator("#overview-by-prefecture .ov-row").last).to_be_visible()
     header = phone.locator('#overview-grid-table .ag-header-cell[col-id="transit_modal_share"]')
