@@ -59,7 +59,7 @@ def _out_of_collectors_sight() -> None:
 
 
 def _header_callback(app: dash.Dash) -> None:
-    from dashboard.components import demo_banner, href
+    from dashboard.components import demo_banner, href, published_banner
 
     @app.callback(Output("app-header", "children"), Input("url", "href"))
     def header(location: str | None) -> list:  # type: ignore[type-arg]
@@ -91,6 +91,8 @@ def _header_callback(app: dash.Dash) -> None:
         children = [navbar]
         if state.current().demo_in_use():
             children.append(dbc.Container(demo_banner(language), fluid=True))
+        elif state.current().published_in_use():
+            children.append(dbc.Container(published_banner(language), fluid=True))
         return children
 
 

@@ -26,6 +26,11 @@ def href(path: str, language: str, **params: object) -> str:
     return f"{path}?{urlencode(query, doseq=True)}" if query else path
 
 
+def published_banner(language: str) -> html.Div:
+    return dbc.Alert(t("published_banner", language), color="info", id="published-banner",
+                     className="published-banner mb-3")
+
+
 def demo_banner(language: str) -> html.Div:
     return dbc.Alert(t("demo_banner", language), color="warning", id="demo-banner",
                      className="demo-banner mb-3")

@@ -255,6 +255,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_overview": ("总览", "Overview"),
     "nav_downloads": ("数据下载", "Downloads"),
     "language_switch": ("English", "中文"),
+    "published_banner": (
+        "已发布数据：本页数字摘自公开发布的统计资料（统计公报、政府工作报告及其报道），"
+        "数据稀疏且有滞后。每个数值的出处和原文见指标页数据表的“来源”“备注”两列，年份或单位存疑处已注明。",
+        "Published figures: the numbers here are taken from published statistics (bulletins, "
+        "government work reports and reports of them), sparse and lagged. Each value's source "
+        "and the phrase that states it are in the source and note columns of the indicator "
+        "page's table; an uncertain year or unit is said there."),
     "demo_banner": ("演示数据：本页数字由程序随机生成，仅供演示，并非真实统计。",
                     "Demo data: the numbers on this page are generated for demonstration "
                     "and are not statistics."),

@@ -66,6 +66,8 @@ def counts_text(counted: Tally, language: str) -> str:
         met += t("ov_of_which_late", language, count=late)
     due = (f"{met} {STATUS_SYMBOLS[Status.MISSED]}{counted.due_with_verdict - counted.met}"
            f" {STATUS_SYMBOLS[Status.NO_DATA]}{counted.due_without_data}")
+    if not counted.not_yet_due:  # a year past every deadline: nothing to say of the rest
+        return due
     trend = " ".join(f"{STATUS_SYMBOLS[s]}{counted.counts[s]}"
                      for s in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK))
     return t("ov_counts_line", language, due=due, not_due=counted.not_yet_due, trend=trend)
@@ -128,7 +130,8 @@ def changed(now: pd.DataFrame, before: pd.DataFrame | None, year: int,
     if before is None:
         return html.Div(html.P(t("ov_no_previous", language), className="text-muted small"),
                         id="overview-changes")
-    found = changes(now, before)
+    # One line per region and indicator: an indicator's several targets often change together.
+    found = changes(now, before).drop_duplicates(["region_code", "indicator_id", "change"])
     parts: list[object] = []
     for kind in ("newly_met", "newly_missed"):
         rows = found[found["change"] == kind]

@@ -115,23 +115,21 @@ def _summary(year: int, language: str) -> object:
     regions = source.regions
     prefectures = {code: name for code, name in source.region_names(language).items()
                    if code in regions.index and regions.at[code, "level"] == "prefecture"}
-    return html.Div([
-        dbc.Row([
-            dbc.Col([html.H2(t("ov_by_document", language), className="h5"),
-                     overview_summary.by_document(now, source.catalogue.documents, year,
-                                                  language)], lg=6),
-            dbc.Col([html.H2(t("ov_by_prefecture", language), className="h5"),
-                     overview_summary.by_prefecture(now, prefectures, year, language),
-                     html.P(t("ov_prefecture_note", language), className="text-muted small")],
-                    lg=6),
-        ], className="g-3"),
-        dbc.Row([
-            dbc.Col([html.H2(t("ov_changes_title", language), className="h5"),
-                     overview_summary.changed(now, before, year, language)], lg=5),
-            dbc.Col([html.H2(t("ov_behind_title", language), className="h5"),
-                     overview_summary.behind(now, year, language)], lg=7),
-        ], className="g-3 mt-1"),
-    ], id="overview-summary-blocks")
+    # Side by side on a wide screen, so that a leader sees all four at once: by document, by
+    # prefecture, then what changed and what is furthest behind; one under another on a phone.
+    return html.Div(dbc.Row([
+        dbc.Col([html.H2(t("ov_by_document", language), className="h5"),
+                 overview_summary.by_document(now, source.catalogue.documents, year,
+                                              language)], lg=6, xl=4),
+        dbc.Col([html.H2(t("ov_by_prefecture", language), className="h5"),
+                 overview_summary.by_prefecture(now, prefectures, year, language),
+                 html.P(t("ov_prefecture_note", language), className="text-muted small")],
+                lg=6, xl=4),
+        dbc.Col([html.H2(t("ov_changes_title", language), className="h5"),
+                 overview_summary.changed(now, before, year, language),
+                 html.H2(t("ov_behind_title", language), className="h5"),
+                 overview_summary.behind(now, year, language)], lg=12, xl=4),
+    ], className="g-3"), id="overview-summary-blocks")
 
 
 @callback(

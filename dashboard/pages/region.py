@@ -13,7 +13,6 @@ from dashboard import scorecard, state
 from dashboard.components import data_as_of, dropdown, href
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
-from etl.published import KIND as PUBLISHED
 from indicators.units import unit_label
 
 dash.register_page(__name__, path_template="/region/<code>", name="地区", order=2)
@@ -104,7 +103,7 @@ def _briefing_label(language: str) -> str | None:
     source = state.current()
     if source.demo_in_use():
         return t("brief_label_demo", language)
-    if (source.store.loads()["kind"] == PUBLISHED).any():
+    if source.published_in_use():
         return t("brief_label_published", language)
     return None
 

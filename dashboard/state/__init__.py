@@ -181,6 +181,14 @@ class DashboardState:
     def demo_in_use(self) -> bool:
         return self.snapshot().demo
 
+    def published_in_use(self) -> bool:
+        """Whether the store holds published figures (targets published): then every page
+        says so, and where their sources are shown."""
+        from etl.published import KIND
+
+        return bool(self._cache.get(self.snapshot().version, ("published-in-use",),
+                                    lambda: (self.store.loads()["kind"] == KIND).any()))
+
     def series(self, indicator_id: str) -> pd.DataFrame:
         """The indicator's values, in region and period order."""
         snapshot = self.snapshot()

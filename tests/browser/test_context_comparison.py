@@ -41,6 +41,9 @@ def test_the_indicator_page_draws_china_for_comparison_and_shows_sources(open_pa
     watched = open_page(f"/indicator/{SHARE}?region=220100&year=2019", WIDE)
     page = watched.page
     expect(page.locator("#indicator-trend .legendtext", has_text="全国（对比）")).to_be_visible()
+    # A store of published figures says so on every page, and where their sources are.
+    expect(page.locator("#published-banner")).to_contain_text("已发布数据")
+    expect(page.locator("#demo-banner")).to_have_count(0)
     expect(page.locator("#indicator-region")).not_to_contain_text("全国")
     expect(page.locator("#indicator-context-note")).to_have_count(0)
     source = page.locator('#indicator-data-table .ag-cell[col-id="source"]', has_text=SOURCE)

@@ -38,6 +38,7 @@ def test_page_loads_without_errors_and_shows_the_demo_banner(open_page, name, vi
     expect(watched.page.locator("#demo-banner")).to_be_visible()
     banner = watched.page.locator("#demo-banner").inner_text()
     assert ("Demo data" in banner) if language == "en" else ("演示数据" in banner)
+    expect(watched.page.locator("#published-banner")).to_have_count(0)
     watched.page.wait_for_load_state("networkidle")
     assert watched.problems == []
     width = watched.page.evaluate("document.documentElement.scrollWidth")
