@@ -133,6 +133,9 @@ MAP_TEXT: dict[str, tuple[str, str]] = {
 }
 
 SCORECARD_TEXT: dict[str, tuple[str, str]] = {
+    "scorecard_sparse": ("到期的{due}项目标中仅{count}项有结果，达标率和排名仅供参考",
+                         "only {count} of {due} due targets have a result: the rate and the "
+                         "rank say little"),
     # Gaps, values and milestones worded for people (dashboard/wording.py).
     "word_behind": ("落后 {amount}", "{amount} behind"),
     "word_ahead": ("超出 {amount}", "{amount} ahead"),

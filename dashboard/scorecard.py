@@ -31,7 +31,7 @@ def summary(code: str, year: int, rows: pd.DataFrame, language: str) -> html.Div
     counted = tally(rows)
     return html.Div([
         html.Div(_count_cards(counted, language), className="scorecard-counts"),
-        html.Div([_rate(counted, language), _rank(code, year, language)],
+        html.Div([_rate(counted, language), _rank(code, year, language, counted)],
                  className="scorecard-rate-rank"),
         _change(code, year, rows, language),
     ], id="region-summary", className="scorecard-summary mb-3")
@@ -75,7 +75,13 @@ def _rate(counted: Tally, language: str) -> html.Div:
                      html.Div(note, className="count-detail")], className="scorecard-rate")
 
 
-def _rank(code: str, year: int, language: str) -> html.Div | None:
+def sparse(counted: Tally) -> bool:
+    """Whether fewer than half the due targets have a verdict: a rate and a rank on so few
+    say little, and the page says so beside them."""
+    return counted.due > 0 and counted.due_with_verdict * 2 < counted.due
+
+
+def _rank(code: str, year: int, language: str, counted: Tally) -> html.Div | None:
     """The region's rank by rate among the regions of its level valid that year."""
     source = state.current()
     level = str(source.regions.at[code, "level"])
@@ -89,8 +95,11 @@ def _rank(code: str, year: int, language: str) -> html.Div | None:
     else:
         text = t("scorecard_rank_value", language, rank=int(mine["rank"].iloc[0]),
                  total=len(table), peers=peers)
+    caveat = (html.Div(t("scorecard_sparse", language, count=counted.due_with_verdict,
+                         due=counted.due), className="count-detail text-danger",
+                       id="region-rank-caveat") if sparse(counted) else None)
     return html.Div([html.Div(t("scorecard_rank", language), className="count-label"),
-                     html.Div(text, className="count-value", id="region-rank")],
+                     html.Div(text, className="count-value", id="region-rank"), caveat],
                     className="scorecard-rank")
 
 

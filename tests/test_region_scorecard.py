@@ -167,3 +167,15 @@ def test_a_hand_made_briefing_request_for_a_bad_region_is_refused(app):
     body["state"][0]["value"] = {"region": "220100", "year": 2019}  # the positive control
     answer = client.post("/_dash-update-component", json=body)
     assert answer.status_code == 200 and b"briefing-220100-2019.pdf" in answer.data
+
+
+def test_a_rank_on_few_results_says_so(app):
+    # 长春市 in 2019: of its many due targets, only the transit share, park green space and
+    # a milestone have values: the rank carries the caveat; a full tally would not.
+    caveat = by_id(app, "region-rank-caveat")
+    assert "有结果" in caveat and "仅供参考" in caveat
+    from dashboard.scorecard import sparse
+    from indicators.summary import Tally
+    full = Tally(counts={}, due=4, due_with_verdict=2, due_without_data=2, not_yet_due=0, met=1)
+    assert not sparse(full) and sparse(Tally(counts={}, due=5, due_with_verdict=2,
+                                             due_without_data=3, not_yet_due=0, met=1))
