@@ -14,8 +14,9 @@ from targets.cli import main as targets
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = {
-    "overview.png": ("/?year=2019&document=%E5%90%89%E6%94%BF%E5%8A%9E%E5%8F%91%E3%80%942018"
-                     "%E3%80%9517%E5%8F%B7", "#overview-grid-table .ag-row"),
+    "overview.png": ("/?year=2019", "#overview-behind li"),
+    "region.png": ("/region/220100?year=2019", "#region-summary"),
+    "map.png": ("/map?year=2019", "#map-figure .main-svg"),
     "indicator.png": ("/indicator/transit_modal_share?region=220300&year=2019",
                       "#indicator-trend .main-svg"),
 }
