@@ -11,7 +11,7 @@ from dashboard.i18n import kind_key, pick, t
 from indicators.reference import Reference
 from indicators.statuses import Status
 from indicators.summary import Tally, changes, furthest_behind, ranks, tally
-from indicators.units import unit_label
+from indicators.units import quantity_label, unit_label
 
 PROVINCE = "220000"
 BEHIND_COUNT = 8
@@ -162,7 +162,7 @@ def _actual(row: pd.Series, language: str) -> str:
         return t(Status.NO_DATA, language)
     if row["kind"] == "milestone":
         return t("brief_done" if row["actual"] >= 1 else "brief_not_done", language)
-    value = f"{_number(row['actual'])} {unit_label(row['unit'], language)}"
+    value = f"{_number(row['actual'])} {quantity_label(row['actual'], row['unit'], language)}"
     if pd.isna(row["actual_period"]):
         return value
     return t("brief_actual", language, value=value, period=int(row["actual_period"]))

@@ -11,7 +11,7 @@ from dashboard.figures import STATUS_COLOURS, STATUS_SYMBOLS
 from dashboard.i18n import t
 from indicators.statuses import Status
 from indicators.summary import Tally, changes, furthest_behind, tallies, tally
-from indicators.units import unit_label
+from indicators.units import quantity_label
 
 CHANGES_LISTED = 5  # of each kind
 BEHIND_LISTED = 10
@@ -176,7 +176,7 @@ def amount(value: object, unit: str, language: str) -> str:
         return "—"
     if unit == "done":
         return t("ov_done" if value else "ov_not_done", language)
-    return f"{float(value):,.4g} {unit_label(unit, language)}".strip()
+    return f"{float(value):,.4g} {quantity_label(float(value), unit, language)}".strip()
 
 
 def behind_phrase(row: object, language: str) -> str:

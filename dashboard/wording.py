@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from dashboard.i18n import t
-from indicators.units import parse_unit, unit_label
+from indicators.units import SINGULAR_EN, parse_unit, quantity_label, unit_label
 
 MILESTONE_UNIT = "done"
 DECIMALS = 4  # at most this many decimals: a value's own precision, without float noise
@@ -37,7 +37,7 @@ def with_unit(value: float, unit: str, language: str) -> str:
     """"71 %", "8.55 平方米/人"; a milestone's 1/0 as 完成 / 未完成."""
     if is_milestone(unit):
         return t("word_done" if value >= 1 else "word_not_done", language)
-    return f"{number(value)} {unit_label(unit, language)}"
+    return f"{number(value)} {quantity_label(value, unit, language)}"
 
 
 def gap_unit(unit: str, language: str) -> str:
@@ -58,7 +58,10 @@ def gap_words(gap: float | None, unit: str, direction: str, language: str,
     amount = number(abs(float(gap)))  # type: ignore[arg-type]
     if amount == "0":
         return t("word_on_target", language)
-    text = f"{amount} {gap_unit(unit, language)}"
+    label = gap_unit(unit, language)
+    if language == "en" and amount == "1":
+        label = SINGULAR_EN.get(label, label.removesuffix("s") if label == "points" else label)
+    text = f"{amount} {label}"
     if kind in LEVEL_KINDS:
         key = "word_above_target" if gap > 0 else "word_below_target"  # type: ignore[operator]
     else:

@@ -77,6 +77,17 @@ def unit_label(unit: str, language: str = "zh") -> str:
     return labels[0] if language == "zh" else labels[1]
 
 
+# English labels in the singular, for exactly one: "1 item", not "1 items".
+SINGULAR_EN = {"items": "item", "persons": "person", "working days": "working day",
+               "days": "day", "percentage points": "percentage point"}
+
+
+def quantity_label(value: float, unit: str, language: str = "zh") -> str:
+    """The unit's label as it follows a number: unit_label, in the singular for one."""
+    label = unit_label(unit, language)
+    return SINGULAR_EN.get(label, label) if language == "en" and abs(value) == 1 else label
+
+
 UNIT_LABELS: dict[str, tuple[str, str]] = {
     "percent": ("%", "%"),
     "percentage_point": ("百分点", "percentage points"),

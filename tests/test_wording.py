@@ -75,3 +75,11 @@ def test_targets_and_values_with_their_unit():
 
 def test_rate():
     assert rate_words(None) == "—" and rate_words(58.06) == "58 %"
+
+
+def test_one_of_a_counted_unit_is_singular_in_english():
+    from dashboard.wording import gap_words, with_unit
+    assert with_unit(1.0, "item", "en") == "1 item" and with_unit(2.0, "item", "en") == "2 items"
+    assert with_unit(1.0, "item", "zh") == "1 个"
+    assert gap_words(-1.0, "item", "higher", "en").startswith("1 item ")
+    assert "1 point " in gap_words(-1.0, "percent", "higher", "en") + " "
