@@ -28,8 +28,10 @@ def short_name(name: str, limit: int = 12, language: str = "zh") -> str:
 
 
 def judged(status: pd.DataFrame, comparison: frozenset[str]) -> pd.DataFrame:
-    """The rows of regions that are judged (not comparison regions such as 全国)."""
-    return status[~status["region_code"].isin(comparison)]
+    """The rows of regions that are judged (not comparison regions such as 全国): the table
+    itself when it has none, as a year's table never should (no target applies to them)."""
+    dropped = status["region_code"].isin(comparison).to_numpy()
+    return status[~dropped] if dropped.any() else status
 
 
 def segments(counted: Tally) -> list[tuple[str, int]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from indicators.statuses import Status
@@ -46,7 +47,9 @@ class Tally:
 
 def tally(rows: pd.DataFrame) -> Tally:
     """Count status rows (status, deadline_year, as_of_year)."""
-    status = rows["status"].astype(str)
+    # Compared as they are: a held table's statuses are categorical, and turning 170,000 of
+    # them into text cost more than the counting.
+    status = rows["status"]
     due = (rows["deadline_year"] <= rows["as_of_year"]).to_numpy()
     counts = {member: int((status == member).sum()) for member in Status}
     verdict = status.isin(VERDICT_STATUSES).to_numpy() & due
@@ -68,7 +71,7 @@ def ranks(rows: pd.DataFrame, peers: Iterable[str]) -> pd.DataFrame:
     of `tally`, counted for every region in one pass (thousands of peers at national size)."""
     peers = list(dict.fromkeys(peers))
     chosen = rows[rows["region_code"].isin(peers)]
-    status = chosen["status"].astype(str)
+    status = chosen["status"]
     due = chosen["deadline_year"] <= chosen["as_of_year"]
     counted = pd.DataFrame({
         "region_code": chosen["region_code"].astype(str).to_numpy(),
@@ -90,16 +93,21 @@ def changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     """The targets whose verdict changed since the year before: newly met (met or met late
     now, not before) and newly missed (missed now, not before). Rows of `now` with a column
     `change` ("newly_met" | "newly_missed") and `status_before`."""
+    # Joined on the keys alone, the few changed rows of `now` taken after: a year's table is
+    # wide, and copying all of it through the join cost most of the work.
     previous = before[[*KEY, "status"]].rename(columns={"status": "status_before"})
-    joined = now.merge(previous, on=KEY, how="left")
-    status, was = joined["status"].astype(str), joined["status_before"].astype(str)
-    met_now, met_before = status.isin(MET_STATUSES), was.isin(MET_STATUSES)
-    newly_met = met_now & ~met_before
-    newly_missed = (status == Status.MISSED) & (was != Status.MISSED)
-    joined["change"] = None
-    joined.loc[newly_met, "change"] = "newly_met"
-    joined.loc[newly_missed, "change"] = "newly_missed"
-    return joined[joined["change"].notna()].reset_index(drop=True)
+    keys = now[[*KEY, "status"]].assign(_row=np.arange(len(now)))
+    joined = keys.merge(previous, on=KEY, how="left")
+    status, was = joined["status"], joined["status_before"]
+    newly_met = (status.isin(MET_STATUSES) & ~was.isin(MET_STATUSES)).to_numpy()
+    newly_missed = ((status == Status.MISSED) & (was != Status.MISSED)).to_numpy()
+    change = np.where(newly_met, "newly_met", "newly_missed")
+    picked = newly_met | newly_missed
+    rows = joined["_row"].to_numpy()[picked]
+    result = now.iloc[rows].reset_index(drop=True)
+    result["status_before"] = was.to_numpy()[picked]
+    result["change"] = change[picked]
+    return result
 
 
 def furthest_behind(rows: pd.DataFrame, count: int = 10) -> pd.DataFrame:
@@ -107,7 +115,7 @@ def furthest_behind(rows: pd.DataFrame, count: int = 10) -> pd.DataFrame:
     as a share of the target (gap_pct; for a lower-is-better target a positive gap is behind),
     the worst first; rows without a relative gap (a milestone not done) after those with
     one, by deadline."""
-    behind = rows[rows["status"].astype(str).isin(BEHIND_STATUSES)].copy()
+    behind = rows[rows["status"].isin(BEHIND_STATUSES)].copy()
     shortfall = behind["gap_pct"].where(behind["direction"] == "lower", -behind["gap_pct"])
     behind["shortfall_pct"] = shortfall
     return behind.sort_values(["shortfall_pct", "deadline_year", "target_id"],
