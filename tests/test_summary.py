@@ -73,3 +73,15 @@ def test_furthest_behind_reads_the_gap_by_direction():
     assert behind["target_id"].tolist() == ["t1", "t2", "t3"]
     assert behind["shortfall_pct"].tolist() == [40.0, 25.0, 5.0]
     assert furthest_behind(table)["target_id"].tolist()[-1] == "t5"  # no relative gap: last
+
+
+def test_tallies_in_one_pass_equal_a_tally_of_each_group():
+    import numpy as np
+    rng = np.random.default_rng(7)
+    statuses = [str(member) for member in Status]
+    table = rows(*[(f"r{rng.integers(0, 30)}", f"t{i}", statuses[rng.integers(0, 7)],
+                    int(rng.integers(2017, 2023))) for i in range(2000)])
+    grouped = tallies(table, "region_code")
+    assert list(grouped) == list(dict.fromkeys(table["region_code"]))
+    for code, counted in grouped.items():
+        assert counted == tally(table[table["region_code"] == code]), code

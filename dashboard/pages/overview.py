@@ -113,8 +113,9 @@ def _summary(year: int, language: str) -> object:
     before = (overview_summary.judged(source.status(year - 1), comparison)
               if year - 1 in source.years() else None)
     regions = source.regions
+    level = set(regions.index[(regions["level"] == "prefecture").to_numpy()])
     prefectures = {code: name for code, name in source.region_names(language).items()
-                   if code in regions.index and regions.at[code, "level"] == "prefecture"}
+                   if code in level}
     # Side by side on a wide screen, so that a leader sees all four at once: by document, by
     # prefecture, then what changed and what is furthest behind; one under another on a phone.
     return html.Div(dbc.Row([
