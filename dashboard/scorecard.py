@@ -140,12 +140,23 @@ def _change(code: str, year: int, rows: pd.DataFrame, language: str) -> html.Div
 
 # --- the targets by document ------------------------------------------------------------
 
+CARD_COLUMNS = ["region_code", "indicator_id", "indicator_zh", "indicator_en", "target_id",
+                "document", "status", "unit", "kind", "direction", "deadline", "deadline_year",
+                "as_of_year", "clause", "target_value", "target_lower", "target_upper",
+                "actual", "actual_period", "stale", "gap", "anticipated"]
+
+
 def by_document(rows: pd.DataFrame, series: dict[str, pd.DataFrame], language: str,
                 year: int) -> html.Div:
     """A section per document (its title and counts), behind first, no data collapsed."""
     source = state.current()
     documents = source.reference.catalogue.documents
-    ordered = rows.assign(_order=rows["status"].astype(str).map(ORDER)).sort_values(
+    # Only the columns a card reads, as plain values: going row by row through the held
+    # table's forty columns, categorical ones among them, cost most of the page.
+    used = rows[[column for column in CARD_COLUMNS if column in rows]]
+    plain = used.astype({column: object for column, dtype in used.dtypes.items()
+                         if isinstance(dtype, pd.CategoricalDtype)})
+    ordered = plain.assign(_order=plain["status"].map(ORDER)).sort_values(
         ["_order", "deadline_year", "target_id"], kind="stable")
     sections = []
     for number, document in documents.items():
