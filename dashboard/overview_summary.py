@@ -27,13 +27,6 @@ def short_name(name: str, limit: int = 12, language: str = "zh") -> str:
     return name if len(name) <= limit else name[:limit - 1] + "…"
 
 
-def judged(status: pd.DataFrame, comparison: frozenset[str]) -> pd.DataFrame:
-    """The rows of regions that are judged (not comparison regions such as 全国): the table
-    itself when it has none, as a year's table never should (no target applies to them)."""
-    dropped = status["region_code"].isin(comparison).to_numpy()
-    return status[~dropped] if dropped.any() else status
-
-
 def segments(counted: Tally) -> list[tuple[str, int]]:
     """The parts of a bar, due first: met on time, met late, missed, due without data, then
     not yet due: on track, at risk, off track, other."""

@@ -47,44 +47,42 @@ class Tally:
 
 def tally(rows: pd.DataFrame) -> Tally:
     """Count status rows (status, deadline_year, as_of_year)."""
-    # Compared as they are: a held table's statuses are categorical, and turning 170,000 of
-    # them into text cost more than the counting.
-    status = rows["status"]
-    due = (rows["deadline_year"] <= rows["as_of_year"]).to_numpy()
-    counts = {member: int((status == member).sum()) for member in Status}
-    verdict = status.isin(VERDICT_STATUSES).to_numpy() & due
-    return Tally(
-        counts=counts, due=int(due.sum()), due_with_verdict=int(verdict.sum()),
-        due_without_data=int(((status == Status.NO_DATA).to_numpy() & due).sum()),
-        not_yet_due=int((~due).sum()),
-        met=int((status.isin(MET_STATUSES).to_numpy() & due).sum()))
+    return _counted(np.zeros(len(rows), dtype=np.intp), [None], rows)[0]
 
 
 def tallies(rows: pd.DataFrame, by: str) -> dict[str, Tally]:
-    """A tally per value of the column `by` (document, region_code ...), in first-seen order:
-    the rules of `tally`, counted for every group in one pass (a country has hundreds of
-    prefectures)."""
+    """A tally per value of the column `by` (document, region_code ...), in first-seen order,
+    every group counted in one pass (a country has hundreds of prefectures)."""
     groups, keys = pd.factorize(rows[by], sort=False)
+    return dict(zip(map(str, keys), _counted(groups, list(keys), rows), strict=True))
+
+
+def _counted(groups: np.ndarray, keys: list[object], rows: pd.DataFrame) -> list[Tally]:
+    """The tallies of the groups numbered in `groups` (-1: in none). Statuses are compared as
+    held: a held table's are categorical, and turning 170,000 of them into text cost more
+    than the counting."""
     members = list(Status)
+    width, count = len(members), len(keys)
     status = pd.Categorical(rows["status"], categories=members).codes  # -1: not a Status
     due = (rows["deadline_year"] <= rows["as_of_year"]).to_numpy()
-    known = (groups >= 0) & (status >= 0)
-    width = len(members)
-    cells = np.bincount(groups[known] * width + status[known],
-                        minlength=len(keys) * width).reshape(len(keys), width)
-    due_cells = np.bincount(groups[known & due] * width + status[known & due],
-                            minlength=len(keys) * width).reshape(len(keys), width)
-    everything = np.bincount(groups[groups >= 0], minlength=len(keys))
-    due_all = np.bincount(groups[(groups >= 0) & due], minlength=len(keys))
+    grouped = groups >= 0
+    known = grouped & (status >= 0)
+
+    def cells(where: np.ndarray) -> np.ndarray:
+        return np.bincount(groups[where] * width + status[where],
+                           minlength=count * width).reshape(count, width)
+
+    every, due_cells = cells(known), cells(known & due)
+    due_all = np.bincount(groups[grouped & due], minlength=count)
+    rows_of = np.bincount(groups[grouped], minlength=count)
     column = {member: position for position, member in enumerate(members)}
     met = due_cells[:, column[Status.MET]] + due_cells[:, column[Status.MET_LATE]]
     verdict = met + due_cells[:, column[Status.MISSED]]
-    return {str(key): Tally(
-        counts={member: int(cells[i, column[member]]) for member in members},
-        due=int(due_all[i]), due_with_verdict=int(verdict[i]),
-        due_without_data=int(due_cells[i, column[Status.NO_DATA]]),
-        not_yet_due=int(everything[i] - due_all[i]), met=int(met[i]))
-        for i, key in enumerate(keys)}
+    return [Tally(counts={member: int(every[i, column[member]]) for member in members},
+                  due=int(due_all[i]), due_with_verdict=int(verdict[i]),
+                  due_without_data=int(due_cells[i, column[Status.NO_DATA]]),
+                  not_yet_due=int(rows_of[i] - due_all[i]), met=int(met[i]))
+            for i in range(count)]
 
 
 def ranks(rows: pd.DataFrame, peers: Iterable[str]) -> pd.DataFrame:

@@ -108,10 +108,9 @@ def summary(year: int, language: str) -> object:
 
 def _summary(year: int, language: str) -> object:
     source = state.current()
-    comparison = source.reference.register.comparison
-    now = overview_summary.judged(source.status(year), comparison)
-    before = (overview_summary.judged(source.status(year - 1), comparison)
-              if year - 1 in source.years() else None)
+    # Comparison regions (全国) have no status rows: no region class, so no target applies.
+    now = source.status(year)
+    before = source.status(year - 1) if year - 1 in source.years() else None
     regions = source.regions
     level = set(regions.index[(regions["level"] == "prefecture").to_numpy()])
     prefectures = {code: name for code, name in source.region_names(language).items()
