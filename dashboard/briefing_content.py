@@ -68,9 +68,10 @@ def briefing_content(status_now: pd.DataFrame, status_before: pd.DataFrame | Non
         counts=_counts(counted, language),
         not_yet_due=_not_yet_due(rows, language),
         rate=_rate(counted, language),
-        standing=None if is_province else _standing(status_now, regions, region_code, language),
+        standing=None if is_province else _standing(status_now, reference, region_code, year,
+                                                     language),
         change=_change(rows, status_before, region_code, year, language),
-        peers=_peers(status_now, regions, language) if is_province else [],
+        peers=_peers(status_now, reference, year, language) if is_province else [],
         behind=[_behind_line(row, language)
                 for _, row in furthest_behind(rows, BEHIND_COUNT).iterrows()],
         note=t("brief_note", language))
@@ -107,13 +108,15 @@ def _rate(counted: Tally, language: str) -> str:
              verdict=counted.due_with_verdict, late=counted.counts[Status.MET_LATE])
 
 
-def _standing(status_now: pd.DataFrame, regions: pd.DataFrame, region_code: str,
+def _standing(status_now: pd.DataFrame, reference: Reference, region_code: str, year: int,
               language: str) -> str | None:
-    """Its rank among the regions of its register level (prefecture, county)."""
-    level = regions.at[region_code, "level"]
+    """Its rank among the regions of its register level (prefecture, county) that held at
+    the end of the year, as the region page ranks it."""
+    register = reference.register
+    level = register.regions.set_index("code").at[region_code, "level"]
     if level not in LEVEL_KEYS:
         return None
-    peers = list(regions.index[regions["level"] == level])
+    peers = register.at_level(level, year)
     ranked = ranks(status_now, peers).set_index("region_code")
     rank = ranked.at[region_code, "rank"]
     if pd.isna(rank):
@@ -133,12 +136,12 @@ def _change(rows: pd.DataFrame, status_before: pd.DataFrame | None, region_code:
              missed=int((changed == "newly_missed").sum()))
 
 
-def _peers(status_now: pd.DataFrame, regions: pd.DataFrame,
+def _peers(status_now: pd.DataFrame, reference: Reference, year: int,
            language: str) -> list[tuple[str, str, str]]:
     """The nine prefecture-level divisions' rates, best first."""
-    codes = list(regions.index[regions["level"] == "prefecture"])
+    regions = reference.register.regions.drop_duplicates("code").set_index("code")
     lines = []
-    for row in ranks(status_now, codes).itertuples():
+    for row in ranks(status_now, reference.register.at_level("prefecture", year)).itertuples():
         name = pick(language, regions.at[row.region_code, "name_zh"],
                     regions.at[row.region_code, "name_en"])
         rate = "—" if pd.isna(row.rate) else f"{row.rate:.0f}%"

@@ -13,7 +13,6 @@ from dashboard.components import href, status_badge
 from dashboard.figures import sparkline_spec
 from dashboard.i18n import pick, t
 from dashboard.wording import deadline_words, is_milestone, missing
-from indicators.regions import valid_on
 from indicators.statuses import Status
 from indicators.summary import Tally, changes, ranks, tally
 
@@ -105,10 +104,7 @@ def _rank(code: str, year: int, language: str, counted: Tally) -> html.Div | Non
 
 def _ranks(year: int, level: str) -> pd.DataFrame:
     source = state.current()
-    register = source.reference.register.regions
-    valid = register[(register["level"] == level)
-                     & valid_on(register, pd.Timestamp(year=year, month=12, day=31))]
-    return ranks(source.status(year), list(dict.fromkeys(valid["code"])))
+    return ranks(source.status(year), source.reference.register.at_level(level, year))
 
 
 def _change(code: str, year: int, rows: pd.DataFrame, language: str) -> html.Div:

@@ -55,6 +55,13 @@ class RegionRegister:
         return frozenset(self.regions.loc[self.regions["level"].isin(COMPARISON_LEVELS),
                                           "code"])
 
+    def at_level(self, level: str, year: int) -> list[str]:
+        """Codes of `level` (prefecture, county ...) that held at the end of `year`, in
+        register order: a region's peers, whatever code it had that year."""
+        rows = self.regions[(self.regions["level"] == level).to_numpy()]
+        held = rows[valid_on(rows, pd.Timestamp(year=year, month=12, day=31))]
+        return list(dict.fromkeys(held["code"]))
+
     def members(self, region_class: str, on: dt.date | None = None) -> list[str]:
         """Codes in `region_class`, valid on the date `on` if given."""
         rows = self.memberships[self.memberships["region_class"] == region_class]

@@ -99,3 +99,12 @@ def test_malformed_register_is_refused(tmp_path):
     assert "'22010' is not six digits" in message
     assert "220000 appears twice" in message
     assert "unknown region class 'nowhere'" in message
+
+
+def test_the_regions_of_a_level_are_those_that_held_at_the_years_end(register):
+    assert len(register.at_level("prefecture", 2018)) == 9
+    in_2018, in_2020 = register.at_level("county", 2018), register.at_level("county", 2020)
+    assert len(in_2018) == len(in_2020) == 60
+    assert "220381" in in_2018 and "220184" not in in_2018
+    assert "220184" in in_2020 and "220381" not in in_2020
+    assert register.at_level("country", 2020) == ["000000"]
