@@ -65,6 +65,13 @@ def _has_chinese(path: Path) -> bool:
         return False
 
 
+def briefing_label(demo: bool, published: bool, language: str) -> str | None:
+    """The label a briefing carries: demo data, else published figures, else none."""
+    if demo:
+        return t("brief_label_demo", language)
+    return t("brief_label_published", language) if published else None
+
+
 def briefing_pdf(status_now: pd.DataFrame, status_before: pd.DataFrame | None,
                  reference: Reference, region_code: str, year: int, language: str = "zh", *,
                  label: str | None = None, data_as_of: int | None = None,

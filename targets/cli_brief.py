@@ -102,14 +102,11 @@ def _map(status: pd.DataFrame, reference: Reference, code: str, year: int,
 def _label(store: Store, values: pd.DataFrame, language: str) -> str | None:
     """The demo label when demo data is in use; the published one when the current values
     include published figures; else none."""
-    from dashboard.i18n import t
+    from dashboard.briefing import briefing_label
     from etl.published import KIND
 
-    if store.demo_in_use():
-        return t("brief_label_demo", language)
-    if KIND in set(values["source_kind"].astype(str)):
-        return t("brief_label_published", language)
-    return None
+    return briefing_label(store.demo_in_use(), KIND in set(values["source_kind"].astype(str)),
+                          language)
 
 
 def _format_of(output: Path | None) -> str:

@@ -100,12 +100,10 @@ def briefing(_clicks: int, target: dict, language: str) -> dict:  # type: ignore
 
 def _briefing_label(language: str) -> str | None:
     """Demo data, or published figures, said on the page where they are what it shows."""
+    from dashboard.briefing import briefing_label
+
     source = state.current()
-    if source.demo_in_use():
-        return t("brief_label_demo", language)
-    if source.published_in_use():
-        return t("brief_label_published", language)
-    return None
+    return briefing_label(source.demo_in_use(), source.published_in_use(), language)
 
 
 def _context_values(indicator_ids: list[str], series: dict[str, pd.DataFrame], language: str,
