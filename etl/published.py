@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl.layout import LONG_COLUMNS
 from etl.validation import Validation, validate
 from indicators.catalogue import Catalogue
 from indicators.paths import data_dir
@@ -22,8 +23,6 @@ SOURCE_COLUMNS = ["source_id", "title", "publisher", "published", "url", "kind",
                   "trust_en"]
 KIND = "published"  # the load's kind: a real figure, with its source
 LOADED_BY = "published"
-# Columns of the long layout etl.layout gives and etl.validation takes.
-LONG_COLUMNS = ["row", "column", "region", "indicator", "period", "value", "unit", "note"]
 
 
 class PublishedError(ValueError):

@@ -94,8 +94,8 @@ def _map(status: pd.DataFrame, reference: Reference, code: str, year: int,
          language: str) -> bytes | None:
     from dashboard.map_figure import map_png
 
-    regions = reference.register.regions.drop_duplicates("code")
-    names = dict(zip(regions["code"], regions[f"name_{language}"], strict=True))
+    regions = reference.region_names
+    names = dict(zip(regions["region_code"], regions[f"region_{language}"], strict=True))
     return map_png(status, reference.register, names, language, year, code)
 
 
