@@ -12,6 +12,7 @@ import plotly.io as pio
 from dashboard.i18n import t
 from indicators.catalogue import TargetKind
 from indicators.statuses import OpenSdgStatus, Status
+from indicators.summary import BEHIND_STATUSES
 from indicators.units import unit_label
 
 # Okabe-Ito colours, told apart by colour-blind readers too; each status also has a symbol.
@@ -38,8 +39,7 @@ STATUS_SYMBOLS.update({
     OpenSdgStatus.DETERIORATION: "✗", OpenSdgStatus.NOT_AVAILABLE: "·",
 })
 # The statuses counted as meeting their target (达标), and as behind it.
-MEETING = frozenset({Status.MET, Status.MET_LATE, Status.ON_TRACK})
-BEHIND = frozenset({Status.MISSED, Status.OFF_TRACK, Status.AT_RISK})
+BEHIND = BEHIND_STATUSES  # indicators.summary's: one meaning of "behind" everywhere
 FONT = "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
 # Above this many regions the trend chart draws the others as a band (10th to 90th
 # percentile) and their median: thousands of grey lines say nothing and weigh megabytes.
@@ -235,22 +235,6 @@ def sparkline_spec(values: pd.DataFrame, status: str) -> dict[str, Any]:
                    "showlegend": False, "template": {},
                    "paper_bgcolor": "white", "plot_bgcolor": "white"},
     }
-
-
-def share_meeting(cells: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator: regions with data, and the share of them meeting or on track to meet
-    their own class's target (达标率)."""
-    # Counted on integer codes: at national size there are 150,000-175,000 cells, and a
-    # pandas group-by with named aggregations cost more than the counting.
-    indicator, ids = pd.factorize(cells["indicator_id"], sort=True)
-    reporting = (cells["status"] != Status.NO_DATA).to_numpy() & (indicator >= 0)
-    good = cells["status"].isin(MEETING).to_numpy() & reporting
-    counted = np.bincount(indicator[reporting], minlength=len(ids))
-    meeting = np.bincount(indicator[good], minlength=len(ids))
-    shown = counted > 0
-    return pd.DataFrame({"indicator_id": np.asarray(ids, dtype=object)[shown],
-                         "reporting": counted[shown], "meeting": meeting[shown],
-                         "rate": 100 * meeting[shown] / counted[shown]})
 
 
 def furthest_behind(cells: pd.DataFrame, count: int = 3) -> pd.DataFrame:

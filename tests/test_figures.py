@@ -1,14 +1,12 @@
 """Figure builders and grid helpers as plain functions."""
 
 import pandas as pd
-import pytest
 
 from dashboard.figures import (
     STATUS_COLOURS,
     furthest_behind,
     gap_figure,
     grid_cells,
-    share_meeting,
     sparkline,
     status_counts,
     trend_figure,
@@ -81,7 +79,7 @@ def test_grid_cells_pick_the_target_due_that_year_else_the_next_else_the_last():
                                                   "no_data": 0}
 
 
-def test_share_meeting_and_furthest_behind():
+def test_furthest_behind_per_indicator():
     cells = status_rows(
         ("A", "x", "t", 2019, "met", 5, "higher", "甲"),
         ("B", "x", "t", 2019, "on_track", -1, "higher", "乙"),
@@ -89,9 +87,6 @@ def test_share_meeting_and_furthest_behind():
         ("D", "x", "t", 2019, "no_data", None, "higher", "丁"),
         ("E", "x", "t", 2019, "at_risk", -10, "higher", "戊"),
         ("A", "z", "u", 2019, "missed", 40, "lower", "甲"))
-    rates = share_meeting(cells).set_index("indicator_id")
-    assert rates.loc["x", "reporting"] == 4 and rates.loc["x", "rate"] == pytest.approx(50.0)
-    assert rates.loc["z", "rate"] == 0
     behind = furthest_behind(cells)
     assert behind[behind["indicator_id"] == "x"]["region_zh"].tolist() == ["丙", "戊"]
     assert behind[behind["indicator_id"] == "z"]["region_zh"].tolist() == ["甲"]
@@ -115,7 +110,6 @@ def test_rates_leave_out_indicators_without_data_and_rows_without_an_indicator()
     cells = status_rows(("A", "x", "t", 2019, "no_data", None, "higher", "甲"),
                         ("A", "y", "u", 2019, "on_track", 1, "higher", "甲"),
                         ("B", None, "v", 2019, "missed", -5, "higher", "乙"))
-    assert share_meeting(cells)["indicator_id"].tolist() == ["y"]
     assert furthest_behind(cells).empty
 
 
