@@ -76,8 +76,8 @@ def _counted(groups: np.ndarray, keys: list[object], rows: pd.DataFrame) -> list
     due_all = np.bincount(groups[grouped & due], minlength=count)
     rows_of = np.bincount(groups[grouped], minlength=count)
     column = {member: position for position, member in enumerate(members)}
-    met = due_cells[:, column[Status.MET]] + due_cells[:, column[Status.MET_LATE]]
-    verdict = met + due_cells[:, column[Status.MISSED]]
+    met = due_cells[:, [column[member] for member in MET_STATUSES]].sum(axis=1)
+    verdict = due_cells[:, [column[member] for member in VERDICT_STATUSES]].sum(axis=1)
     return [Tally(counts={member: int(every[i, column[member]]) for member in members},
                   due=int(due_all[i]), due_with_verdict=int(verdict[i]),
                   due_without_data=int(due_cells[i, column[Status.NO_DATA]]),
@@ -87,19 +87,15 @@ def _counted(groups: np.ndarray, keys: list[object], rows: pd.DataFrame) -> list
 
 def ranks(rows: pd.DataFrame, peers: Iterable[str]) -> pd.DataFrame:
     """The peer regions ranked by rate (best first; ties share a rank, regions without a rate
-    come last, unranked): region_code, rate, met, due_with_verdict, rank (Int64). The rules
-    of `tally`, counted for every region in one pass (thousands of peers at national size)."""
+    come last, unranked): region_code, rate, met, due_with_verdict, rank (Int64), by `tallies`."""
     peers = list(dict.fromkeys(peers))
-    chosen = rows[rows["region_code"].isin(peers)]
-    status = chosen["status"]
-    due = chosen["deadline_year"] <= chosen["as_of_year"]
-    counted = pd.DataFrame({
-        "region_code": chosen["region_code"].astype(str).to_numpy(),
-        "met": (status.isin(MET_STATUSES) & due).to_numpy(),
-        "due_with_verdict": (status.isin(VERDICT_STATUSES) & due).to_numpy(),
-    }).groupby("region_code", sort=False).sum()
-    frame = counted.reindex(peers, fill_value=0).astype("int64").rename_axis(
-        "region_code").reset_index()
+    counted = tallies(rows[rows["region_code"].isin(peers)], "region_code")
+    none = Tally(counts={}, due=0, due_with_verdict=0, due_without_data=0, not_yet_due=0, met=0)
+    frame = pd.DataFrame({
+        "region_code": peers,
+        "met": [counted.get(code, none).met for code in peers],
+        "due_with_verdict": [counted.get(code, none).due_with_verdict for code in peers],
+    }, dtype=object).astype({"met": "int64", "due_with_verdict": "int64"})
     with_verdict = frame["due_with_verdict"]
     frame.insert(1, "rate", (100 * frame["met"] / with_verdict).where(with_verdict > 0))
     frame["rank"] = frame["rate"].rank(method="min", ascending=False).astype("Int64")
