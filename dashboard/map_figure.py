@@ -20,7 +20,7 @@ from dashboard.i18n import t
 from indicators.paths import data_dir
 from indicators.regions import RegionRegister, valid_on
 from indicators.statuses import Status
-from indicators.summary import tally
+from indicators.summary import tallies, tally
 
 LEVELS = ("prefecture", "county")
 NO_VERDICT_COLOUR = STATUS_COLOURS[Status.NO_DATA]
@@ -77,16 +77,17 @@ def region_colours(status: pd.DataFrame, codes: list[str], indicator_id: str | N
     indicator, status (its target due in `year`, else the next, else the last one due: the
     overview grid's cell), None where the region has no target of it."""
     rows = status[status["region_code"].isin(codes)]
-    records = []
-    for code in codes:
-        own = rows[rows["region_code"] == code]
-        if indicator_id is not None:
-            own = grid_cells(own[own["indicator_id"] == indicator_id], year)
-        counted = tally(own)
-        records.append({"code": code, "met": counted.met, "due": counted.due_with_verdict,
-                        "rate": counted.rate,
-                        "status": str(own["status"].iloc[0])
-                        if indicator_id is not None and len(own) else None})
+    statuses: dict[str, str] = {}
+    if indicator_id is not None:
+        rows = grid_cells(rows[rows["indicator_id"] == indicator_id], year)
+        statuses = dict(zip(rows["region_code"].astype(str), rows["status"].astype(str),
+                            strict=True))
+    counted = tallies(rows, "region_code")  # every region counted in one pass
+    none = tally(rows.iloc[:0])
+    records = [{"code": code, "met": counted.get(code, none).met,
+                "due": counted.get(code, none).due_with_verdict,
+                "rate": counted.get(code, none).rate, "status": statuses.get(code)}
+               for code in codes]
     return pd.DataFrame.from_records(
         records, columns=["code", "met", "due", "rate", "status"]).astype({"rate": float})
 
