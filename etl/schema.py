@@ -55,7 +55,8 @@ REVISION_COLUMNS = ["load_id", "region_code", "indicator_id", "period", "value",
                     "unit_entered", "note", "source_row", "previous_value",
                     "previous_revision_id"]
 
-ROLES = ("admin", "planner", "leader", "statistician")
+ROLES = ("admin", "planner", "reviewer", "leader", "statistician")
+ROLE_CHECK = "role IN ('admin', 'planner', 'reviewer', 'leader', 'statistician')"
 
 app_user = sa.Table(
     "app_user", metadata,
@@ -69,8 +70,7 @@ app_user = sa.Table(
     # Moved on by a logout or a new password: session keys made before no longer match.
     sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("name", name="uq_app_user_name"),
-    sa.CheckConstraint("role IN ('admin', 'planner', 'leader', 'statistician')",
-                       name="ck_app_user_role"),
+    sa.CheckConstraint(ROLE_CHECK, name="ck_app_user_role"),
 )
 
 user_region = sa.Table(
@@ -78,4 +78,58 @@ user_region = sa.Table(
     sa.Column("user_id", sa.Integer, sa.ForeignKey("app_user.id", ondelete="CASCADE"),
               primary_key=True),
     sa.Column("region_code", sa.String(6), primary_key=True),
+)
+
+# --- review (etl/review.py): a region-year's values go from draft to accepted -------------------
+
+REVIEW_STATES = ("draft", "submitted", "approved", "accepted")
+
+submission = sa.Table(
+    "submission", metadata,
+    sa.Column("region_code", sa.String(6), primary_key=True),
+    sa.Column("period", sa.Integer, primary_key=True),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changed_by", sa.String(100), nullable=False),
+    # Who submitted the values under review: they may not approve or accept them.
+    sa.Column("submitted_by", sa.String(100)),
+    sa.CheckConstraint("state IN ('draft', 'submitted', 'approved', 'accepted')",
+                       name="ck_submission_state"),
+)
+
+submission_event = sa.Table(
+    "submission_event", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("region_code", sa.String(6), nullable=False),
+    sa.Column("period", sa.Integer, nullable=False),
+    # submit | approve | return | accept | unlock | import (accepted without review)
+    sa.Column("action", sa.String(10), nullable=False),
+    sa.Column("from_state", sa.String(10), nullable=False),
+    sa.Column("to_state", sa.String(10), nullable=False),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("happened_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("comment", sa.Text),
+    sa.Index("ix_submission_event_key", "region_code", "period", "id"),
+)
+
+accepted = sa.Table(
+    "accepted", metadata,
+    sa.Column("region_code", sa.String(6), primary_key=True),
+    sa.Column("indicator_id", sa.String(100), primary_key=True),
+    sa.Column("period", sa.Integer, primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("revision_id", RevisionId, nullable=False),
+    sa.Column("is_demo", sa.Boolean, nullable=False),
+    sa.Column("event_id", sa.Integer, nullable=False),  # the acceptance (or import) it came with
+    sa.Index("ix_accepted_indicator_region_period", "indicator_id", "region_code", "period"),
+    sa.Index("ix_accepted_event", "event_id"),  # what was accepted since a reader looked
+)
+
+reporting_deadline = sa.Table(
+    "reporting_deadline", metadata,
+    sa.Column("indicator_id", sa.String(100), primary_key=True),
+    sa.Column("period", sa.Integer, primary_key=True),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("set_by", sa.String(100), nullable=False),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
 )

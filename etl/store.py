@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from etl.acceptance import import_accepted, last_event_id, refuse_locked
 from etl.driver_rows import batches, copy_rows, frame_of, insert_many
-from etl.schema import REVISION_COLUMNS, actual, load, revision
+from etl.schema import REVISION_COLUMNS, accepted, actual, load, revision
 from indicators.paths import data_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -30,12 +31,15 @@ CHUNK_ROWS = 50_000
 # Values per group of whole indicators that current_by_indicator gives: a national indicator
 # has some 44,000, so a group is a few indicators and a few tens of megabytes.
 GROUP_ROWS = 200_000
-CURRENT_DTYPES = {"period": "int64", "source_row": "Int64"}
+CURRENT_DTYPES = {"period": "int64", "source_row": "Int64", "accepted": "bool"}
 LOAD_COLUMNS = {"is_demo": "is_demo", "loaded_at": "loaded_at", "loaded_by": "loaded_by",
                 "source": "source", "kind": "source_kind"}
 # Serialises writers on PostgreSQL; SQLite has a single writer already.
 WRITE_LOCK_ID = 20181115
 Progress = Callable[[int, int], None]
+# Which values a reader gets: the accepted ones (what leaders see by default) or all current
+# values, drafts and values under review too (etl/review.py).
+VIEWS = ("accepted", "all")
 
 
 def database_url(url: str | None = None) -> str:
@@ -111,7 +115,7 @@ def _is_disk_full(error: Exception) -> bool:
 # Alembic's table of the migration a database is at, and the latest migration in
 # migrations/versions.
 VERSION_TABLE = "alembic_version"
-HEAD_REVISION = "0006_load_skipped"
+HEAD_REVISION = "0007_review"
 
 
 def _alembic_config() -> Any:
@@ -165,31 +169,40 @@ class Store:
 
     def load(self, rows: pd.DataFrame, *, by: str, source: str, kind: str = "file",
              source_sha256: str | None = None, is_demo: bool = False,
-             progress: Progress | None = None, skipped: int = 0) -> LoadResult:
+             progress: Progress | None = None, skipped: int = 0,
+             accept: bool = False) -> LoadResult:
         """Store validated rows (region_code, indicator_id, period, value and optionally
         value_entered, unit_entered, note, source_row, expected_revision_id) in one
         transaction: all or nothing. Raises ConflictError when an expected_revision_id is stale,
-        StoreWriteError when the database refuses the write. `skipped` records how many
-        columns and rows of the file were left out as unknown (--skip-unknown)."""
+        StoreWriteError when the database refuses the write, LockedError (nothing written)
+        when a region-year of the rows is not in draft. `skipped` records how many
+        columns and rows of the file were left out as unknown (--skip-unknown). With `accept`
+        the values are accepted without review (published figures, demo data, an operator's
+        `targets load --accepted`): etl.acceptance.import_accepted."""
         rows = _prepare(rows)
         try:
             return self._load(rows, by=by, source=source, kind=kind,
                               source_sha256=source_sha256, is_demo=is_demo, progress=progress,
-                              skipped=skipped)
+                              skipped=skipped, accept=accept)
         except (sa.exc.DBAPIError, self.engine.dialect.dbapi.Error) as error:
             # The driver's own errors too: PostgreSQL's COPY goes past SQLAlchemy.
             raise StoreWriteError.of(error) from error
 
     def _load(self, rows: pd.DataFrame, *, by: str, source: str, kind: str,
               source_sha256: str | None, is_demo: bool,
-              progress: Progress | None, skipped: int = 0) -> LoadResult:
+              progress: Progress | None, skipped: int = 0,
+              accept: bool = False) -> LoadResult:
         with self.engine.connect() as connection, connection.begin() as transaction:
             self._lock(connection)
+            now = dt.datetime.now(dt.UTC)
+            # The load row first: on SQLite the first write takes the one writer's lock, so
+            # the lock check below and the write it allows see the same submissions.
             load_id = connection.execute(load.insert().values(
-                loaded_at=dt.datetime.now(dt.UTC), loaded_by=by, source=source,
+                loaded_at=now, loaded_by=by, source=source,
                 source_sha256=source_sha256, kind=kind, is_demo=is_demo, revision_count=0,
                 skipped=skipped,
             )).inserted_primary_key[0]
+            refuse_locked(connection, rows)
             current = self._current_for(connection, rows)
             changes, unchanged = _diff(rows, current)
             if changes.empty:
@@ -199,6 +212,10 @@ class Store:
             with self._load_ids_checked_after(connection):
                 self._insert_revisions(connection, changes, progress)
             self._refresh_actual(connection, load_id, is_demo)
+            if accept:
+                import_accepted(connection, load_id, actor=by, at=now, comment=(
+                    f"未经审核，随载入视为已确认：{source} / accepted without review with the "
+                    f"load of {source}"))
             connection.execute(load.update().where(load.c.id == load_id).values(
                 revision_count=len(changes)))
         new = int(changes["previous_revision_id"].isna().sum())
@@ -235,6 +252,15 @@ class Store:
     def _lock(self, connection: sa.Connection) -> None:
         if self.dialect == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": WRITE_LOCK_ID})
+
+    def lock_writes(self, connection: sa.Connection) -> None:
+        """Hold the store's one writer lock until the transaction ends, before reading what
+        a write depends on (a review step: etl/review.py)."""
+        self._lock(connection)
+        if self.dialect == "sqlite":
+            # A write statement takes SQLite's writer lock even when it changes no row; a
+            # read first would fail, not wait, once another writer committed meanwhile.
+            connection.execute(sa.text("UPDATE submission SET state = state WHERE 0 = 1"))
 
     @contextlib.contextmanager
     def _load_ids_checked_after(self, connection: sa.Connection) -> Iterator[None]:
@@ -304,10 +330,13 @@ class Store:
     def current(self, *, as_of: dt.datetime | None = None,
                 indicators: Iterable[str] | None = None, regions: Iterable[str] | None = None,
                 first_period: int | None = None, last_period: int | None = None,
-                ) -> pd.DataFrame:
-        """The current value of each key, or the value it had at `as_of`, with provenance."""
-        keys = actual if as_of is None else revision
-        query = (self._current_query(as_of, indicators, regions, first_period, last_period)
+                view: str = "all") -> pd.DataFrame:
+        """The current value of each key, or the value it had at `as_of`, with provenance and
+        whether it is the accepted one (`accepted`). `view`: "all" (every current value) or
+        "accepted" (the accepted ones only); `as_of` reads every value as written then."""
+        keys = _keys(as_of, view)
+        query = (self._current_query(as_of, indicators, regions, first_period, last_period,
+                                     view)
                  .add_columns(load.c.is_demo, load.c.loaded_at, load.c.loaded_by, load.c.source,
                               load.c.kind.label("source_kind"))
                  .join(load, load.c.id == revision.c.load_id)
@@ -319,17 +348,17 @@ class Store:
                              indicators: Iterable[str] | None = None,
                              regions: Iterable[str] | None = None,
                              group_rows: int = GROUP_ROWS, batch_rows: int = CHUNK_ROWS,
-                             ) -> Iterator[ValueGroup]:
+                             view: str = "all") -> Iterator[ValueGroup]:
         """What current() gives, as groups of whole indicators in the same order: one query
         streamed `batch_rows` at a time, cut where an indicator ends once a group holds at
         least `group_rows` values, so that memory holds a group, not the whole store."""
-        keys = actual if as_of is None else revision
-        conditions = self._key_conditions(as_of, indicators, regions)
+        keys = _keys(as_of, view)
+        conditions = self._key_conditions(as_of, indicators, regions, view=view)
         # Both figures come from the streamed statement itself: one statement, one snapshot,
         # so a load committed meanwhile cannot give a year or a count the rows do not match.
         # They need the keys only: joined to the revisions they cost far more.
         whole = sa.select(keys.c.period).where(*conditions).subquery()
-        query = self._current_query(as_of, indicators, regions).add_columns(
+        query = self._current_query(as_of, indicators, regions, view=view).add_columns(
             revision.c.load_id,
             sa.select(sa.func.max(whole.c.period)).scalar_subquery().label("latest_period"),
             sa.select(sa.func.count()).select_from(whole).scalar_subquery().label("selected"),
@@ -341,26 +370,37 @@ class Store:
 
     def _current_query(self, as_of: dt.datetime | None, indicators: Iterable[str] | None,
                        regions: Iterable[str] | None, first_period: int | None = None,
-                       last_period: int | None = None) -> sa.Select:
+                       last_period: int | None = None, view: str = "all") -> sa.Select:
         """The selected keys' current (or as-of) revisions, without order or load columns."""
-        # The current values start from `actual` (its key is the primary key), joined to their
-        # revisions: "revision.id IN (every current revision)" reads every current revision
-        # even for one region.
-        keys = actual if as_of is None else revision
+        # The current values start from `actual` or `accepted` (the key is the primary key),
+        # joined to their revisions: "revision.id IN (every current revision)" reads every
+        # current revision even for one region.
+        keys = _keys(as_of, view)
+        if keys is accepted:
+            is_accepted: sa.ColumnElement[Any] = sa.true()
+        else:
+            is_accepted = sa.case((accepted.c.revision_id == revision.c.id, True), else_=False)
         query = sa.select(revision.c.id.label("revision_id"), keys.c.region_code,
                           keys.c.indicator_id, keys.c.period, revision.c.value,
                           revision.c.value_entered, revision.c.unit_entered, revision.c.note,
-                          revision.c.source_row)
-        if as_of is None:
-            query = query.select_from(actual.join(revision, revision.c.id == actual.c.revision_id))
-        return query.where(*self._key_conditions(as_of, indicators, regions, first_period,
-                                                 last_period))
+                          revision.c.source_row, is_accepted.label("accepted"))
+        joined = keys if as_of is not None else keys.join(
+            revision, revision.c.id == keys.c.revision_id)
+        if keys is not accepted:
+            joined = joined.outerjoin(accepted, sa.and_(
+                accepted.c.region_code == keys.c.region_code,
+                accepted.c.indicator_id == keys.c.indicator_id,
+                accepted.c.period == keys.c.period))
+        return query.select_from(joined).where(*self._key_conditions(
+            as_of, indicators, regions, first_period, last_period, view))
 
     def _key_conditions(self, as_of: dt.datetime | None, indicators: Iterable[str] | None,
                         regions: Iterable[str] | None, first_period: int | None = None,
-                        last_period: int | None = None) -> list[sa.ColumnElement[bool]]:
-        """Which keys are selected, on `actual` (current values) or `revision` (as of)."""
-        keys = actual if as_of is None else revision
+                        last_period: int | None = None,
+                        view: str = "all") -> list[sa.ColumnElement[bool]]:
+        """Which keys are selected, on `actual` or `accepted` (current values) or `revision`
+        (as of)."""
+        keys = _keys(as_of, view)
         conditions = [] if as_of is None else [revision.c.id.in_(self._latest_revisions(as_of))]
         if indicators is not None:
             conditions.append(keys.c.indicator_id.in_(list(indicators)))
@@ -380,15 +420,16 @@ class Store:
                 .group_by(revision.c.region_code, revision.c.indicator_id, revision.c.period))
 
     def values(self, *, regions: Iterable[str] | None = None,
-               indicators: Iterable[str] | None = None) -> pd.DataFrame:
+               indicators: Iterable[str] | None = None, view: str = "all") -> pd.DataFrame:
         """Current values only (region_code, indicator_id, period, value), of every key or of
         the given regions and indicators: what evaluation and the jump check need. In the order
         evaluation takes them (indicator by indicator): unordered, SQLite gives them region by
         region, and evaluating them in that order is slower while reading them is no quicker."""
-        query = (sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
-                           actual.c.value)
-                 .where(*self._key_conditions(None, indicators, regions))
-                 .order_by(actual.c.indicator_id, actual.c.region_code, actual.c.period))
+        keys = _keys(None, view)
+        query = (sa.select(keys.c.region_code, keys.c.indicator_id, keys.c.period,
+                           keys.c.value)
+                 .where(*self._key_conditions(None, indicators, regions, view=view))
+                 .order_by(keys.c.indicator_id, keys.c.region_code, keys.c.period))
         with self.engine.connect() as connection:
             return frame_of(connection, query, {"period": "int64"})
 
@@ -421,20 +462,22 @@ class Store:
         return frame.astype({"region_code": "str", "indicator_id": "str", "period": "int64",
                              "value": "float64", "is_demo": "bool"}).reset_index(drop=True)
 
-    def value_sources(self, indicator_id: str, region_code: str | None = None) -> pd.DataFrame:
+    def value_sources(self, indicator_id: str, region_code: str | None = None, *,
+                      view: str = "all") -> pd.DataFrame:
         """Where each current value of one indicator (of `region_code`, else of every region)
         comes from: region_code, period, source (the load's title, file or form), note (the
         revision's: a published figure's verbatim phrase and its doubts) and kind (the load's:
         file, form, demo, published ...). One query from actual's primary key, in region and
         period order: what a page shows beside the values it holds."""
-        query = (sa.select(actual.c.region_code, actual.c.period, load.c.source,
+        keys = _keys(None, view)
+        query = (sa.select(keys.c.region_code, keys.c.period, load.c.source,
                            revision.c.note, load.c.kind)
-                 .select_from(actual.join(revision, revision.c.id == actual.c.revision_id)
+                 .select_from(keys.join(revision, revision.c.id == keys.c.revision_id)
                               .join(load, load.c.id == revision.c.load_id))
-                 .where(actual.c.indicator_id == indicator_id)
-                 .order_by(actual.c.region_code, actual.c.period))
+                 .where(keys.c.indicator_id == indicator_id)
+                 .order_by(keys.c.region_code, keys.c.period))
         if region_code is not None:
-            query = query.where(actual.c.region_code == region_code)
+            query = query.where(keys.c.region_code == region_code)
         with self.engine.connect() as connection:
             rows = connection.execute(query).fetchall()
         frame = pd.DataFrame(rows, columns=["region_code", "period", "source", "note", "kind"])
@@ -478,8 +521,10 @@ class Store:
             return int(connection.execute(sa.select(sa.func.coalesce(
                 sa.func.max(revision.c.id), 0))).scalar_one())
 
-    def demo_in_use(self) -> bool:
-        """Whether any current value comes from demo data: then every view must say so."""
+    def demo_in_use(self, view: str = "all") -> bool:
+        """Whether any current (or accepted) value comes from demo data: then every view must
+        say so."""
+        keys = _keys(None, view)
         with self.engine.connect() as connection:
             # No demo load at all (a real store) is answered by the few rows of `load`, not by
             # a scan of millions of current values.
@@ -487,17 +532,48 @@ class Store:
                     is None:
                 return False
             return connection.execute(
-                sa.select(actual.c.revision_id).where(actual.c.is_demo).limit(1)
+                sa.select(keys.c.revision_id).where(keys.c.is_demo).limit(1)
             ).first() is not None
+
+    def review_version(self) -> int:
+        """Grows with every review event (a submission, an acceptance, an import): with
+        data_version(), what a holder of the accepted values checks."""
+        with self.engine.connect() as connection:
+            return last_event_id(connection)
+
+    def accepted_changed_since(self, event_id: int) -> pd.DataFrame:
+        """The accepted value and demo flag (region_code, indicator_id, period, value, is_demo)
+        of every key accepted by an event after `event_id`: what a reader holding the accepted
+        values as of `event_id` must apply (accepted values are replaced, never removed)."""
+        query = (sa.select(accepted.c.region_code, accepted.c.indicator_id, accepted.c.period,
+                           accepted.c.value, accepted.c.is_demo)
+                 .where(accepted.c.event_id > event_id))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).fetchall()
+        frame = pd.DataFrame(rows, columns=[*KEY, "value", "is_demo"])
+        return frame.astype({"region_code": "str", "indicator_id": "str", "period": "int64",
+                             "value": "float64", "is_demo": "bool"}).reset_index(drop=True)
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
             return {table.name: int(connection.execute(
                 sa.select(sa.func.count()).select_from(table)).scalar_one())
-                for table in (load, revision, actual)}
+                for table in (load, revision, actual, accepted)}
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+def _keys(as_of: dt.datetime | None, view: str) -> sa.Table:
+    """The table whose keys a read selects: the revisions (as of a moment: every value as
+    written then), else the accepted values or all current ones."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
+    if as_of is not None:
+        if view != "all":
+            raise ValueError("as_of reads every value as written then: use view='all'")
+        return revision
+    return accepted if view == "accepted" else actual
+
 
 def _engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):

@@ -1,0 +1,102 @@
+"""The accepted values and the locks a write must respect, as SQL on the writer's connection.
+
+Store.load and the review workflow (etl/review.py) share these steps inside their own
+transactions, after taking the store's write lock, so a check and the write it allows see the
+same state. A region-year may be written only in draft: once submitted it waits for its
+reviewers, and once accepted it is locked until an admin unlocks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import sqlalchemy as sa
+
+from etl.schema import accepted, submission, submission_event
+
+ACTOR_LIMIT = 100  # submission_event.actor
+
+
+class LockedError(RuntimeError):
+    """Values of region-years that are not in draft (submitted, approved or accepted); nothing
+    was written. `rows` has region_code, period, state, changed_by, changed_at for each."""
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        super().__init__(f"{len(rows)} region-year(s) not in draft: "
+                         + ", ".join(f"{r.region_code} {r.period} {r.state}"
+                                     for r in rows.head(5).itertuples()))
+        self.rows = rows
+
+
+def refuse_locked(connection: sa.Connection, rows: pd.DataFrame) -> None:
+    """Raise LockedError if any region-year of `rows` (region_code, period) is not in draft."""
+    pairs = rows[["region_code", "period"]].drop_duplicates()
+    query = sa.select(submission.c.region_code, submission.c.period, submission.c.state,
+                      submission.c.changed_by, submission.c.changed_at).where(
+        submission.c.state != "draft")
+    regions = pairs["region_code"].unique().tolist()
+    if len(regions) <= 500:
+        query = query.where(submission.c.region_code.in_(regions))
+    found = pd.DataFrame(connection.execute(query).fetchall(),
+                         columns=["region_code", "period", "state", "changed_by", "changed_at"])
+    if found.empty:
+        return
+    found = found.astype({"region_code": "str", "period": "int64"})
+    locked = found.merge(pairs.astype({"region_code": "str", "period": "int64"}),
+                         on=["region_code", "period"])
+    if not locked.empty:
+        raise LockedError(locked.sort_values(["region_code", "period"], ignore_index=True))
+
+
+def import_accepted(connection: sa.Connection, load_id: int, *, actor: str, comment: str,
+                    at: dt.datetime) -> None:
+    """The load's values accepted without review (published figures, demo data, an operator's
+    `targets load --accepted`): one `import` event per region-year, the region-year's state
+    left as it is, its values put into `accepted`."""
+    before = last_event_id(connection)
+    connection.execute(sa.text("""
+        INSERT INTO submission_event (region_code, period, action, from_state, to_state, actor,
+                                      happened_at, comment)
+        SELECT k.region_code, k.period, 'import', COALESCE(s.state, 'draft'),
+               COALESCE(s.state, 'draft'), :actor, :at, :comment
+        FROM (SELECT DISTINCT region_code, period FROM revision WHERE load_id = :load_id) k
+        LEFT JOIN submission s ON s.region_code = k.region_code AND s.period = k.period
+        ORDER BY k.region_code, k.period"""),
+        {"load_id": load_id, "actor": actor[:ACTOR_LIMIT], "comment": comment, "at": at})
+    # The events after `before` are this load's: the writer holds the store's write lock.
+    _upsert_accepted(connection, """
+        SELECT r.region_code, r.indicator_id, r.period, r.value, r.id, l.is_demo, e.id
+        FROM revision r JOIN load l ON l.id = r.load_id
+        JOIN submission_event e ON e.region_code = r.region_code AND e.period = r.period
+        WHERE r.load_id = :load_id AND e.id > :before""",
+        {"load_id": load_id, "before": before})
+
+
+def accept_current(connection: sa.Connection, region_code: str, period: int,
+                   event_id: int) -> int:
+    """The region-year's current values made its accepted ones (replacing those accepted
+    before an unlock); how many."""
+    connection.execute(accepted.delete().where(accepted.c.region_code == region_code,
+                                                accepted.c.period == period))
+    return _upsert_accepted(connection, """
+        SELECT a.region_code, a.indicator_id, a.period, a.value, a.revision_id, a.is_demo,
+               :event_id
+        FROM actual a WHERE a.region_code = :region_code AND a.period = :period""",
+        {"region_code": region_code, "period": period, "event_id": event_id})
+
+
+def _upsert_accepted(connection: sa.Connection, select: str, parameters: dict) -> int:
+    result = connection.execute(sa.text(f"""
+        INSERT INTO accepted (region_code, indicator_id, period, value, revision_id, is_demo,
+                              event_id)
+        {select}
+        ON CONFLICT (region_code, indicator_id, period) DO UPDATE
+        SET value = excluded.value, revision_id = excluded.revision_id,
+            is_demo = excluded.is_demo, event_id = excluded.event_id"""), parameters)
+    return int(result.rowcount or 0)
+
+
+def last_event_id(connection: sa.Connection) -> int:
+    return int(connection.execute(sa.select(sa.func.coalesce(sa.func.max(submission_event.c.id),
+                                                             0))).scalar_one())
