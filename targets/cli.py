@@ -248,7 +248,7 @@ def _demo(args: argparse.Namespace) -> int:
     rows = generate_demo(reference.catalogue, reference.register, seed=args.seed)
     with progress_bar("写入演示数据 writing demo data") as progress:
         result = store.load(rows, by=DEMO_USER, source=f"etl/demo.py seed={args.seed}",
-                            kind="demo", is_demo=True, progress=progress)
+                            kind="demo", is_demo=True, progress=progress, accept=True)
     say(f"已装入演示数据（非真实统计）：新增 {result.new}，修改 {result.changed}",
         f"loaded demo data (not statistics): {result.new} new, {result.changed} changed")
     return 0

@@ -51,7 +51,7 @@ def _published(args: argparse.Namespace) -> int:
         for check in checks:
             result = store.load(
                 check.validation.store_rows(), by=LOADED_BY, source=check.source.citation,
-                source_sha256=figures.sha256, kind=KIND, progress=progress)
+                source_sha256=figures.sha256, kind=KIND, progress=progress, accept=True)
             new, changed = new + result.new, changed + result.changed
     say(f"已装入已发布数据（{len(checks)} 个来源）：新增 {new}，修改 {changed}",
         f"loaded published figures ({len(checks)} sources): {new} new, {changed} changed")

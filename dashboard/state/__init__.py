@@ -34,6 +34,7 @@ from dashboard.state.caches import LastingCache, Previews, VersionedCache
 from dashboard.state.snapshot import KEY, HeldValues, Snapshot
 from dashboard.state.statuses import StatusCache, YearStatus
 from etl.export import export_table
+from etl.review import Review
 from etl.store import LoadResult, Store
 from indicators.paths import gazette_file
 from indicators.reference import Reference
@@ -314,6 +315,11 @@ class DashboardState:
         return self._lasting.get(self.snapshot().generation, key, compute)
 
     # --- the store's history and writes ----------------------------------------------------
+
+    @cached_property
+    def review(self) -> Review:
+        """The review workflow (etl/review.py): submissions, their steps, who may take them."""
+        return Review(self.store, self.reference.register)
 
     def stored_values(self, regions: Iterable[str], indicators: Iterable[str]) -> pd.DataFrame:
         """The stored values of the series of `regions` and `indicators` (validation's
