@@ -237,7 +237,9 @@ class Review:
 
 ACTION_TEXT = {"submit": ("报送", "submit"), "approve": ("审核通过", "approve"),
                "return": ("退回", "return"), "accept": ("确认", "accept"),
-               "unlock": ("解锁", "unlock")}
+               "unlock": ("解锁", "unlock"),
+               # Not a step anyone takes: values accepted without review when loaded.
+               "import": ("载入即确认（未经审核）", "accepted on loading, without review")}
 STATE_TEXT = {"draft": ("草稿", "draft"), "submitted": ("已报送", "submitted"),
               "approved": ("已审核", "approved"), "accepted": ("已确认", "accepted")}
 assert tuple(STATE_TEXT) == REVIEW_STATES

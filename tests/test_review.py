@@ -249,3 +249,47 @@ def test_progress_counts_each_state_and_what_is_overdue(review, store):
     by_region = progress_by_region(later).set_index("region_code")
     assert by_region.loc[COUNTY, ["missing", "submitted", "overdue"]].tolist() == [1, 1, 1]
     assert by_region.loc["220100", "accepted"] == 1
+
+
+def test_of_reviewers_acting_at_once_exactly_one_moves_the_submission(review, store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    entered(store)
+    state_after(review, (PLANNER, "submit"))
+    reviewers = [User(20 + n, f"changchun_reviewer_{n}", "reviewer", frozenset({"220100"}))
+                 for n in range(6)]
+
+    def approve(user: User) -> str:
+        try:
+            review.act(user, "approve", COUNTY, 2020)
+            return "moved"
+        except ReviewRefused:
+            return "refused"
+
+    with ThreadPoolExecutor(len(reviewers)) as pool:
+        outcomes = list(pool.map(approve, reviewers))
+    assert outcomes.count("moved") == 1 and outcomes.count("refused") == 5
+    assert (review.events()["action"] == "approve").sum() == 1
+
+
+def test_a_save_racing_a_submission_is_either_before_it_or_refused(review, store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    entered(store)
+
+    def save(value: float) -> str:
+        try:
+            entered(store, value)
+            return "saved"
+        except LockedError:
+            return "locked"
+
+    with ThreadPoolExecutor(4) as pool:
+        submitted = pool.submit(review.act, PLANNER, "submit", COUNTY, 2020)
+        saves = list(pool.map(save, [30.0 + n for n in range(6)]))
+        submitted.result()
+    # Every save that got in came before the submission: nothing after it is in the year.
+    submit_event = review.events(COUNTY, 2020).iloc[0]
+    after = store.history(COUNTY, SHARE, 2020)
+    assert (after["loaded_at"] <= submit_event["happened_at"]).all()
+    assert saves.count("saved") + saves.count("locked") == 6
