@@ -9,6 +9,7 @@ reviewers, and once accepted it is locked until an admin unlocks it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 import sqlalchemy as sa
@@ -27,6 +28,36 @@ class LockedError(RuntimeError):
                          + ", ".join(f"{r.region_code} {r.period} {r.state}"
                                      for r in rows.head(5).itertuples()))
         self.rows = rows
+
+
+# state -> (what it means for a write, zh; en)
+LOCK_REASONS = {
+    "submitted": ("已报送，等待审核；如需修改，请审核人退回",
+                  "submitted and waiting for review; to change it, ask the reviewer to return it"),
+    "approved": ("已审核，等待省级确认；如需修改，请审核人退回",
+                 "approved and waiting for the province; to change it, ask a reviewer to "
+                 "return it"),
+    "accepted": ("已确认并锁定；如需修改，请管理员解锁",
+                 "accepted and locked; to change it, ask an admin to unlock it"),
+}
+
+
+def locked_message(error: LockedError, names: Mapping[str, str], language: str) -> str:
+    """What a person is told when a write meets locked region-years: each by name and year,
+    why, who moved it there and when; nothing was written."""
+    zh = language != "en"
+    parts = []
+    for row in error.rows.head(10).itertuples():
+        name = names.get(row.region_code, row.region_code)
+        when = pd.Timestamp(row.changed_at).strftime("%Y-%m-%d %H:%M")
+        reason = LOCK_REASONS[row.state][0 if zh else 1]
+        parts.append(f"{name} {row.period} 年：{reason}（{row.changed_by}，{when}）" if zh else
+                     f"{name} {row.period}: {reason} ({row.changed_by}, {when})")
+    more = len(error.rows) - len(parts)
+    if more > 0:
+        parts.append(f"另有 {more} 个" if zh else f"and {more} more")
+    head = "未写入任何数据。" if zh else "Nothing was written. "
+    return head + ("；".join(parts) if zh else "; ".join(parts))
 
 
 def refuse_locked(connection: sa.Connection, rows: pd.DataFrame) -> None:

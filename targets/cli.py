@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from etl.acceptance import LockedError, locked_message
 from etl.store import ConflictError, Store, StoreWriteError, database_url
 from indicators.catalogue import CatalogueError
-from indicators.regions import RegisterError
+from indicators.regions import RegisterError, load_regions
 from targets.cli_brief import add_brief_command
 from targets.cli_published import add_published_command
 from targets.cli_users import add_user_commands
@@ -385,6 +386,11 @@ def _told(error: Exception) -> int | None:
         return 1
     if isinstance(error, StoreWriteError):
         say(error.problem_zh, error.problem_en)
+        return 1
+    if isinstance(error, LockedError):
+        names = load_regions().regions.drop_duplicates("code").set_index("code")
+        say(locked_message(error, names["name_zh"].to_dict(), "zh"),
+            locked_message(error, names["name_en"].to_dict(), "en"))
         return 1
     return None
 

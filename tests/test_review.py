@@ -293,3 +293,20 @@ def test_a_save_racing_a_submission_is_either_before_it_or_refused(review, store
     after = store.history(COUNTY, SHARE, 2020)
     assert (after["loaded_at"] <= submit_event["happened_at"]).all()
     assert saves.count("saved") + saves.count("locked") == 6
+
+
+def test_targets_load_into_a_locked_year_says_who_locked_it_and_writes_nothing(
+        review, store, store_url, tmp_path, capsys):
+    from targets.cli import main
+
+    entered(store)
+    state_after(review, (PLANNER, "submit"), (REVIEWER, "approve"), (STATISTICIAN, "accept"))
+    counts = store.counts()
+    data = tmp_path / "values.csv"
+    data.write_text("地区,指标,年份,数值,单位\n双阳区,公共交通机动化出行分担率,2020,30,%\n",
+                    encoding="utf-8")
+    assert main(["--database", store_url, "load", str(data), "--by", "operator"]) == 1
+    told = capsys.readouterr().err
+    assert "双阳区 2020 年：已确认并锁定" in told and STATISTICIAN.name in told
+    assert "Shuangyang District 2020: accepted and locked" in told
+    assert Store(store_url).counts() == counts
