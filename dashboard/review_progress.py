@@ -28,8 +28,9 @@ def progress_rows(store: Store, reference: Reference, review: Review, user: User
     now, in order), actions_text, queued (whether it waits for `user`)."""
     detail = progress(store, period, reportable(reference, period), today)
     frame = progress_by_region(detail)
-    states = review.submissions(period).set_index("region_code")["state"]
-    frame["state"] = frame["region_code"].map(states).fillna("draft")
+    states = review.submissions(period)
+    held = dict(zip(states["region_code"], states["state"], strict=True))
+    frame["state"] = [held.get(code, "draft") for code in frame["region_code"]]
     names = reference.register.regions.drop_duplicates("code").set_index("code")
     frame["region"] = frame["region_code"].map(names[f"name_{language}"])
     frame["state_text"] = frame["state"].map(lambda s: state_text(s, language))

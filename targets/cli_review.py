@@ -72,8 +72,8 @@ def _progress(args: argparse.Namespace) -> int:
         expected = expected[expected["region_code"].isin(codes)]
     frame = progress_by_region(progress(store, args.year, expected))
     states = Review(store, reference.register).submissions(args.year)
-    frame["state"] = frame["region_code"].map(states.set_index("region_code")["state"]) \
-        .fillna("draft")
+    held = dict(zip(states["region_code"], states["state"], strict=True))
+    frame["state"] = [held.get(code, "draft") for code in frame["region_code"]]
     names = reference.register.regions.drop_duplicates("code").set_index("code")
     frame["region"] = frame["region_code"].map(names[f"name_{args.lang}"])
     frame = frame.reindex(columns=PROGRESS_COLUMNS)
