@@ -90,19 +90,29 @@ ReviewOutputs = tuple[Any, list[dict[str, Any]], bool, bool]
 
 @callback(
     Output("entry-grid", "rowData"), Output("entry-history-link", "href"),
+    Input("entry-region", "value"), Input("entry-year", "value"),
+    State("entry-language", "children"),
+)
+def fill(region: str | None, year: int, language: str) -> tuple[list[dict[str, Any]], str]:
+    """The indicators of the chosen region and year, with their targets and stored values."""
+    user = auth.current_user()
+    if region is None or user is None or not user.can_write(region):
+        return [], href("/history", language)
+    return _rows(region, int(year), language), href("/history", language, region=region)
+
+
+@callback(
     Output("entry-review", "children"), Output("entry-grid", "columnDefs"),
     Output("entry-save", "disabled"), Output("entry-submit", "hidden"),
     Input("entry-region", "value"), Input("entry-year", "value"),
     State("entry-language", "children"),
 )
-def fill(region: str | None, year: int, language: str) -> tuple[Any, ...]:
-    """The indicators of the chosen region and year, with their targets and stored values,
-    and the year's review state (read-only unless a draft)."""
+def review_state(region: str | None, year: int, language: str) -> ReviewOutputs:
+    """The year's review state; a year that is not a draft is read-only."""
     user = auth.current_user()
     if region is None or user is None or not user.can_write(region):
-        return [], href("/history", language), None, _columns(language), True, True
-    return (_rows(region, int(year), language), href("/history", language, region=region),
-            *_review(region, int(year), language))
+        return None, _columns(language), True, True
+    return _review(region, int(year), language)
 
 
 def _review(region: str, period: int, language: str) -> ReviewOutputs:
