@@ -75,7 +75,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "comment_label": ("意见（退回、解锁须填写）", "Comment (needed to return or unlock)"),
     "comment_placeholder": ("例如：请核实第 3 项数值的口径", "e.g. please check the third value"),
     "acted": ("已{action}：{region} {period} 年，现为“{state}”",
-              "{action} done: {region} {period} is now {state}"),
+              "Done ({action}): {region} {period} is now {state}"),
     "pick_region": ("请先选择地区", "Choose a region first"),
     "nav_review": ("审核", "Review"),
 }
