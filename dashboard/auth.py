@@ -1,7 +1,8 @@
 """Login for the dashboard: Flask-Login sessions, the login page, and who may write what.
 
 Reading is public unless TARGETS_LOGIN_REQUIRED_TO_READ=1; writing always needs a login as a
-planner (own regions) or an admin. The session key comes from TARGETS_SECRET_KEY, else from a
+planner (own regions) or an admin; review steps are checked by etl.review. The session key
+comes from TARGETS_SECRET_KEY, else from a
 file generated once outside the repository ($XDG_CONFIG_HOME/jilin-targets/secret_key, mode
 0600). Cookies are Secure, HttpOnly and SameSite=Lax; TARGETS_INSECURE_COOKIES=1 drops Secure
 for plain-http deployments that are not on localhost.
@@ -30,6 +31,7 @@ from dash import html
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from dashboard import review_text
 from dashboard.login_page import (
     LOGIN_CSRF,
     LOGOUT_CSRF,
@@ -199,12 +201,24 @@ def nav_items(language: str, here: str) -> list[Any]:
         return [dbc.NavLink(text("login", language), href=f"/login?{query}", id="nav-login",
                             external_link=True)]
     logout = "/logout" + (f"?{urlencode(english)}" if english else "")
-    return [html.Span(user.name, id="nav-user", className="navbar-text px-2"),
+    return [*_review_link(user, language, english),
+            html.Span(user.name, id="nav-user", className="navbar-text px-2"),
             # The submit button carries the token: a form posts its button's name and value.
             html.Form(html.Button(text("logout", language), type="submit", name="csrf",
                                   value=logout_token(), id="nav-logout",
                                   className="btn btn-link nav-link"),
                       method="post", action=logout, className="d-inline", id="nav-logout-form")]
+
+
+REVIEW_ROLES = frozenset({"planner", "reviewer", "statistician", "admin"})
+
+
+def _review_link(user: User, language: str, english: dict[str, str]) -> list[Any]:
+    """The review page, for those who submit, review, accept or unlock (not leaders)."""
+    if user.role not in REVIEW_ROLES:
+        return []
+    target = "/review" + (f"?{urlencode(english)}" if english else "")
+    return [dbc.NavLink(review_text.rt("nav_review", language), href=target, id="nav-review")]
 
 
 # --- request handling ------------------------------------------------------------------------

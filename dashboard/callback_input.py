@@ -144,6 +144,11 @@ def _flag(value: Any) -> bool:
     return isinstance(value, bool)
 
 
+def _count(value: Any) -> bool:
+    """A count of steps taken on a page (the review page's refresh)."""
+    return _integer(value) and 0 <= value < MAX_ID
+
+
 def _any(_value: Any) -> bool:
     return True
 
@@ -185,6 +190,12 @@ SHAPES: dict[tuple[str, str], Check] = {
     ("upload-contents", "data"): _maybe(_upload),
     ("upload-skip", "value"): _maybe(_flag),
     ("region-briefing-target", "data"): _briefing_target,
+    ("review-year", "value"): _year,
+    ("review-region", "value"): _maybe(_text),
+    ("review-comment", "value"): _maybe(_text),
+    ("review-done", "data"): _maybe(_count),
+    ("review-queue", "cellClicked"): _maybe(_cell),
+    ("review-progress", "cellClicked"): _maybe(_cell),
 }
 
 

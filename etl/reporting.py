@@ -52,6 +52,17 @@ def deadlines(store: Store, period: int, indicator_ids: Iterable[str]) -> pd.Ser
                      name="indicator_id"), dtype=object, name="due_on")
 
 
+def deadlines_set(store: Store, period: int) -> pd.DataFrame:
+    """The dates set for `period` (indicator_id, due_on, set_by, set_at), by indicator."""
+    query = sa.select(reporting_deadline.c.indicator_id, reporting_deadline.c.due_on,
+                      reporting_deadline.c.set_by, reporting_deadline.c.set_at).where(
+        reporting_deadline.c.period == period).order_by(reporting_deadline.c.indicator_id)
+    with store.engine.connect() as connection:
+        frame = _frame(connection, query, ["indicator_id", "due_on", "set_by", "set_at"])
+    frame["due_on"] = frame["due_on"].map(_date)
+    return frame
+
+
 def progress(store: Store, period: int, expected: pd.DataFrame,
              today: dt.date | None = None) -> pd.DataFrame:
     """One row per expected (region_code, indicator_id) of `period`: state (PROGRESS_STATES),

@@ -1,4 +1,4 @@
-"""Users of the dashboard: roles, the regions a planner reports for, and password login.
+"""Users of the dashboard: roles, their regions (reported for, or reviewed), password login.
 
 Passwords are stored only as werkzeug scrypt hashes. After FREE_FAILURES consecutive failed
 logins an account refuses attempts for a while (30 s, doubling with each further failure, at
@@ -111,8 +111,29 @@ class UserStore:
 
     @cached_property
     def region_codes(self) -> frozenset[str]:
-        register = self._register or load_regions()
-        return frozenset(register.regions["code"])
+        return frozenset(self._regions["code"])
+
+    @cached_property
+    def _regions(self) -> Any:
+        return (self._register or load_regions()).regions
+
+    def _check_reviewer_regions(self, role: str, codes: frozenset[str]) -> None:
+        """A reviewer reviews prefecture-level divisions (and their counties): at least one,
+        and each of that level."""
+        if role != "reviewer":
+            return
+        if not codes:
+            raise InvalidUserError("审核人员（reviewer）至少需要一个地级行政区（--region 代码）",
+                                   "a reviewer needs at least one prefecture-level division "
+                                   "(--region CODE)")
+        regions = self._regions.drop_duplicates("code").set_index("code")
+        other = sorted(code for code in codes if regions.at[code, "level"] != "prefecture")
+        if other:
+            listed = "、".join(f"{regions.at[c, 'name_zh']}（{c}）" for c in other)
+            listed_en = ", ".join(f"{regions.at[c, 'name_en']} ({c})" for c in other)
+            raise InvalidUserError(f"审核人员只能负责地级行政区（市、州），以下不是：{listed}",
+                                   "a reviewer reviews prefecture-level divisions only; these "
+                                   f"are not: {listed_en}")
 
     # --- writing -------------------------------------------------------------------------
 
@@ -141,6 +162,7 @@ class UserStore:
         _check_name(name)
         codes = self._checked_regions(regions)
         _check_role(role, codes)
+        self._check_reviewer_regions(role, codes)
         if self.get(name) is not None:
             raise _taken(name)
         return codes

@@ -20,6 +20,7 @@ from indicators.catalogue import CatalogueError
 from indicators.regions import RegisterError, load_regions
 from targets.cli_brief import add_brief_command
 from targets.cli_published import add_published_command
+from targets.cli_review import add_review_commands
 from targets.cli_users import add_user_commands
 from targets.memory import keep_large_blocks
 
@@ -345,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     add_user_commands(commands)
+    add_review_commands(commands)
     return parser
 
 

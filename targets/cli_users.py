@@ -24,7 +24,8 @@ def add_user_commands(subparsers: argparse._SubParsersAction) -> None:  # type: 
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--region", action="extend", nargs="+", default=[], metavar="CODE",
-                     help="GB/T 2260 code of a region the user reports for (planners)")
+                     help="GB/T 2260 code of a region the user reports for (planners) or "
+                          "reviews (reviewers: prefecture-level divisions)")
     _add_password_stdin(add)
     add.set_defaults(run=_handled(_add))
 

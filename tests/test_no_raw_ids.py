@@ -13,6 +13,7 @@ from dash import html
 
 from dashboard import auth
 from etl.users import User
+from tests.factories import make_rows
 from tests.test_context_comparison_pages import SHARE, make_app
 from tests.test_dashboard_writes import page_module
 
@@ -176,3 +177,35 @@ def test_the_overview_region_and_map_pages_name_targets_and_regions(app, languag
     texts = " ".join(shown(plain(pages)))
     assert "长春市" in texts or "Changchun City" in texts  # the regions are named
     assert raw_ids(*pages) == []
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_review_page_and_the_review_panels_name_regions(app, monkeypatch, language):
+    from dashboard import state
+    from dashboard.review_view import locked_alert
+    from etl.acceptance import LockedError
+
+    review_page, entry, history = (page_module("review"), page_module("entry"),
+                                   page_module("history"))
+    review = state.of(app).review
+    review.act(PLANNER, "submit", "220100", 2019)
+    review.act(User(2, "reviewer", "reviewer", frozenset({"220100"})), "return", "220100",
+               2019, "请核实")
+    review.act(PLANNER, "submit", "220100", 2019)
+    statistician = User(3, "province", "statistician")
+    monkeypatch.setattr(auth, "current_user", lambda: statistician)
+    with app.server.test_request_context("/"):
+        page = review_page.layout(year="2019", lang=language)
+        queue, progress, options = review_page.show(2019, 0, language)
+        panel = entry._review("220100", 2019, language)[0]
+        steps = history.steps("220100", None, language)
+        try:
+            state.of(app).store.load(make_rows(("220100", SHARE, 2019, 30.0)), by="planner",
+                                     source="form")
+        except LockedError as locked:
+            alert = locked_alert(locked, state.of(app).region_names(language), language, "x")
+    texts = " ".join(shown(plain([queue, progress, panel, steps, alert])))
+    assert ("长春市" in texts or "Changchun City" in texts) and "请核实" in texts
+    assert [option["label"] for option in options]  # the statistician may return it
+    assert raw_ids(page, queue, progress, panel, steps, alert) == []
+    assert raw_ids([option["label"] for option in options]) == []

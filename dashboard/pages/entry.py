@@ -1,4 +1,4 @@
-"""Entry page: a planner types their region's values, checked as typed, saved all at once."""
+"""Entry page: a planner types a region-year's values, checked as typed, and submits them."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from flask import abort
 from dashboard import auth, state
 from dashboard.components import dropdown, href, login_prompt, target_phrase, writer_choices
 from dashboard.i18n import language_of, pick, t
+from dashboard.review_text import rt
+from dashboard.review_view import locked_alert, read_only_message, state_panel
+from etl.acceptance import LockedError
+from etl.review import ReviewRefused
 from etl.store import ConflictError, StoreWriteError
 from etl.validation import Validation, validate
 from indicators.units import unit_label
@@ -44,6 +48,7 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
                        href=href("/history", language, region=chosen), className="btn btn-link"),
             ], className="pt-4"), xs=6, md=5),
         ], className="g-2 mb-2"),
+        html.Div(id="entry-review"),
         dag.AgGrid(id="entry-grid", rowData=[], columnDefs=_columns(language),
                    getRowId="params.data.indicator_id",
                    defaultColDef={"resizable": True, "wrapText": True, "autoHeight": True},
@@ -52,6 +57,8 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
                    style={"height": "60vh", "width": "100%"}, className="ag-theme-alpine"),
         html.Div([
             html.Button(t("save", language), id="entry-save", className="btn btn-primary mt-2"),
+            html.Button(rt("submit", language), id="entry-submit", hidden=True,
+                        className="btn btn-outline-primary mt-2 ms-2"),
             html.Span(id="entry-summary", className="ms-3"),
         ]),
         html.Div(id="entry-message", className="mt-2", role="status"),
@@ -59,7 +66,7 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
     ], id="entry-page")
 
 
-def _columns(language: str) -> list[dict[str, Any]]:
+def _columns(language: str, editable: bool = True) -> list[dict[str, Any]]:
     problem = {"entry-error": "params.data.severity === 'error'",
                "entry-warning": "params.data.severity === 'warning'"}
     return [
@@ -68,14 +75,17 @@ def _columns(language: str) -> list[dict[str, Any]]:
         {"field": "unit_label", "headerName": t("unit", language), "width": 110},
         {"field": "target", "headerName": t("target", language), "flex": 2, "minWidth": 140},
         {"field": "stored", "headerName": t("stored_value", language), "width": 120},
-        {"field": "value", "headerName": t("new_value", language), "editable": True,
+        {"field": "value", "headerName": t("new_value", language), "editable": editable,
          "width": 130, "cellClassRules": problem, "tooltipField": "problem",
-         "cellClass": "entry-editable"},
-        {"field": "note", "headerName": t("value_note", language), "editable": True, "flex": 2,
-         "minWidth": 140, "cellClass": "entry-editable"},
+         "cellClass": "entry-editable" if editable else ""},
+        {"field": "note", "headerName": t("value_note", language), "editable": editable,
+         "flex": 2, "minWidth": 140, "cellClass": "entry-editable" if editable else ""},
         {"field": "problem", "headerName": t("problem", language), "flex": 3, "minWidth": 220,
          "cellClassRules": problem},
     ]
+
+
+ReviewOutputs = tuple[Any, list[dict[str, Any]], bool, bool]
 
 
 @callback(
@@ -89,6 +99,53 @@ def fill(region: str | None, year: int, language: str) -> tuple[list[dict[str, A
     if region is None or user is None or not user.can_write(region):
         return [], href("/history", language)
     return _rows(region, int(year), language), href("/history", language, region=region)
+
+
+@callback(
+    Output("entry-review", "children"), Output("entry-grid", "columnDefs"),
+    Output("entry-save", "disabled"), Output("entry-submit", "hidden"),
+    Input("entry-region", "value"), Input("entry-year", "value"),
+    State("entry-language", "children"),
+)
+def review_state(region: str | None, year: int, language: str) -> ReviewOutputs:
+    """The year's review state; a year that is not a draft is read-only."""
+    user = auth.current_user()
+    if region is None or user is None or not user.can_write(region):
+        return None, _columns(language), True, True
+    return _review(region, int(year), language)
+
+
+def _review(region: str, period: int, language: str) -> ReviewOutputs:
+    """The state panel, the grid's columns, whether saving is disabled and the submit button
+    hidden: a year that is not a draft is read-only."""
+    review = state.current().review
+    draft = read_only_message(review.submission(region, period), language) is None
+    may_submit = review.refusal(auth.current_user(), "submit", region, period) is None
+    return (state_panel(review, region, period, language, "entry-state"),
+            _columns(language, editable=draft), not draft, not (draft and may_submit))
+
+
+@callback(
+    Output("entry-message", "children", allow_duplicate=True),
+    Output("entry-review", "children", allow_duplicate=True),
+    Output("entry-grid", "columnDefs", allow_duplicate=True),
+    Output("entry-save", "disabled", allow_duplicate=True),
+    Output("entry-submit", "hidden", allow_duplicate=True),
+    Input("entry-submit", "n_clicks"),
+    State("entry-region", "value"), State("entry-year", "value"),
+    State("entry-language", "children"),
+    prevent_initial_call=True,
+)
+def submit(_clicks: int, region: str | None, year: int, language: str) -> tuple[Any, ...]:
+    """报送: the region-year goes to its reviewer; the server checks who may (etl.review)."""
+    period = int(year)
+    try:
+        state.current().review.act(auth.current_user(), "submit", str(region or ""), period)
+    except ReviewRefused as refused:
+        return (dbc.Alert(refused.message(language), color="danger", id="entry-refused"),
+                dash.no_update, dash.no_update, dash.no_update, dash.no_update)
+    return (dbc.Alert(rt("submitted_done", language), color="success", id="entry-submitted"),
+            *_review(str(region), period, language))
 
 
 def _rows(region: str, period: int, language: str) -> list[dict[str, Any]]:
@@ -202,6 +259,9 @@ def save(_clicks: int, rows: list[dict[str, Any]], region: str, year: int,
                                               by=user.name, source=FORM_SOURCE)
     except ConflictError as conflict:
         return _conflict(conflict, language), _rows(region, period, language)
+    except LockedError as locked:
+        return (locked_alert(locked, state.current().region_names(language), language,
+                             "entry-locked"), _rows(region, period, language))
     except StoreWriteError as error:
         return (dbc.Alert(pick(language, error.problem_zh, error.problem_en), color="danger",
                           id="entry-not-written"), _rows(region, period, language))

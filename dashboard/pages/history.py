@@ -1,4 +1,4 @@
-"""History page: every revision of a region's values; reverting makes a new revision."""
+"""History page: a region's value revisions and review steps; reverting makes a new revision."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from flask import abort
 from dashboard import auth, state
 from dashboard.components import data_table, dropdown
 from dashboard.i18n import language_of, pick, t
+from dashboard.review_text import rt
+from dashboard.review_view import locked_alert, steps_table
+from etl.acceptance import LockedError
 from etl.store import ConflictError
 
 dash.register_page(__name__, path="/history", name="修改记录", order=6)
@@ -41,6 +44,8 @@ def layout(region: str | None = None, indicator: str | None = None, lang: str | 
         html.Button(t("revert", language), id="history-revert", className="btn btn-warning mt-2",
                     hidden=user is None or not user.enters_values),
         html.Div(id="history-message", className="mt-2", role="status"),
+        html.H2(rt("steps_title", language), className="h5 mt-4"),
+        html.Div(id="history-steps"),
         html.Div(language, id="history-language", hidden=True),
     ], id="history-page")
 
@@ -67,6 +72,19 @@ def show(region: str, indicator: str, _message: Any, language: str) -> Any:
 
 
 @callback(
+    Output("history-steps", "children"),
+    Input("history-region", "value"), Input("history-message", "children"),
+    State("history-language", "children"),
+)
+def steps(region: str | None, _message: Any, language: str) -> Any:
+    """The region's review steps, every year: submissions, returns with their comments,
+    approvals, acceptances, unlocks with their reasons."""
+    if region not in state.current().region_names(language):
+        return None
+    return steps_table(state.current().review.events(region), language, "history-steps-grid")
+
+
+@callback(
     Output("history-message", "children"), Input("history-revert", "n_clicks"),
     State("history-grid", "selectedRows"), State("history-language", "children"),
     prevent_initial_call=True,
@@ -86,6 +104,9 @@ def revert(_clicks: int, selected: list[dict[str, Any]] | None, language: str) -
         result = state.current().revert(int(chosen["id"]), by=user.name)
     except ConflictError:
         return dbc.Alert(t("entry_conflict", language), color="warning")
+    except LockedError as locked:
+        return locked_alert(locked, state.current().region_names(language), language,
+                            "history-locked")
     if not result.written:  # the chosen value is the current one: the store made nothing
         return dbc.Alert(t("already_current", language), color="secondary",
                          id="history-already-current")

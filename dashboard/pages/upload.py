@@ -22,8 +22,10 @@ from flask import abort
 from dashboard import auth, state
 from dashboard.components import data_table, dropdown, login_prompt, writer_choices
 from dashboard.i18n import language_of, pick, t
+from dashboard.review_view import locked_alert
 from dashboard.security import refuse
 from dashboard.upload_checks import BusyError, check_slot
+from etl.acceptance import LockedError
 from etl.bounded import MAX_UPLOAD_CELLS
 from etl.names import ROLE_NAMES
 from etl.store import StoreWriteError
@@ -125,6 +127,9 @@ def confirm(_clicks: int, upload: dict[str, str] | None, language: str) -> tuple
     except StoreWriteError as error:
         return dbc.Alert(pick(language, error.problem_zh, error.problem_en), color="danger",
                          id="upload-not-written"), True
+    except LockedError as locked:
+        return locked_alert(locked, state.current().region_names(language), language,
+                            "upload-locked"), True
     message = t("upload_loaded", language, new=result.new, changed=result.changed,
                 unchanged=result.unchanged)
     if validation.skipped:

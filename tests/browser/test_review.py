@@ -1,0 +1,125 @@
+"""The whole review path in a real browser, as each role: a county planner enters and submits,
+the prefecture's reviewer returns with a comment, the planner corrects and submits again, the
+reviewer approves, the province accepts, and the year is then locked on /entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from etl.store import Store
+from etl.users import UserStore
+from tests.browser.conftest import DESKTOP, Server, served, sign_in, wait_for_dash, with_timeouts
+from tests.factories import make_rows
+
+PASSWORD = "correct horse 1"
+COUNTY, YEAR = "220112", 2020  # 双阳区, a county-level division of 长春市
+INSPECTIONS = "relics_safety_inspections_per_year"  # one of the indicators counties report
+CELL = '#entry-grid .ag-row[row-id="{indicator}"] .ag-cell[col-id="{column}"]'
+COMMENT = "第一项数值与台账不符，请核实"
+
+
+@pytest.fixture(scope="module")
+def review_server(tmp_path_factory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("review")
+    url = f"sqlite:///{folder / 'store.sqlite'}"
+    store = Store(url)
+    store.load(make_rows(("220100", "transit_modal_share", 2019, 24.0)), by="seed",
+               source="seed.csv")
+    users = UserStore(store)
+    users.add("shuangyang", "planner", PASSWORD, [COUNTY])
+    users.add("changchun", "reviewer", PASSWORD, ["220100"])
+    users.add("province", "statistician", PASSWORD)
+    with served(url, folder / "config") as running:
+        yield running
+
+
+def as_user(browser: Browser, server: Server, name: str) -> Page:
+    context = browser.new_context(viewport=DESKTOP)
+    with_timeouts(context)
+    page = context.new_page()
+    sign_in(page, server, name, PASSWORD)
+    return page
+
+
+def entry(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/entry?region={COUNTY}&year={YEAR}")
+    expect(page.locator("#entry-state")).to_be_visible()
+    wait_for_dash(page)
+
+
+def enter_and_submit(page: Page, server: Server, value: str) -> None:
+    entry(page, server)
+    cell = page.locator(CELL.format(indicator=INSPECTIONS, column="value"))
+    cell.click()
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    wait_for_dash(page)
+    page.click("#entry-save")
+    expect(page.locator("#entry-saved")).to_be_visible()
+    page.click("#entry-submit")
+    expect(page.locator("#entry-submitted")).to_be_visible()
+    expect(page.locator("#entry-state-read-only")).to_be_visible()
+    expect(page.locator("#entry-submit")).to_be_hidden()
+
+
+def review_step(page: Page, server: Server, action: str, comment: str = "") -> None:
+    """On /review: the county is first in the queue; choose it, then take the step."""
+    page.goto(f"{server.url}/review?year={YEAR}")
+    row = page.locator(f'#review-queue .ag-row[row-id="{COUNTY}"] .ag-cell[col-id="region"]')
+    expect(row).to_have_text("双阳区")
+    wait_for_dash(page)
+    row.click()
+    button = page.locator(f"#review-{action}")
+    expect(button).to_be_visible()
+    if comment:
+        page.fill("#review-comment", comment)
+    button.click()
+    expect(page.locator("#review-acted")).to_be_visible()
+
+
+def stored(server: Server) -> float:
+    current = Store(server.database).current(regions=[COUNTY], indicators=[INSPECTIONS])
+    return float(current["value"].iloc[0])
+
+
+def test_a_year_goes_from_a_county_through_its_prefecture_to_the_province(browser,
+                                                                         review_server):
+    server = review_server
+    planner = as_user(browser, server, "shuangyang")
+    expect(planner.locator("#nav-review")).to_be_visible()
+    enter_and_submit(planner, server, "4")
+
+    reviewer = as_user(browser, server, "changchun")
+    review_step(reviewer, server, "return", COMMENT)
+
+    entry(planner, server)
+    expect(planner.locator("#entry-state-returned")).to_contain_text(COMMENT)
+    expect(planner.locator("#entry-state-returned")).to_contain_text("changchun")
+    enter_and_submit(planner, server, "5")
+    assert stored(server) == 5.0
+
+    review_step(reviewer, server, "approve")
+    statistician = as_user(browser, server, "province")
+    review_step(statistician, server, "accept")
+    expect(statistician.locator("#review-queue-empty")).to_be_visible()
+
+    entry(planner, server)
+    locked = planner.locator("#entry-state-read-only")
+    expect(locked).to_contain_text("province")
+    expect(locked).to_contain_text("管理员解锁")
+    expect(planner.locator("#entry-save")).to_be_disabled()
+    cell = planner.locator(CELL.format(indicator=INSPECTIONS, column="value"))
+    cell.dblclick()
+    planner.keyboard.type("9")
+    planner.keyboard.press("Enter")
+    wait_for_dash(planner)
+    expect(cell).not_to_have_text("9")  # the grid takes no edit
+    assert stored(server) == 5.0
+
+    planner.goto(f"{server.url}/history?region={COUNTY}")
+    steps = planner.locator("#history-steps-grid")
+    expect(steps).to_contain_text(COMMENT)
+    expect(steps).to_contain_text("已确认")
