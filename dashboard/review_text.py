@@ -27,21 +27,6 @@ TEXT: dict[str, tuple[str, str]] = {
                            "Locked: accepted by {who} on {when}; to change it, ask an admin to "
                            "unlock it."),
     # a write refused by a lock (etl.acceptance.LockedError)
-    "locked_heading": ("未写入任何数据：以下地区年度的数值不是草稿，不能修改",
-                       "Nothing was written: the values of these region-years are not drafts "
-                       "and cannot be changed"),
-    "locked_submitted": ("{region} {period} 年：已由 {who} 于 {when} 报送，等待审核；如需修改，"
-                         "请审核人员退回",
-                         "{region} {period}: submitted by {who} on {when}, waiting for review; "
-                         "to change it, ask the reviewer to return it"),
-    "locked_approved": ("{region} {period} 年：已由 {who} 于 {when} 审核通过，等待省级确认；"
-                        "如需修改，请审核人员退回",
-                        "{region} {period}: approved by {who} on {when}, waiting for the "
-                        "province; to change it, ask a reviewer to return it"),
-    "locked_accepted": ("{region} {period} 年：已锁定，由 {who} 于 {when} 确认；如需修改，"
-                        "请管理员解锁",
-                        "{region} {period}: locked, accepted by {who} on {when}; to change it, "
-                        "ask an admin to unlock it"),
     # the history page's review steps
     "steps_title": ("审核记录", "Review steps"),
     "steps_none": ("该地区还没有审核记录", "No review steps for this region yet"),

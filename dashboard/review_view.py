@@ -11,7 +11,7 @@ from dash import html
 
 from dashboard.components import data_table
 from dashboard.review_text import action_text, rt, state_text, when
-from etl.acceptance import LockedError
+from etl.acceptance import LockedError, locked_lines, locked_text
 from etl.review import Review, Submission
 
 STATE_COLOURS = {"draft": "secondary", "submitted": "info", "approved": "primary",
@@ -63,11 +63,9 @@ def state_panel(review: Review, region_code: str, period: int, language: str,
 def locked_alert(error: LockedError, names: dict[str, str], language: str,
                  alert_id: str) -> dbc.Alert:
     """A write refused because region-years are not drafts: each named, with who and when."""
-    items = [html.Li(rt(f"locked_{row.state}", language, region=names.get(
-        row.region_code, row.region_code), period=row.period, who=row.changed_by or "",
-        when=when(row.changed_at))) for row in error.rows.itertuples()]
-    return dbc.Alert([html.P(rt("locked_heading", language)), html.Ul(items)], color="danger",
-                     id=alert_id)
+    items = [html.Li(line) for line in locked_lines(error, names, language)]
+    return dbc.Alert([html.P(locked_text("heading", language)), html.Ul(items)],
+                     color="danger", id=alert_id)
 
 
 def steps_table(events: pd.DataFrame, language: str, table_id: str) -> Any:

@@ -30,34 +30,51 @@ class LockedError(RuntimeError):
         self.rows = rows
 
 
-# state -> (what it means for a write, zh; en)
-LOCK_REASONS = {
-    "submitted": ("已报送，等待审核；如需修改，请审核人退回",
-                  "submitted and waiting for review; to change it, ask the reviewer to return it"),
-    "approved": ("已审核，等待省级确认；如需修改，请审核人退回",
-                 "approved and waiting for the province; to change it, ask a reviewer to "
-                 "return it"),
-    "accepted": ("已确认并锁定；如需修改，请管理员解锁",
-                 "accepted and locked; to change it, ask an admin to unlock it"),
+# What a person is told when a write meets region-years that are not drafts: the heading, and
+# one line per region-year by its state. The dashboard (dashboard/review_view.py) and the
+# `targets` command say the same.
+LOCKED_TEXT = {
+    "heading": ("未写入任何数据：以下地区年度的数值不是草稿，不能修改",
+                "Nothing was written: the values of these region-years are not drafts "
+                "and cannot be changed"),
+    "submitted": ("{region} {period} 年：已由 {who} 于 {when} 报送，等待审核；如需修改，"
+                  "请审核人员退回",
+                  "{region} {period}: submitted by {who} on {when}, waiting for review; "
+                  "to change it, ask the reviewer to return it"),
+    "approved": ("{region} {period} 年：已由 {who} 于 {when} 审核通过，等待省级确认；"
+                 "如需修改，请审核人员退回",
+                 "{region} {period}: approved by {who} on {when}, waiting for the "
+                 "province; to change it, ask a reviewer to return it"),
+    "accepted": ("{region} {period} 年：已锁定，由 {who} 于 {when} 确认；如需修改，"
+                 "请管理员解锁",
+                 "{region} {period}: locked, accepted by {who} on {when}; to change it, "
+                 "ask an admin to unlock it"),
 }
 
 
+def locked_text(key: str, language: str) -> str:
+    zh, en = LOCKED_TEXT[key]
+    return en if language == "en" else zh
+
+
+def locked_lines(error: LockedError, names: Mapping[str, str], language: str) -> list[str]:
+    """One line per locked region-year: by name and year, who moved it there and when, and
+    what to do."""
+    return [locked_text(row.state, language).format(
+        region=names.get(row.region_code, row.region_code), period=row.period,
+        who=row.changed_by or "", when=pd.Timestamp(row.changed_at).strftime("%Y-%m-%d %H:%M"))
+        for row in error.rows.itertuples()]
+
+
 def locked_message(error: LockedError, names: Mapping[str, str], language: str) -> str:
-    """What a person is told when a write meets locked region-years: each by name and year,
-    why, who moved it there and when; nothing was written."""
-    zh = language != "en"
-    parts = []
-    for row in error.rows.head(10).itertuples():
-        name = names.get(row.region_code, row.region_code)
-        when = pd.Timestamp(row.changed_at).strftime("%Y-%m-%d %H:%M")
-        reason = LOCK_REASONS[row.state][0 if zh else 1]
-        parts.append(f"{name} {row.period} 年：{reason}（{row.changed_by}，{when}）" if zh else
-                     f"{name} {row.period}: {reason} ({row.changed_by}, {when})")
-    more = len(error.rows) - len(parts)
-    if more > 0:
-        parts.append(f"另有 {more} 个" if zh else f"and {more} more")
-    head = "未写入任何数据。" if zh else "Nothing was written. "
-    return head + ("；".join(parts) if zh else "; ".join(parts))
+    """The heading and the first ten lines, as one message (the `targets` command's)."""
+    lines = locked_lines(error, names, language)
+    more = len(lines) - 10
+    shown = lines[:10] + ([f"另有 {more} 个" if language != "en" else f"and {more} more"]
+                          if more > 0 else [])
+    separator = "；" if language != "en" else "; "
+    return locked_text("heading", language) + ("：" if language != "en" else ": ") + \
+        separator.join(shown)
 
 
 def refuse_locked(connection: sa.Connection, rows: pd.DataFrame) -> None:

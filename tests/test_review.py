@@ -307,6 +307,6 @@ def test_targets_load_into_a_locked_year_says_who_locked_it_and_writes_nothing(
                     encoding="utf-8")
     assert main(["--database", store_url, "load", str(data), "--by", "operator"]) == 1
     told = capsys.readouterr().err
-    assert "双阳区 2020 年：已确认并锁定" in told and STATISTICIAN.name in told
-    assert "Shuangyang District 2020: accepted and locked" in told
+    assert "双阳区 2020 年：已锁定，由 province_statistician" in told
+    assert "Shuangyang District 2020: locked, accepted by province_statistician" in told
     assert Store(store_url).counts() == counts
