@@ -47,7 +47,7 @@ def by_key(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 def test_a_write_is_applied_as_a_change_and_equals_reading_everything(store):
-    data = DashboardState(store)
+    data = DashboardState(store).view("all")  # a planner's save: among all values
     before = data.status(2019)
     store.load(make_rows(("220100", SHARE, 2019, 35.0), ("220300", SHARE, 2021, 19.0),
                          ("220300", "park_green_space_per_capita", 2019, 0.5)),
@@ -81,13 +81,15 @@ def test_a_write_is_applied_as_a_change_and_equals_reading_everything(store):
                                                             == SHARE).sum()
 
 
-def test_the_data_version_is_asked_once_per_request(store):
-    data = DashboardState(store)
+@pytest.mark.parametrize("view, version_of", [("all", "data_version"),
+                                              ("accepted", "review_version")])
+def test_the_data_version_is_asked_once_per_request(store, view, version_of):
+    data = DashboardState(store).view(view)
     from flask import Flask
 
     asked = []
-    version = store.data_version
-    store.data_version = lambda: asked.append(1) or version()  # type: ignore[method-assign]
+    version = getattr(store, version_of)
+    setattr(store, version_of, lambda: asked.append(1) or version())
     with Flask(__name__).test_request_context():
         data.values(), data.years(), data.demo_in_use(), data.status(2019), data.series(SHARE)
     assert len(asked) == 1
@@ -162,7 +164,7 @@ def test_due_values_are_the_rows_of_an_extract(store):
 def test_a_patch_evaluates_the_written_regions_and_indicators_only(store, monkeypatch):
     from dashboard.state import statuses as data_module
 
-    data = DashboardState(store)
+    data = DashboardState(store).view("all")  # a planner's save: among all values
     before = data.status(2019)
     asked = []
     evaluate = data_module.status_table
