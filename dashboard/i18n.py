@@ -462,9 +462,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_accepted": ("未确认", "not accepted"),
     "accepted": ("已确认", "accepted"),
     "acceptance": ("确认", "Acceptance"),
-    "values_choice": ("数值", "Values"),
-    "values_accepted": ("已确认数值", "Accepted values"),
-    "values_all": ("全部数值（含未确认）", "All values (including not yet accepted)"),
     "briefing_all_values": ("含未确认数值：标“未确认”的数值尚未确认，状态含其计算。",
                             "Includes values not yet accepted: those marked \"not accepted\" "
                             "are not yet accepted, and statuses are computed with them."),
