@@ -81,6 +81,36 @@ def test_a_write_is_applied_as_a_change_and_equals_reading_everything(store):
                                                             == SHARE).sum()
 
 
+def test_an_acceptance_is_applied_to_the_accepted_values_as_a_change(store):
+    """A planner's save leaves the accepted values as they were; its acceptance is applied as
+    a change (no full read) and the statuses patched equal evaluating the accepted values."""
+    from etl.review import Review
+    from etl.users import User
+
+    planner = User(1, "siping_planner", "planner", frozenset({"220300"}))
+    reviewer = User(2, "siping_reviewer", "reviewer", frozenset({"220300"}))
+    statistician = User(3, "province_statistician", "statistician")
+    data = DashboardState(store).view()
+    before = data.status(2019)
+    held = data.values()
+    store.load(make_rows(("220300", SHARE, 2019, 19.5)), by=planner.name, source="form",
+               kind="form")
+    assert data.values() is held and data.status(2019) is before
+    review = Review(store, data.reference.register)
+    for user, action in ((planner, "submit"), (reviewer, "approve"), (statistician, "accept")):
+        review.act(user, action, "220300", 2019, comment="")
+    assert data.snapshot().generation == 1  # applied as a change, not read again
+    values = by_key(data.values(), KEY)
+    assert values.equals(by_key(store.values(view="accepted")[values.columns], KEY))
+    patched = data.status(2019)
+    expected = status_table(store.values(view="accepted"), Reference.load(), 2019)
+    pd.testing.assert_frame_equal(by_key(patched, ["region_code", "target_id"]),
+                                  by_key(expected, ["region_code", "target_id"]),
+                                  check_dtype=False)
+    mine = patched[(patched["region_code"] == "220300") & (patched["indicator_id"] == SHARE)]
+    assert (mine["actual"] == 19.5).any()
+
+
 @pytest.mark.parametrize("view, version_of", [("all", "data_version"),
                                               ("accepted", "review_version")])
 def test_the_data_version_is_asked_once_per_request(store, view, version_of):
