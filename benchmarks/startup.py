@@ -107,7 +107,8 @@ def measure(repeats: int, work: Path, imports: bool) -> tuple[list[Case], dict[s
     none = f"sqlite:///{work / 'no-store.sqlite'}"  # never created: check reads no store
     stored = f"sqlite:///{work / 'store.sqlite'}"
     targets = ["-m", "targets", "--database"]
-    subprocess.run([sys.executable, *targets, stored, "load", str(values), "--by", "bench"],
+    subprocess.run([sys.executable, *targets, stored, "load", str(values), "--by", "bench",
+                    "--accepted"],
                    cwd=REPOSITORY, env=env, check=True, capture_output=True)
     cases = [
         Case("bare import (pandas, pint, sqlalchemy)", ["-c", BARE]),

@@ -68,6 +68,11 @@ def _header_callback(app: dash.Dash) -> None:
         parsed = urlparse(location or "")
         query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
         language = "en" if query.get("lang") == "en" else "zh"
+        # The values the page shows (values=all, or the accepted ones): the banner says
+        # what they hold, and the links keep the choice.
+        from dashboard.values_switch import choose
+
+        shown = choose(query.get("values"))
         other = dict(query)
         if language == "en":
             other.pop("lang", None)
@@ -89,9 +94,9 @@ def _header_callback(app: dash.Dash) -> None:
         ], fluid=True), color="light", dark=False, expand="lg",
             className="mb-2 border-bottom app-navbar")
         children = [navbar]
-        if state.current().demo_in_use():
+        if shown.demo_in_use():
             children.append(dbc.Container(demo_banner(language), fluid=True))
-        elif state.current().published_in_use():
+        elif shown.published_in_use():
             children.append(dbc.Container(published_banner(language), fluid=True))
         return children
 

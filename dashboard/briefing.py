@@ -75,13 +75,15 @@ def briefing_label(demo: bool, published: bool, language: str) -> str | None:
 def briefing_pdf(status_now: pd.DataFrame, status_before: pd.DataFrame | None,
                  reference: Reference, region_code: str, year: int, language: str = "zh", *,
                  label: str | None = None, data_as_of: int | None = None,
-                 map_png: bytes | None = None) -> bytes:
+                 map_png: bytes | None = None,
+                 not_accepted: frozenset[tuple[str, int]] | None = None) -> bytes:
     """The A4 briefing of `region_code` (or the province, 220000) for `year`, as PDF bytes.
     `status_now` / `status_before`: the whole status tables of `year` and `year - 1`;
     `label`: the demo or published label, shown when given; `map_png`: a map, drawn when
-    given."""
+    given; `not_accepted`: in the all values view, the region's (indicator, period) not yet
+    accepted, marked (see briefing_content)."""
     content = briefing_content(status_now, status_before, reference, region_code, year,
-                               language, label, data_as_of)
+                               language, label, data_as_of, not_accepted)
     font = cjk_font_path()
     # Long names wrap: when the targets behind do not fit on one page, fewer are listed.
     for count in range(len(content.behind), -1, -1):
@@ -94,11 +96,12 @@ def briefing_pdf(status_now: pd.DataFrame, status_before: pd.DataFrame | None,
 def briefing_png(status_now: pd.DataFrame, status_before: pd.DataFrame | None,
                  reference: Reference, region_code: str, year: int, language: str = "zh", *,
                  label: str | None = None, data_as_of: int | None = None,
-                 map_png: bytes | None = None) -> bytes:
+                 map_png: bytes | None = None,
+                 not_accepted: frozenset[tuple[str, int]] | None = None) -> bytes:
     """The same page as briefing_pdf, rendered to a PNG (150 dpi, A4 proportions)."""
     return pdf_page_png(briefing_pdf(status_now, status_before, reference, region_code, year,
                                      language, label=label, data_as_of=data_as_of,
-                                     map_png=map_png))
+                                     map_png=map_png, not_accepted=not_accepted))
 
 
 def pdf_page_png(pdf: bytes, dpi: int = PNG_DPI) -> bytes:

@@ -52,9 +52,12 @@ class BriefingContent:
 def briefing_content(status_now: pd.DataFrame, status_before: pd.DataFrame | None,
                      reference: Reference, region_code: str, year: int, language: str,
                      label: str | None = None, data_as_of: int | None = None,
+                     not_accepted: frozenset[tuple[str, int]] | None = None,
                      ) -> BriefingContent:
     """The briefing of one region (or the province, 220000) for `year`, from the whole
-    year's status tables of `year` and `year - 1`."""
+    year's status tables of `year` and `year - 1`. `not_accepted`: in the all values view,
+    the (indicator, period) of the region's values not yet accepted, each marked, and the
+    note says so; None (the accepted values, the default) says nothing."""
     rows = status_now[status_now["region_code"] == region_code]
     counted = tally(rows)
     as_of = data_as_of if data_as_of is not None else _latest_period(rows)
@@ -72,9 +75,10 @@ def briefing_content(status_now: pd.DataFrame, status_before: pd.DataFrame | Non
                                                      language),
         change=_change(rows, status_before, region_code, year, language),
         peers=_peers(status_now, reference, year, language) if is_province else [],
-        behind=[_behind_line(row, language)
+        behind=[_behind_line(row, language, not_accepted or frozenset())
                 for _, row in furthest_behind(rows, BEHIND_COUNT).iterrows()],
-        note=t("brief_note", language))
+        note=t("brief_note", language) if not_accepted is None
+        else f"{t('briefing_all_values', language)} {t('brief_note', language)}")
 
 
 def _latest_period(rows: pd.DataFrame) -> int | None:
@@ -149,10 +153,15 @@ def _peers(status_now: pd.DataFrame, reference: Reference, year: int,
     return lines
 
 
-def _behind_line(row: pd.Series, language: str) -> BehindLine:
+def _behind_line(row: pd.Series, language: str,
+                 not_accepted: frozenset[tuple[str, int]]) -> BehindLine:
+    actual = _actual(row, language)
+    if not pd.isna(row["actual_period"]) and (
+            str(row["indicator_id"]), int(row["actual_period"])) in not_accepted:
+        actual = f"{actual} ({t('not_accepted', language)})"
     return BehindLine(
         indicator=pick(language, row["indicator_zh"], row["indicator_en"]),
-        actual=_actual(row, language), target=_target(row, language),
+        actual=actual, target=_target(row, language),
         gap=_gap(row, language), source=f"{row['document']} {row['clause']}")
 
 

@@ -134,9 +134,17 @@ def _upload(value: Any) -> bool:
 
 
 def _briefing_target(value: Any) -> bool:
-    """The region page's briefing: {"region": a code, "year": a year}."""
-    return (isinstance(value, dict) and set(value) == {"region", "year"}
-            and _text(value["region"]) and _year(value["year"]))
+    """The region page's briefing: {"region": a code, "year": a year} and which values it
+    shows ("values", optional: the accepted ones when left out)."""
+    return (isinstance(value, dict) and set(value) - {"values"} == {"region", "year"}
+            and _text(value["region"]) and _year(value["year"])
+            and _values_name(value.get("values", "accepted")))
+
+
+def _values_name(value: Any) -> bool:
+    """Which values a reading page shows (dashboard.values_switch): accepted or all; none
+    (a request that leaves it out) is the accepted ones."""
+    return value is None or value in ("accepted", "all")
 
 
 def _flag(value: Any) -> bool:
@@ -293,6 +301,8 @@ def _well_formed(item: Any) -> bool:
         return False
     if component.endswith("-language") and prop == "children":
         return _language(item.get("value"))
+    if component.endswith("-values-name") and prop == "children":
+        return _values_name(item.get("value"))
     if prop == "n_clicks":
         return _maybe(_integer)(item.get("value"))
     check = SHAPES.get((component, prop))

@@ -19,10 +19,15 @@ from indicators.units import unit_label
 
 
 def href(path: str, language: str, **params: object) -> str:
-    """A link that keeps the language; empty parameters are left out."""
+    """A link that keeps the language and the values shown (`values=all`, see
+    values_switch); empty parameters are left out."""
+    from dashboard.values_switch import chosen_param
+
     query = {key: value for key, value in params.items() if value not in (None, "", [])}
     if language == "en":
         query["lang"] = "en"
+    if "values" not in params and (values := chosen_param()):
+        query["values"] = values
     return f"{path}?{urlencode(query, doseq=True)}" if query else path
 
 
@@ -192,6 +197,7 @@ def writer_choices(user: object, language: str, region: str | None, year: str | 
                if user.can_write(code)]  # type: ignore[attr-defined]
     chosen = region if region in dict(regions) else (regions[0][0] if regions else None)
     years = list(range(2015, dt.date.today().year + 1))
+    # A writer's year: the latest with any value, accepted or not (their drafts too).
     period = int(year) if year and year.isdigit() and int(year) in years else (
-        source.default_year())
+        source.view("all").default_year())
     return regions, chosen, years, period

@@ -74,16 +74,24 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Fig
 
 def trend_figure(series: pd.DataFrame, targets: pd.DataFrame, highlight: str | None,
                  names: dict[str, str], language: str, unit: str,
-                 comparison: frozenset[str] = frozenset()) -> go.Figure:
+                 comparison: frozenset[str] = frozenset(),
+                 not_accepted: np.ndarray | None = None) -> go.Figure:
     """Each region's values over time (the highlighted one bold) against the highlighted
     region's own targets: a step line, or a band for a range. Comparison regions (全国) are
     drawn apart, each as its own dark dashed line that is always in the legend: they are a
     reference, not one of the regions judged, so they are neither grey lines nor part of
-    the others' spread, and never highlighted.
+    the others' spread, and never highlighted. `not_accepted` (one flag per row of
+    `series`, in the all values view) marks the highlighted region's values not yet
+    accepted with a hollow marker, 未确认 on hover.
 
     series: region_code, period, value. targets: deadline_year, target_lower, target_upper
     for the highlighted region (from the status table)."""
     figure = go.Figure()
+    if not_accepted is not None and highlight is not None:
+        marked = series[np.asarray(not_accepted, dtype=bool)
+                        & (series["region_code"] == highlight).to_numpy()]
+    else:
+        marked = series.iloc[0:0]
     compared = series["region_code"].isin(comparison)
     references, series = series[compared], series[~compared]
     if highlight in comparison:
@@ -101,6 +109,7 @@ def trend_figure(series: pd.DataFrame, targets: pd.DataFrame, highlight: str | N
             showlegend=bold, hovertemplate="%{fullData.name}: %{y}<extra>%{x}</extra>",
         ))
     _add_comparison(figure, references, names, language, unit)
+    _add_not_accepted(figure, marked, language)
     _add_targets(figure, targets, language)
     figure.update_xaxes(dtick=1)
     if unit == "done":
@@ -111,6 +120,18 @@ def trend_figure(series: pd.DataFrame, targets: pd.DataFrame, highlight: str | N
 
 
 COMPARISON_COLOUR = "#333333"
+
+
+def _add_not_accepted(figure: go.Figure, rows: pd.DataFrame, language: str) -> None:
+    """Values not yet accepted as hollow markers over their line, said on hover too."""
+    if rows.empty:
+        return
+    label = t("not_accepted", language)
+    figure.add_trace(go.Scatter(
+        x=rows["period"], y=rows["value"], mode="markers", name=label, legendrank=3,
+        marker={"symbol": "circle-open", "size": 13, "color": "#D55E00",
+                "line": {"width": 2}},
+        showlegend=True, hovertemplate=f"%{{y}} ({label})<extra>%{{x}}</extra>"))
 
 
 def _add_comparison(figure: go.Figure, series: pd.DataFrame, names: dict[str, str],

@@ -8,10 +8,11 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import state, wording
+from dashboard import wording
 from dashboard.components import href, status_badge
 from dashboard.figures import sparkline_spec
 from dashboard.i18n import pick, t
+from dashboard.values_switch import chosen_view
 from dashboard.wording import deadline_words, is_milestone, missing
 from indicators.statuses import Status
 from indicators.summary import Tally, changes, ranks, tally
@@ -82,7 +83,7 @@ def sparse(counted: Tally) -> bool:
 
 def _rank(code: str, year: int, language: str, counted: Tally) -> html.Div | None:
     """The region's rank by rate among the regions of its level valid that year."""
-    source = state.current()
+    source = chosen_view()
     level = str(source.regions.at[code, "level"])
     if level not in RANKED_LEVELS:
         return None
@@ -103,12 +104,12 @@ def _rank(code: str, year: int, language: str, counted: Tally) -> html.Div | Non
 
 
 def _ranks(year: int, level: str) -> pd.DataFrame:
-    source = state.current()
+    source = chosen_view()
     return ranks(source.status(year), source.reference.register.at_level(level, year))
 
 
 def _change(code: str, year: int, rows: pd.DataFrame, language: str) -> html.Div:
-    source = state.current()
+    source = chosen_view()
     colon = "：" if language == "zh" else ": "
     title = html.Span(t("scorecard_change", language) + colon, className="fw-semibold")
     if year - 1 not in source.years():
@@ -145,7 +146,7 @@ CARD_COLUMNS = ["region_code", "indicator_id", "indicator_zh", "indicator_en", "
 def by_document(rows: pd.DataFrame, series: dict[str, pd.DataFrame], language: str,
                 year: int) -> html.Div:
     """A section per document (its title and counts), behind first, no data collapsed."""
-    source = state.current()
+    source = chosen_view()
     documents = source.reference.catalogue.documents
     # Only the columns a card reads, as plain values: going row by row through the held
     # table's forty columns, categorical ones among them, cost most of the page.
@@ -197,15 +198,26 @@ def _target(row: Any, series: dict[str, pd.DataFrame], language: str,
                 else t("scorecard_deadline", language, deadline=str(row.deadline)))
     where = " · ".join(([] if done_words else [deadline])
                        + [t("scorecard_clause", language, clause=row.clause)])
+    mark = (html.Span(t("not_accepted", language), className="not-accepted-mark ms-1")
+            if _not_accepted(values, row.actual_period) else None)
     return html.Div([
         html.Div([html.Div([status_badge(str(row.status), language), " ",
                             html.Span(link, className="fw-semibold")]),
                   html.Div([html.Span(facts(row, language), className="region-target-facts"),
+                            mark,
                             html.Span(where, className="small text-muted region-target-where")],
                            className="region-target-line")],
                  className="region-target-text"),
         html.Div(trend, className="region-target-trend") if trend else None,
     ], className=f"region-target status-{row.status}")
+
+
+def _not_accepted(values: pd.DataFrame | None, period: object) -> bool:
+    """Whether the value a status rests on (its year's, in the all values view) is not the
+    accepted one: the region page marks its values with `not_accepted`."""
+    if values is None or "not_accepted" not in values or missing(period):
+        return False
+    return bool(values.loc[values["period"] == period, "not_accepted"].any())
 
 
 def facts(row: Any, language: str) -> str:

@@ -19,7 +19,8 @@ EXPORT_COLUMNS = [
     "period", "value", "unit", "value_entered", "unit_entered", "note",
     "target_id", "target_kind", "target_value", "target_value_high", "target_deadline",
     "region_class", "status", "gap", "gap_pct", "opensdg_status", "opensdg_score",
-    "document", "clause", "is_demo", "revision_id", "loaded_at", "loaded_by", "source",
+    "document", "clause", "is_demo", "accepted", "revision_id", "loaded_at", "loaded_by",
+    "source",
 ]
 # The extract's types, fixed before the first row: a group where, say, every note is empty
 # must write the same column as one with notes (inferred, it would be a column of nulls).
@@ -32,19 +33,23 @@ EXPORT_SCHEMA = pa.schema([
     ("target_value", _NUMBER), ("target_value_high", _NUMBER), ("target_deadline", _TEXT),
     ("region_class", _TEXT), ("status", _TEXT), ("gap", _NUMBER), ("gap_pct", _NUMBER),
     ("opensdg_status", _TEXT), ("opensdg_score", _NUMBER), ("document", _TEXT),
-    ("clause", _TEXT), ("is_demo", pa.bool_()), ("revision_id", pa.int64()),
+    ("clause", _TEXT), ("is_demo", pa.bool_()), ("accepted", pa.bool_()),
+    ("revision_id", pa.int64()),
     ("loaded_at", pa.timestamp("us")), ("loaded_by", _TEXT), ("source", _TEXT),
 ])
 def export_table(store: Store, reference: Reference, *, indicators: Iterable[str] | None = None,
                  regions: Iterable[str] | None = None, first_period: int | None = None,
                  last_period: int | None = None, as_of: dt.datetime | None = None,
-                 ) -> pd.DataFrame:
+                 view: str = "accepted") -> pd.DataFrame:
     """One row per stored value (and per target due that year): names, unit, the target
-    that applies, its status and gap, provenance and the revision it comes from. The whole
-    extract in memory, for the dashboard's downloads; `targets export` streams export_chunks."""
+    that applies, its status and gap, provenance, whether the value is the accepted one
+    (`accepted`) and the revision it comes from. `view`: the accepted values (the default,
+    what leaders see) or "all" current values; `as_of` reads every value as written then, so
+    it needs view "all" (Store refuses the accepted view as of a moment). The whole extract
+    in memory, for the dashboard's downloads; `targets export` streams export_chunks."""
     chunks = [chunk.rows for chunk in export_chunks(
         store, reference, indicators=indicators, regions=regions, first_period=first_period,
-        last_period=last_period, as_of=as_of)]
+        last_period=last_period, as_of=as_of, view=view)]
     if not chunks:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
     return pd.concat(chunks, ignore_index=True)
@@ -54,13 +59,14 @@ def export_chunks(store: Store, reference: Reference, *,
                   indicators: Iterable[str] | None = None, regions: Iterable[str] | None = None,
                   first_period: int | None = None, last_period: int | None = None,
                   as_of: dt.datetime | None = None, group_rows: int = GROUP_ROWS,
-                  ) -> Iterator[Chunk]:
+                  view: str = "accepted") -> Iterator[Chunk]:
     """export_table's rows, a group of whole indicators at a time, in the same order. Exact,
     not an approximation: a target is judged on its own indicator's series (its years,
     regions, predecessors' codes, and the running sums and done flags derived from it), and
-    every group is evaluated as of the latest period of the whole selection."""
+    every group is evaluated as of the latest period of the whole selection. The statuses
+    are judged on the values of `view` only."""
     groups = store.current_by_indicator(as_of=as_of, indicators=indicators, regions=regions,
-                                        group_rows=group_rows)
+                                        group_rows=group_rows, view=view)
     done = 0
     for group in groups:
         done += len(group.values)

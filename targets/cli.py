@@ -22,6 +22,7 @@ from targets.cli_brief import add_brief_command
 from targets.cli_published import add_published_command
 from targets.cli_review import add_review_commands
 from targets.cli_users import add_user_commands
+from targets.cli_values import add_values_option, chosen_view
 from targets.memory import keep_large_blocks
 
 # Each command imports what it alone needs, when it runs: for a small file, starting the
@@ -166,12 +167,15 @@ def _load(args: argparse.Namespace) -> int:
     with progress_bar("写入 writing") as progress:
         result = store.load(validation.store_rows(), by=args.by, source=args.file.name,
                             source_sha256=digest, progress=progress,
-                            skipped=validation.skipped)
+                            skipped=validation.skipped, accept=args.accepted)
     skipped_zh = f"；已跳过 {validation.skipped} 行/列" if validation.skipped else ""
     skipped_en = f"; {validation.skipped} rows/columns skipped" if validation.skipped else ""
     say(f"已装入：新增 {result.new}，修改 {result.changed}，未变 {result.unchanged}{skipped_zh}",
         f"loaded: {result.new} new, {result.changed} changed, {result.unchanged} unchanged"
         f"{skipped_en}")
+    if args.accepted and result.load_id is not None:
+        say("数值已随载入视为已确认（未经审核）", "the values are accepted with the load "
+            "(without review)")
     return 0
 
 
@@ -182,10 +186,11 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.format in BINARY_FORMATS and args.output is None:
         raise UserError(f"{args.format} 格式需要 -o 文件名 / {args.format} needs -o FILE")
+    view = chosen_view(args)
     store = Store(args.database)
     chunks = export_chunks(store, Reference.load(), indicators=args.indicator or None,
                            regions=args.region or None, first_period=args.first,
-                           last_period=args.last, as_of=args.as_of)
+                           last_period=args.last, as_of=args.as_of, view=view)
     tally = Tally()
     with progress_bar("导出 exporting") as progress:
         write_extract_chunks(tally.watch(chunks), EXPORT_SCHEMA, args.format, args.output,
@@ -219,9 +224,10 @@ def _status(args: argparse.Namespace) -> int:
     from indicators.reference import Reference
     from indicators.status import status_table
 
+    view = chosen_view(args)
     store = Store(args.database)
-    table = status_table(store.values(), Reference.load(), args.year, args.method)
-    if store.demo_in_use():
+    table = status_table(store.values(view=view), Reference.load(), args.year, args.method)
+    if store.demo_in_use(view=view):
         say("注意：以下为演示数据，并非真实统计", "note: this is demo data, not statistics")
     if args.format == "table":
         counts = table["status"].value_counts()
@@ -314,6 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   "file")
         if name == "load":
             command.add_argument("--by", required=True, help="who is loading (recorded)")
+            command.add_argument("--accepted", action="store_true",
+                                 help="accept the values without review: only for an "
+                                      "operator loading an official, already published file")
         command.set_defaults(run=run)
 
     export = commands.add_parser("export", help="a tidy long extract of stored values")
@@ -322,7 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--region", action="append", help="GB/T 2260 code (repeatable)")
     export.add_argument("--from", dest="first", type=_year, help="first year")
     export.add_argument("--to", dest="last", type=_year, help="last year")
-    export.add_argument("--as-of", type=_moment, help="the values as they stood at this time")
+    export.add_argument("--as-of", type=_moment, help="the values as they stood at this time "
+                        "(every value as written then: implies --values all)")
+    add_values_option(export)
     export.set_defaults(run=_export)
 
     status = commands.add_parser("status", help="every target for every region, evaluated")
@@ -330,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--method", choices=["escap", "opensdg"], default="escap",
                         help="escap: met/missed, or on track/at risk/off track from the "
                              "weighted trend (default); opensdg: Open SDG's growth-rate measure")
+    add_values_option(status)
     _add_output(status, ["table", "csv", "json"])
     status.set_defaults(run=_status)
 

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from etl.store import Store
     from indicators.reference import Reference
 
+from targets.cli_values import add_values_option
+
 FORMATS = ("pdf", "png")
 
 
@@ -28,6 +30,7 @@ def add_brief_command(subparsers: argparse._SubParsersAction) -> None:  # type: 
                          help="file to write (default: briefing-CODE-YEAR.pdf or .png)")
     command.add_argument("--format", choices=FORMATS, default=None,
                          help="pdf or png (default: from the file name, else pdf)")
+    add_values_option(command)
     command.set_defaults(run=_brief)
 
 
@@ -37,18 +40,21 @@ def _brief(args: argparse.Namespace) -> int:
     from etl.store import Store
     from indicators.reference import Reference
     from targets.cli import UserError, say
+    from targets.cli_values import chosen_view
 
     reference = Reference.load()
     code = _region_code(args.region, args.year, reference)
+    view = chosen_view(args)
     store = Store(args.database)
-    values = store.current()
+    values = store.current(view=view)
     now, before = _statuses(values, reference, code, args.year)
     chosen = args.format or _format_of(args.output)
     draw = briefing_png if chosen == "png" else briefing_pdf
     try:
         page = draw(now, before, reference, code, args.year, args.lang,
-                    label=_label(store, values, args.lang),
-                    map_png=_map(now, reference, code, args.year, args.lang))
+                    label=_label(store, values, args.lang, view),
+                    map_png=_map(now, reference, code, args.year, args.lang),
+                    not_accepted=_not_accepted(values, code, view))
     except CjkFontError as error:
         raise UserError(str(error)) from error
     output = args.output or Path(f"briefing-{code}-{args.year}.{chosen}")
@@ -99,14 +105,25 @@ def _map(status: pd.DataFrame, reference: Reference, code: str, year: int,
     return map_png(status, reference.register, names, language, year, code)
 
 
-def _label(store: Store, values: pd.DataFrame, language: str) -> str | None:
-    """The demo label when demo data is in use; the published one when the current values
+def _label(store: Store, values: pd.DataFrame, language: str, view: str) -> str | None:
+    """The demo label when demo data is in use; the published one when the values read
     include published figures; else none."""
     from dashboard.briefing import briefing_label
     from etl.published import KIND
 
-    return briefing_label(store.demo_in_use(), KIND in set(values["source_kind"].astype(str)),
-                          language)
+    return briefing_label(store.demo_in_use(view=view),
+                          KIND in set(values["source_kind"].astype(str)), language)
+
+
+def _not_accepted(values: pd.DataFrame, code: str,
+                  view: str) -> frozenset[tuple[str, int]] | None:
+    """(indicator, period) of the region's values not accepted, which the briefing marks;
+    None for the accepted values."""
+    if view != "all":
+        return None
+    mine = values[(values["region_code"] == code) & ~values["accepted"].astype(bool)]
+    return frozenset(zip(mine["indicator_id"].astype(str), mine["period"].astype(int),
+                         strict=True))
 
 
 def _format_of(output: Path | None) -> str:

@@ -53,7 +53,7 @@ def flat(text: str) -> str:
 def small(tmp_path_factory):
     """A store with the four values above, loaded as published figures."""
     url = f"sqlite:///{tmp_path_factory.mktemp('brief') / 'store.sqlite'}"
-    Store(url).load(make_rows(*VALUES), by="test", source="统计公报", kind=KIND)
+    Store(url).load(make_rows(*VALUES), by="test", source="统计公报", kind=KIND, accept=True)
     return url
 
 

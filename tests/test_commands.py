@@ -32,12 +32,13 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
 
 
 def test_load_export_load_again_is_the_identity(store_url, tmp_path):
-    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "planner") == 0
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "planner",
+               "--accepted") == 0
     first = exported(store_url, tmp_path)
     counts = Store(store_url).counts()
     again = tmp_path / "again.csv"
     (tmp_path / "extract.csv").rename(again)
-    assert run(store_url, "load", str(again), "--by", "planner") == 0
+    assert run(store_url, "load", str(again), "--by", "planner", "--accepted") == 0
     assert Store(store_url).counts() == counts
     pd.testing.assert_frame_equal(exported(store_url, tmp_path), first)
 
@@ -235,7 +236,7 @@ def test_strict_turns_warnings_into_errors(store_url, tmp_path):
 
 
 def test_export_filters_status_and_provenance(store_url, tmp_path):
-    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p", "--accepted") == 0
     table = exported(store_url, tmp_path, "--indicator", "transit_modal_share", "--region",
                      "220100", "--from", "2018", "--to", "2018")
     assert len(table) == 1
@@ -252,7 +253,7 @@ def test_export_as_of_a_past_moment(store_url, tmp_path):
     moment = Store(store_url).loads()["loaded_at"].iloc[0]
     path = write(tmp_path, "later.csv", HEADER + "长春市,transit_modal_share,2018,29,,\n")
     assert run(store_url, "load", str(path), "--by", "p") == 0
-    now = exported(store_url, tmp_path, "--region", "220100", "--to", "2018")
+    now = exported(store_url, tmp_path, "--region", "220100", "--to", "2018", "--values", "all")
     assert now.loc[now["indicator_id"] == "transit_modal_share", "value"].tolist() == [29.0]
     then = exported(store_url, tmp_path, "--region", "220100", "--to", "2018", "--as-of",
                     pd.Timestamp(moment).isoformat())
@@ -274,7 +275,7 @@ def test_export_formats(store_url, tmp_path):
 
 def test_formula_in_a_note_is_neutralised_in_the_extract(store_url, tmp_path):
     path = write(tmp_path, "formula.csv", HEADER + '长春市,transit_modal_share,2019,27,,"=1+1"\n')
-    assert run(store_url, "load", str(path), "--by", "p") == 0
+    assert run(store_url, "load", str(path), "--by", "p", "--accepted") == 0
     raw = (tmp_path / "x.csv")
     assert run(store_url, "export", "-o", str(raw)) == 0
     rows = list(csv.DictReader(io.StringIO(raw.read_text(encoding="utf-8-sig"))))
@@ -282,7 +283,7 @@ def test_formula_in_a_note_is_neutralised_in_the_extract(store_url, tmp_path):
 
 
 def test_status_for_every_region_and_target(store_url, tmp_path):
-    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p") == 0
+    assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "p", "--accepted") == 0
     output = tmp_path / "status.csv"
     assert run(store_url, "status", "--year", "2019", "--format", "csv", "-o", str(output)) == 0
     table = pd.read_csv(output, encoding="utf-8-sig", dtype={"region_code": str})
@@ -311,7 +312,7 @@ def test_status_judges_a_lagged_value_against_a_passed_deadline(store_url, tmp_p
     # deadline year; 2021's is the latest at or before 2022 and meets all three: met late,
     # by 2021 - 2018 = 3, 2 and 1 years; gaps 2.13, 1.13, 0.13.
     path = write(tmp_path, "park.csv", HEADER + "长春市,park_green_space_per_capita,2021,13.13,,\n")
-    assert run(store_url, "load", str(path), "--by", "p") == 0
+    assert run(store_url, "load", str(path), "--by", "p", "--accepted") == 0
     output = tmp_path / "status.csv"
     assert run(store_url, "status", "--year", "2022", "--format", "csv", "-o", str(output)) == 0
     table = pd.read_csv(output, encoding="utf-8-sig", dtype={"region_code": str})
@@ -335,7 +336,7 @@ def test_status_judges_a_lagged_value_against_a_passed_deadline(store_url, tmp_p
 
 def test_the_status_table_shows_the_year_of_each_value_judged(store_url, tmp_path, capsys):
     path = write(tmp_path, "park.csv", HEADER + "长春市,park_green_space_per_capita,2021,13.13,,\n")
-    assert run(store_url, "load", str(path), "--by", "p") == 0
+    assert run(store_url, "load", str(path), "--by", "p", "--accepted") == 0
     capsys.readouterr()
     assert run(store_url, "status", "--year", "2022") == 0
     lines = capsys.readouterr().out.splitlines()

@@ -37,7 +37,7 @@ PUBLISHED = [(CHINA, SHARE, 2018, 29.0), (CHINA, SHARE, 2019, 30.1)]
 
 def load_published(store: Store) -> None:
     store.load(make_rows(*PUBLISHED, note=[PUBLISHED_NOTE] * len(PUBLISHED)), by="published",
-               source=PUBLISHED_SOURCE, kind="published", is_demo=False)
+               source=PUBLISHED_SOURCE, kind="published", is_demo=False, accept=True)
 
 
 def make_app(tmp_path, monkeypatch, name: str, *, extras: bool = True) -> Any:
@@ -46,9 +46,9 @@ def make_app(tmp_path, monkeypatch, name: str, *, extras: bool = True) -> Any:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the session key file
     url = f"sqlite:///{tmp_path / f'{name}.sqlite'}"
     store = Store(url)
-    store.load(make_rows(*JILIN), by="planner", source="jilin.csv")
+    store.load(make_rows(*JILIN), by="planner", source="jilin.csv", accept=True)
     if extras:
-        store.load(make_rows(*CONTEXT), by="planner", source="context.csv")
+        store.load(make_rows(*CONTEXT), by="planner", source="context.csv", accept=True)
         load_published(store)
     return create_app(url)
 

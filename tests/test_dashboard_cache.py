@@ -47,7 +47,7 @@ def by_key(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 
 def test_a_write_is_applied_as_a_change_and_equals_reading_everything(store):
-    data = DashboardState(store)
+    data = DashboardState(store).view("all")  # a planner's save: among all values
     before = data.status(2019)
     store.load(make_rows(("220100", SHARE, 2019, 35.0), ("220300", SHARE, 2021, 19.0),
                          ("220300", "park_green_space_per_capita", 2019, 0.5)),
@@ -81,13 +81,45 @@ def test_a_write_is_applied_as_a_change_and_equals_reading_everything(store):
                                                             == SHARE).sum()
 
 
-def test_the_data_version_is_asked_once_per_request(store):
-    data = DashboardState(store)
+def test_an_acceptance_is_applied_to_the_accepted_values_as_a_change(store):
+    """A planner's save leaves the accepted values as they were; its acceptance is applied as
+    a change (no full read) and the statuses patched equal evaluating the accepted values."""
+    from etl.review import Review
+    from etl.users import User
+
+    planner = User(1, "siping_planner", "planner", frozenset({"220300"}))
+    reviewer = User(2, "siping_reviewer", "reviewer", frozenset({"220300"}))
+    statistician = User(3, "province_statistician", "statistician")
+    data = DashboardState(store).view()
+    before = data.status(2019)
+    held = data.values()
+    store.load(make_rows(("220300", SHARE, 2019, 19.5)), by=planner.name, source="form",
+               kind="form")
+    assert data.values() is held and data.status(2019) is before
+    review = Review(store, data.reference.register)
+    for user, action in ((planner, "submit"), (reviewer, "approve"), (statistician, "accept")):
+        review.act(user, action, "220300", 2019, comment="")
+    assert data.snapshot().generation == 1  # applied as a change, not read again
+    values = by_key(data.values(), KEY)
+    assert values.equals(by_key(store.values(view="accepted")[values.columns], KEY))
+    patched = data.status(2019)
+    expected = status_table(store.values(view="accepted"), Reference.load(), 2019)
+    pd.testing.assert_frame_equal(by_key(patched, ["region_code", "target_id"]),
+                                  by_key(expected, ["region_code", "target_id"]),
+                                  check_dtype=False)
+    mine = patched[(patched["region_code"] == "220300") & (patched["indicator_id"] == SHARE)]
+    assert (mine["actual"] == 19.5).any()
+
+
+@pytest.mark.parametrize("view, version_of", [("all", "data_version"),
+                                              ("accepted", "review_version")])
+def test_the_data_version_is_asked_once_per_request(store, view, version_of):
+    data = DashboardState(store).view(view)
     from flask import Flask
 
     asked = []
-    version = store.data_version
-    store.data_version = lambda: asked.append(1) or version()  # type: ignore[method-assign]
+    version = getattr(store, version_of)
+    setattr(store, version_of, lambda: asked.append(1) or version())
     with Flask(__name__).test_request_context():
         data.values(), data.years(), data.demo_in_use(), data.status(2019), data.series(SHARE)
     assert len(asked) == 1
@@ -162,7 +194,7 @@ def test_due_values_are_the_rows_of_an_extract(store):
 def test_a_patch_evaluates_the_written_regions_and_indicators_only(store, monkeypatch):
     from dashboard.state import statuses as data_module
 
-    data = DashboardState(store)
+    data = DashboardState(store).view("all")  # a planner's save: among all values
     before = data.status(2019)
     asked = []
     evaluate = data_module.status_table

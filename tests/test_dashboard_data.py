@@ -13,7 +13,7 @@ SHARE = "transit_modal_share"
 def test_a_new_entry_is_seen_at_once(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
     store.load(make_rows(("220100", SHARE, 2018, 25.0)), by="a", source="x.csv")
-    data = DashboardState(store)
+    data = DashboardState(store).view("all")  # a planner's entry: among all values at once
 
     def changchun_status() -> str:
         status = data.status(2018)
@@ -31,7 +31,7 @@ def test_a_new_entry_is_seen_at_once(tmp_path):
 def test_export_is_the_same_as_the_command(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
     store.load(make_rows(("220100", SHARE, 2018, 25.0), ("220200", SHARE, 2019, 29.0)),
-               by="a", source="x.csv")
+               by="a", source="x.csv", accept=True)
     data = DashboardState(store)
     shown = data.export(ExportFilters(indicators=(SHARE,), regions=("220200",)))
     expected = export_table(store, Reference.load(), indicators=[SHARE], regions=["220200"])
@@ -78,7 +78,7 @@ def test_pages_open_on_the_latest_year_with_data_and_show_lagged_values(tmp_path
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     Store(url).load(make_rows(("220100", PARK, 2021, 13.13), ("220200", SHARE, 2019, 20.0)),
-                    by="a", source="x.csv")
+                    by="a", source="x.csv", accept=True)
     app = create_app(url)
     # The page modules as Dash registered them: importing them by another name would register
     # each page twice in this process.

@@ -32,7 +32,7 @@ def apps(tmp_path, monkeypatch) -> tuple[Bench, Bench]:
     assert targets(["--database", demo, "demo"]) == 0
     small = f"sqlite:///{tmp_path / 'small.sqlite'}"
     Store(small).load(make_rows((CHANGCHUN, SHARE, 2018, 25.0)), by=SMALL_LOADER,
-                      source="small.csv")
+                      source="small.csv", accept=True)
     benches = []
     for url in (demo, small):
         UserStore(Store(url)).add(PLANNER, "planner", PASSWORD, [CHANGCHUN])
@@ -94,7 +94,9 @@ def test_a_save_through_one_app_is_seen_by_that_app_alone(apps):
                            "entry-region.value": CHANGCHUN, "entry-year.value": 2018,
                            "entry-language.children": "en"}, ("entry-save.n_clicks",)))
     assert len(history(small)) == 2
-    assert state.of(small.app).values()["value"].tolist() == [26.0]
+    # A draft: among all values at once, the accepted ones unchanged until it is accepted.
+    assert state.of(small.app).view("all").values()["value"].tolist() == [26.0]
+    assert state.of(small.app).values()["value"].tolist() == [25.0]
     assert history(demo) == before
     assert state.of(demo.app).region_values(CHANGCHUN).equals(demo_values)
     refilled = demo.post(fill, form)["entry-grid"]["rowData"]

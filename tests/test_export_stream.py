@@ -49,7 +49,7 @@ def revised(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         store = Store(request.getfixturevalue("postgres").create_database())
     demo = generate_demo(reference.catalogue, reference.register, seed=7)
     demo = demo[demo["indicator_id"].isin(INDICATORS)].reset_index(drop=True)
-    store.load(demo, by="demo", source="demo", kind="demo", is_demo=True)
+    store.load(demo, by="demo", source="demo", kind="demo", is_demo=True, accept=True)
     changed = demo[demo["indicator_id"].isin([GREEN, SHARE])].head(40).copy()
     changed["value"] = changed["value"] * 1.1 + 1
     changed["note"] = ["=1+1" if n == 3 else f"修订 {n}" if n % 2 else None
@@ -62,10 +62,11 @@ def revised(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 def whole_extract(store: Store, reference: Reference, first: int | None = None,
-                  last: int | None = None, as_of: dt.datetime | None = None) -> pd.DataFrame:
-    """The extract built the way it was before streaming: every current value read at once,
-    every target evaluated on them together, then merged."""
-    series = store.current(as_of=as_of)
+                  last: int | None = None, as_of: dt.datetime | None = None,
+                  view: str = "all") -> pd.DataFrame:
+    """The extract built the way it was before streaming: every current value (of `view`)
+    read at once, every target evaluated on them together, then merged."""
+    series = store.current(as_of=as_of, view=view)
     period = series["period"]
     values = series[(period >= (first or 0)) & (period <= (last or 9999))]
     actuals = series[["region_code", "indicator_id", "period", "value"]]
@@ -102,7 +103,8 @@ def streamed_bytes(chunks: Iterator[Chunk]) -> bytes:
 
 @pytest.mark.parametrize("group_rows", [1, 700, 10**9])
 def test_streamed_csv_is_the_whole_extract_byte_for_byte(revised, reference, group_rows):
-    chunks = list(export_chunks(revised, reference, group_rows=group_rows))
+    # Every current value: the revisions are not accepted (the `accepted` column says so).
+    chunks = list(export_chunks(revised, reference, group_rows=group_rows, view="all"))
     expected = whole_extract(revised, reference)
     assert expected["target_id"].notna().sum() > 100 and expected["note"].notna().any()
     assert {"cumulative", "milestone", "annual_step", "zero"} <= set(expected["target_kind"])
@@ -113,18 +115,24 @@ def test_streamed_csv_is_the_whole_extract_byte_for_byte(revised, reference, gro
 
 
 def test_years_and_as_of_give_the_same_rows_as_the_whole_extract(revised, reference):
-    streamed = export_table(revised, reference, first_period=2018, last_period=2019)
+    streamed = export_table(revised, reference, first_period=2018, last_period=2019, view="all")
     assert csv_bytes(streamed) == csv_bytes(whole_extract(revised, reference, 2018, 2019))
+    assert not streamed["accepted"].all() and streamed["accepted"].any()
+    accepted = export_table(revised, reference, first_period=2018, last_period=2019)
+    assert csv_bytes(accepted) == csv_bytes(whole_extract(revised, reference, 2018, 2019,
+                                                          view="accepted"))
+    assert accepted["accepted"].all() and set(accepted["source"]) == {"demo"}
     moment = revised.loads()["loaded_at"].iloc[0]
     then = pd.concat([chunk.rows for chunk in export_chunks(revised, reference, as_of=moment,
-                                                           group_rows=1)])
+                                                           group_rows=1, view="all")])
     assert csv_bytes(then) == csv_bytes(whole_extract(revised, reference, as_of=moment))
     assert set(then["source"]) == {"demo"}
 
 
 def test_the_command_writes_the_whole_extract(revised, reference, tmp_path, capsys):
     output = tmp_path / "extract.csv"
-    assert main(["--database", revised.url, "export", "-o", str(output)]) == 0
+    assert main(["--database", revised.url, "export", "-o", str(output), "--values",
+                 "all"]) == 0
     assert output.read_bytes() == csv_bytes(whole_extract(revised, reference))
     assert not output.with_name("extract.csv.partial").exists()
     rows = len(whole_extract(revised, reference))

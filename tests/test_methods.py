@@ -48,7 +48,7 @@ def test_status_command_and_export_carry_the_opensdg_columns(tmp_path, capsys):
     path = tmp_path / "values.csv"
     path.write_text("地区,指标,年份,数值\n长春市,transit_modal_share,2015,20\n"
                     "长春市,transit_modal_share,2018,27\n", encoding="utf-8")
-    assert main(["--database", url, "load", str(path), "--by", "t"]) == 0
+    assert main(["--database", url, "load", str(path), "--by", "t", "--accepted"]) == 0
     output = tmp_path / "status.csv"
     assert main(["--database", url, "status", "--method", "opensdg", "--year", "2018",
                  "--format", "csv", "-o", str(output)]) == 0

@@ -35,7 +35,7 @@ def app(tmp_path, monkeypatch) -> Any:
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    Store(url).load(make_rows(*VALUES), by="planner", source="share.csv")
+    Store(url).load(make_rows(*VALUES), by="planner", source="share.csv", accept=True)
     return create_app(url)
 
 

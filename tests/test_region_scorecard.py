@@ -29,7 +29,7 @@ def app(tmp_path, monkeypatch) -> Any:
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the session key file
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    Store(url).load(make_rows(*VALUES), by="planner", source="values.csv")
+    Store(url).load(make_rows(*VALUES), by="planner", source="values.csv", accept=True)
     return create_app(url)
 
 

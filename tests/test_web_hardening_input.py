@@ -61,7 +61,8 @@ def download(client, file_format):
                          item("downloads-from", "value", None),
                          item("downloads-to", "value", None),
                          item("downloads-format", "value", file_format),
-                         item("downloads-language", "children", "zh")])
+                         item("downloads-language", "children", "zh"),
+                         item("downloads-values-name", "children", "accepted")])
 
 
 def indicator_update(client, indicator_id, region=CHANGCHUN, year=2019):
@@ -70,7 +71,8 @@ def indicator_update(client, indicator_id, region=CHANGCHUN, year=2019):
                          item("indicator-year", "value", year),
                          item("indicator-method", "value", "escap")],
                         [item("indicator-id", "children", indicator_id),
-                         item("indicator-language", "children", "zh")])
+                         item("indicator-language", "children", "zh"),
+                         item("indicator-values-name", "children", "accepted")])
 
 
 def template(client, region, year=2019):
@@ -103,7 +105,8 @@ def test_an_unknown_indicator_id_is_a_404(boss):
     table = dash_request(boss, "indicator-region.value",
                          [item("indicator-region", "value", CHANGCHUN)],
                          [item("indicator-id", "children", "no_such_indicator"),
-                          item("indicator-language", "children", "en")])
+                          item("indicator-language", "children", "en"),
+                          item("indicator-values-name", "children", "all")])
     refused_with_message(table, 404)
 
 
@@ -216,7 +219,7 @@ def test_an_unhandled_error_is_a_short_message_without_a_traceback(boss, server,
     def broken(_filters):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(state.of(server), "export", broken)
+    monkeypatch.setattr(state.of(server).view(), "export", broken)
     answer = download(boss, "csv")
     refused_with_message(answer, 500)
     assert "secret internal detail" not in answer.text and "服务器" in answer.json["error"]["zh"]

@@ -46,7 +46,9 @@ def overview_body(client) -> dict:
                         for p in parts],
             "inputs": [item(i["id"], i["property"], FILTER_VALUES.get(i["id"]))
                        for i in spec["inputs"]],
-            "state": [item(s["id"], s["property"], "zh") for s in spec["state"]],
+            "state": [item(s["id"], s["property"],
+                           "accepted" if s["id"].endswith("-values-name") else "zh")
+                      for s in spec["state"]],
             "changedPropIds": ["overview-year.value"]}
 
 

@@ -10,6 +10,7 @@ from dashboard import state
 from dashboard.components import dropdown
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
+from dashboard.values_switch import KEEP_VALUES_JS, choose, register_switch, values_control
 from etl.extract import WRITERS
 
 dash.register_page(__name__, path="/downloads", name="数据下载", order=3)
@@ -19,9 +20,9 @@ FORMATS = [("csv", "CSV (Excel)"), ("xlsx", "XLSX"), ("parquet", "Parquet")]
 
 def layout(indicator: str | list[str] | None = None, region: str | list[str] | None = None,
            start: str | None = None, end: str | None = None, format: str | None = None,
-           lang: str | None = None, **_: object) -> html.Div:
+           lang: str | None = None, values: str | None = None, **_: object) -> html.Div:
     language = language_of(lang)
-    source = state.current()
+    source = choose(values)
     indicators = [(row.indicator_id, pick(language, row.indicator_zh, row.indicator_en))
                   for row in source.indicators.itertuples()]
     regions = list(source.region_names(language).items())
@@ -29,6 +30,7 @@ def layout(indicator: str | list[str] | None = None, region: str | list[str] | N
     return html.Div([
         html.H1(t("downloads_title", language), className="h3"),
         html.P(t("downloads_help", language), className="text-muted"),
+        values_control("downloads", source.all_values, language),
         dbc.Row([
             dbc.Col(dropdown("downloads-indicator", indicators, _listed(indicator),
                              t("indicator", language), clearable=True, multi=True), md=6),
@@ -65,15 +67,16 @@ def _year(value: str | None) -> int | None:
     State("downloads-indicator", "value"), State("downloads-region", "value"),
     State("downloads-from", "value"), State("downloads-to", "value"),
     State("downloads-format", "value"), State("downloads-language", "children"),
-    prevent_initial_call=True,
+    State("downloads-values-name", "children"), prevent_initial_call=True,
 )
 def download(_clicks: int, indicators: list[str] | None, regions: list[str] | None,
              first: int | None, last: int | None, file_format: str,
-             language: str) -> tuple[dict, str]:  # type: ignore[type-arg]
+             language: str, values: str | None = None) -> tuple[dict, str]:  # type: ignore[type-arg]
+    """The extract of the values shown (accepted, or all with an `accepted` column)."""
     if file_format not in dict(FORMATS):
         refuse("bad_request")
     filters = state.ExportFilters(tuple(indicators or ()), tuple(regions or ()), first, last)
-    table = state.current().export(filters)
+    table = choose(values).export(filters)
     payload = WRITERS[file_format](table)
     rows = f"{len(table)} " + ("行" if language == "zh" else "rows")
     return dcc.send_bytes(payload, f"targets-export.{file_format}"), rows
@@ -89,6 +92,7 @@ clientside_callback(
         if (end) params.set('end', end);
         if (format && format !== 'csv') params.set('format', format);
         if (language === 'en') params.set('lang', 'en');
+    """ + KEEP_VALUES_JS + """
         const query = params.toString();
         const target = window.location.pathname + (query ? '?' + query : '');
         window.history.replaceState(null, '', target);
@@ -100,3 +104,5 @@ clientside_callback(
     Input("downloads-from", "value"), Input("downloads-to", "value"),
     Input("downloads-format", "value"), Input("downloads-language", "children"),
 )
+
+register_switch("downloads")

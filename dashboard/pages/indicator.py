@@ -19,7 +19,15 @@ from dashboard.components import (
 from dashboard.figures import gap_figure, trend_figure
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
+from dashboard.state import ValuesView
 from dashboard.text import quote_in_context
+from dashboard.values_switch import (
+    KEEP_VALUES_JS,
+    choose,
+    chosen_view,
+    register_switch,
+    values_control,
+)
 from etl.extract import to_csv_bytes
 from indicators.catalogue import REGION_CLASS_NAMES, Indicator, RegionClass
 from indicators.units import unit_label
@@ -38,9 +46,10 @@ HEADER_KEYS = {"note": "value_note"}
 
 
 def layout(indicator_id: str = "", region: str | None = None, year: str | None = None,
-           method: str | None = None, lang: str | None = None, **_: object) -> html.Div:
+           method: str | None = None, lang: str | None = None, values: str | None = None,
+           **_: object) -> html.Div:
     language = language_of(lang)
-    source = state.current()
+    source = choose(values)
     if indicator_id not in source.indicators.index:
         return html.Div(html.P(t("indicator_not_found", language, id=indicator_id)),
                         id="indicator-page")
@@ -63,6 +72,7 @@ def layout(indicator_id: str = "", region: str | None = None, year: str | None =
                f"{pick(language, indicator['theme_zh'], indicator['theme_en'])}",
                className="text-muted"),
         data_as_of(latest, language, "indicator-data-as-of"),
+        values_control("indicator", source.all_values, language),
         _definition(source.reference.catalogue.indicators[indicator_id], language),
         dbc.Row([
             dbc.Col(dropdown("indicator-region", names, chosen_region,
@@ -103,7 +113,7 @@ def _known(indicator_id: str) -> None:
 def _regions_of(indicator_id: str) -> list[str]:
     """Regions with a target of this indicator or a reported value, in register order; not
     the comparison regions (全国), which are drawn as a reference and never highlighted."""
-    source = state.current()
+    source = chosen_view()
     status = source.status_of(source.default_year(), indicator_id=indicator_id)
     codes = set(status["region_code"].unique())
     codes |= set(source.series(indicator_id)["region_code"].unique())
@@ -117,10 +127,11 @@ def _regions_of(indicator_id: str) -> list[str]:
     Input("indicator-region", "value"), Input("indicator-year", "value"),
     Input("indicator-method", "value"),
     State("indicator-id", "children"), State("indicator-language", "children"),
+    State("indicator-values-name", "children"),
 )
 def update(region: str | None, year: int, method: str, indicator_id: str,
-           language: str) -> tuple:  # type: ignore[type-arg]
-    source = state.current()
+           language: str, values: str | None = None) -> tuple:  # type: ignore[type-arg]
+    source = choose(values)
     _known(indicator_id)
     year = int(year)
     indicator = source.indicators.loc[indicator_id]
@@ -129,8 +140,10 @@ def update(region: str | None, year: int, method: str, indicator_id: str,
         rows = rows.assign(status=rows["opensdg_status"])
     names = source.region_names(language)
     own = rows[rows["region_code"] == region]
-    trend = trend_figure(source.series(indicator_id), own, region, names, language,
-                         indicator["unit"], comparison=source.reference.register.comparison)
+    series = source.series(indicator_id)
+    trend = trend_figure(series, own, region, names, language, indicator["unit"],
+                         comparison=source.reference.register.comparison,
+                         not_accepted=source.not_accepted(series))
     gaps = rows[rows["deadline_year"] == year]
     gaps = gaps.assign(region=gaps["region_code"].map(names))
     return (trend, _region_targets(own, language),
@@ -175,7 +188,7 @@ TABLE_ROWS = 5_000
 
 def _table_region(indicator_id: str, region: str | None) -> str | None:
     """The region the table is limited to, or None for every region."""
-    if region is None or len(state.current().series(indicator_id)) <= TABLE_ROWS:
+    if region is None or len(chosen_view().series(indicator_id)) <= TABLE_ROWS:
         return None
     return region
 
@@ -183,16 +196,24 @@ def _table_region(indicator_id: str, region: str | None) -> str | None:
 def _table(indicator_id: str, language: str, region: str | None = None) -> pd.DataFrame:
     """The numbers behind the charts: every stored value (of `region`, when given) with the
     target due that year, as the charts judge it (from the values and statuses held: the
-    extract of the same rows read the store and evaluated them again: docs/benchmarks.md).
-    Kept per data version: the download asks for the same table."""
-    source = state.current()
+    extract of the same rows read the store and evaluated them again: docs/benchmarks.md);
+    in the all values view, whether each value is accepted (未确认 where not). Kept per
+    version of the view: the download asks for the same table."""
+    source = chosen_view()
     return source.cached(("indicator-table", indicator_id, language, region),
-                         lambda: _made_table(indicator_id, language, region)).copy()
+                         lambda: _made_table(source, indicator_id, language, region)).copy()
 
 
-def _made_table(indicator_id: str, language: str, region: str | None) -> pd.DataFrame:
-    source = state.current()
+def _table_columns(source: ValuesView) -> list[str]:
+    return [*TABLE_COLUMNS[:4], "acceptance", *TABLE_COLUMNS[4:]] if source.all_values \
+        else TABLE_COLUMNS
+
+
+def _made_table(source: ValuesView, indicator_id: str, language: str,
+                region: str | None) -> pd.DataFrame:
     table = source.due_values(indicator_id, region)
+    table["acceptance"] = table["accepted"].map(
+        lambda accepted: t("accepted" if accepted else "not_accepted", language))
     table["region"] = table["region_code"].map(source.region_names(language))
     table["unit"] = unit_label(source.indicators.at[indicator_id, "unit"], language)
     table["status"] = table["status"].map(lambda s: t(s, language) if isinstance(s, str) else s)
@@ -201,28 +222,32 @@ def _made_table(indicator_id: str, language: str, region: str | None) -> pd.Data
     sources = source.value_sources(indicator_id, region)[["region_code", "period", "source",
                                                          "note"]]
     table = table.merge(sources, on=["region_code", "period"], how="left")
-    return table[TABLE_COLUMNS]
+    return table[_table_columns(source)]
 
 
 @callback(
     Output("indicator-table", "children"), Input("indicator-region", "value"),
     State("indicator-id", "children"), State("indicator-language", "children"),
+    State("indicator-values-name", "children"),
 )
-def shown_table(region: str | None, indicator_id: str, language: str) -> object:
+def shown_table(region: str | None, indicator_id: str, language: str,
+                values: str | None = None) -> object:
     """The table on its own: the charts need not wait for the extract it is made from."""
     _known(indicator_id)
+    choose(values)
     return _shown_table(indicator_id, region, language)
 
 
 def _shown_table(indicator_id: str, region: str | None, language: str) -> object:
+    source = chosen_view()
     limited = _table_region(indicator_id, region)
     table = _table(indicator_id, language, limited)
-    headers = {column: t(HEADER_KEYS.get(column, column), language) for column in TABLE_COLUMNS
-               if column not in DOWNLOAD_ONLY}
+    headers = {column: t(HEADER_KEYS.get(column, column), language)
+               for column in _table_columns(source) if column not in DOWNLOAD_ONLY}
     grid = data_table(table, headers, "indicator-data-table")
     if limited is None:
         return grid
-    total = len(state.current().series(indicator_id))
+    total = len(source.series(indicator_id))
     return html.Div([html.P(t("table_one_region", language, total=total),
                             className="text-muted small", id="indicator-table-note"), grid])
 
@@ -230,12 +255,14 @@ def _shown_table(indicator_id: str, region: str | None, language: str) -> object
 @callback(
     Output("indicator-download", "data"), Input("indicator-download-button", "n_clicks"),
     State("indicator-id", "children"), State("indicator-region", "value"),
-    State("indicator-language", "children"), prevent_initial_call=True,
+    State("indicator-language", "children"), State("indicator-values-name", "children"),
+    prevent_initial_call=True,
 )
 def download(_clicks: int, indicator_id: str, region: str | None,
-             language: str) -> dict:  # type: ignore[type-arg]
+             language: str, values: str | None = None) -> dict:  # type: ignore[type-arg]
     """The table as shown: every region, or the chosen one where the table is limited."""
     _known(indicator_id)
+    choose(values)
     table = _table(indicator_id, language, _table_region(indicator_id, region))
     return dcc.send_bytes(to_csv_bytes(table), f"{indicator_id}.csv")
 
@@ -293,6 +320,7 @@ clientside_callback(
         if (year) params.set('year', year);
         if (method && method !== 'escap') params.set('method', method);
         if (language === 'en') params.set('lang', 'en');
+    """ + KEEP_VALUES_JS + """
         window.history.replaceState(null, '', window.location.pathname + '?' + params.toString());
         return window.dash_clientside.no_update;
     }
@@ -301,3 +329,5 @@ clientside_callback(
     Input("indicator-region", "value"), Input("indicator-year", "value"),
     Input("indicator-method", "value"), Input("indicator-language", "children"),
 )
+
+register_switch("indicator")

@@ -8,7 +8,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import state
 from dashboard.components import dropdown, href, legend
 from dashboard.figures import STATUS_SYMBOLS
 from dashboard.i18n import language_of, pick, t
@@ -20,14 +19,21 @@ from dashboard.map_figure import (
     region_colours,
     region_map,
 )
+from dashboard.values_switch import (
+    KEEP_VALUES_JS,
+    choose,
+    chosen_view,
+    register_switch,
+    values_control,
+)
 
 dash.register_page(__name__, path="/map", name="地图", order=7)
 
 
 def layout(year: str | None = None, level: str | None = None, indicator: str | None = None,
-           lang: str | None = None, **_: object) -> html.Div:
+           lang: str | None = None, values: str | None = None, **_: object) -> html.Div:
     language = language_of(lang)
-    source = state.current()
+    source = choose(values)
     years = source.years()
     chosen_year = int(year) if year and year.isdigit() and int(year) in years \
         else source.default_year()
@@ -46,6 +52,7 @@ def layout(year: str | None = None, level: str | None = None, indicator: str | N
                              indicator if indicator in dict(choices) else None,
                              t("map_indicator", language), clearable=True), xs=12, md=7),
         ], className="g-2 mb-2"),
+        values_control("map", source.all_values, language),
         html.Div(id="map-legend", className="map-legend"),
         # The graph fills its box (responsive), whose height follows the width on a phone.
         html.Div(dcc.Graph(id="map-figure", className="map-figure", responsive=True,
@@ -60,7 +67,7 @@ def layout(year: str | None = None, level: str | None = None, indicator: str | N
 
 def _indicator_choices(language: str) -> list[tuple[object, str]]:
     """Indicators with a target (context indicators have none to colour by)."""
-    source = state.current()
+    source = chosen_view()
     context = source.catalogue.context
     names = source.indicators
     return [(indicator_id, pick(language, row["indicator_zh"], row["indicator_en"]))
@@ -71,10 +78,11 @@ def _indicator_choices(language: str) -> list[tuple[object, str]]:
     Output("map-figure", "figure"), Output("map-legend", "children"),
     Output("map-list", "children"),
     Input("map-year", "value"), Input("map-level", "value"), Input("map-indicator", "value"),
-    State("map-language", "children"),
+    State("map-language", "children"), State("map-values-name", "children"),
 )
-def update(year: int, level: str, indicator: str | None, language: str) -> tuple:  # type: ignore[type-arg]
-    source = state.current()
+def update(year: int, level: str, indicator: str | None, language: str,
+           values: str | None = None) -> tuple:  # type: ignore[type-arg]
+    source = choose(values)
     year = int(year) if str(year).isdigit() and int(year) in source.years() \
         else source.default_year()
     level = level if level in LEVELS else "prefecture"
@@ -127,6 +135,7 @@ clientside_callback(
         const params = new URLSearchParams();
         if (year) params.set('year', year);
         if (language === 'en') params.set('lang', 'en');
+    """ + KEEP_VALUES_JS + """
         return '/region/' + encodeURIComponent(code) + '?' + params.toString();
     }
     """,
@@ -143,6 +152,7 @@ clientside_callback(
         if (level && level !== 'prefecture') params.set('level', level);
         if (indicator) params.set('indicator', indicator);
         if (language === 'en') params.set('lang', 'en');
+    """ + KEEP_VALUES_JS + """
         const query = params.toString();
         const target = window.location.pathname + (query ? '?' + query : '');
         window.history.replaceState(null, '', target);
@@ -153,3 +163,5 @@ clientside_callback(
     Input("map-year", "value"), Input("map-level", "value"), Input("map-indicator", "value"),
     Input("map-language", "children"),
 )
+
+register_switch("map")

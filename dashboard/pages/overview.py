@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import overview_grid, overview_summary, state
+from dashboard import overview_grid, overview_summary
 from dashboard.components import (
     data_as_of,
     dropdown,
@@ -21,6 +21,13 @@ from dashboard.components import (
 from dashboard.figures import STATUS_ORDER, first_cells, grid_order
 from dashboard.figures import status_counts as count_statuses
 from dashboard.i18n import language_of, pick, t
+from dashboard.values_switch import (
+    KEEP_VALUES_JS,
+    choose,
+    chosen_view,
+    register_switch,
+    values_control,
+)
 from indicators.catalogue import REGION_CLASS_NAMES
 from indicators.statuses import Status
 from indicators.summary import tally
@@ -31,9 +38,10 @@ FILTERS = ["overview-year", "overview-document", "overview-theme", "overview-cla
 
 
 def layout(year: str | None = None, document: str | None = None, theme: str | None = None,
-           region_class: str | None = None, lang: str | None = None, **_: object) -> html.Div:
+           region_class: str | None = None, lang: str | None = None, values: str | None = None,
+           **_: object) -> html.Div:
     language = language_of(lang)
-    source = state.current()
+    source = choose(values)
     years = source.years()
     chosen_year = int(year) if year and year.isdigit() and int(year) in years else years[-1]
     documents = [(number, f"{entry.short(language)} · {number}")
@@ -51,6 +59,7 @@ def layout(year: str | None = None, document: str | None = None, theme: str | No
                 dbc.Col(data_as_of(source.default_year(), language, "overview-data-as-of"),
                         xs=6, md=10, className="align-self-end"),
             ], className="g-2 mb-2"),
+            values_control("overview", source.all_values, language),
             html.P(t("ov_explain", language), className="small ov-explain",
                    id="overview-explain"),
             dcc.Loading(html.Div(id="overview-summary"), type="dot")]
@@ -98,16 +107,16 @@ def _valid(value: str | None, options: list[tuple[str, str]]) -> str:
 
 
 @callback(Output("overview-summary", "children"), Input("overview-year", "value"),
-          State("overview-language", "children"))
-def summary(year: int, language: str) -> object:
+          State("overview-language", "children"), State("overview-values-name", "children"))
+def summary(year: int, language: str, values: str | None = None) -> object:
     """The first screen for the year: kept until a write, like the grid."""
     year = int(year)
-    return state.current().cached(("overview-summary", year, language),
+    return choose(values).cached(("overview-summary", year, language),
                                   lambda: _summary(year, language))
 
 
 def _summary(year: int, language: str) -> object:
-    source = state.current()
+    source = chosen_view()
     # Comparison regions (全国) have no status rows: no region class, so no target applies.
     now = source.status(year)
     before = source.status(year - 1) if year - 1 in source.years() else None
@@ -136,21 +145,22 @@ def _summary(year: int, language: str) -> object:
     Output("overview-counts", "children"), Output("overview-grid", "children"),
     Output("overview-rates", "children"),
     *[Input(name, "value") for name in FILTERS], State("overview-language", "children"),
+    State("overview-values-name", "children"),
 )
 def update(year: int, document: str, theme: str, region_class: str,
-           language: str) -> tuple[object, object, object]:
+           language: str, values: str | None = None) -> tuple[object, object, object]:
     year = int(year)
-    source = state.current()
+    source = choose(values)
     document, theme = overview_grid.chosen(source.targets, document or "", theme or "",
                                            source.indicators.index)
     # The same filters at the same data version give the same answer: kept until a write.
-    return state.current().cached(("overview", year, document, theme, region_class, language),
+    return chosen_view().cached(("overview", year, document, theme, region_class, language),
                              lambda: _shown(year, document, theme, region_class, language))
 
 
 def _shown(year: int, document: str, theme: str, region_class: str,
            language: str) -> tuple[object, object, object]:
-    source = state.current()
+    source = chosen_view()
     cells = _cells(year, document, theme, region_class)
     names = source.indicator_names(language)
     grid = _grid(cells, language)
@@ -183,14 +193,14 @@ CATEGORIES = ["region_code", "indicator_id", "status", "direction", "region_zh",
 def _cells(year: int, document: str, theme: str, region_class: str) -> pd.DataFrame:
     """grid_cells of the filtered status rows: the rows are sorted once (grid_order), then
     each filter keeps rows in that order (first_cells)."""
-    ranked = state.current().cached(("overview-ranked", year), lambda: _ranked(year))
+    ranked = chosen_view().cached(("overview-ranked", year), lambda: _ranked(year))
     return first_cells(overview_grid.filtered(ranked, document, theme, region_class))
 
 
 def _ranked(year: int) -> pd.DataFrame:
     """The status rows in grid order with this data version's statuses and gaps. The order
     and the other columns hold through writes (a write changes statuses, not rows)."""
-    source = state.current()
+    source = chosen_view()
     status = source.status(year)
     order, fixed = source.lasting(("overview-order", year), lambda: _order(status, year))
     statuses = status["status"].astype("category").cat.set_categories(STATUS_ORDER)
@@ -209,17 +219,19 @@ def _order(status: pd.DataFrame, year: int) -> tuple[np.ndarray, pd.DataFrame]:
 @callback(
     Output("overview-nav", "href"), Input("overview-grid-table", "cellClicked"),
     State("overview-year", "value"), State("overview-language", "children"),
-    prevent_initial_call=True,
+    State("overview-values-name", "children"), prevent_initial_call=True,
 )
-def open_cell(cell: dict | None, year: int, language: str) -> str:  # type: ignore[type-arg]
+def open_cell(cell: dict | None, year: int, language: str,
+              values: str | None = None) -> str:  # type: ignore[type-arg]
     """A click on a grid cell opens that indicator for that region."""
+    choose(values)
     if not cell or cell.get("colId") == "region" or not cell.get("value"):
         return dash.no_update  # type: ignore[return-value]
     return href(f"/indicator/{cell['colId']}", language, region=cell["rowId"], year=year)
 
 
 def _grid(cells: pd.DataFrame, language: str) -> object:
-    source = state.current()
+    source = chosen_view()
     if cells.empty:
         return html.P(t(Status.NO_DATA, language))
     present = set(cells["region_code"].unique())
@@ -236,13 +248,14 @@ def _grid(cells: pd.DataFrame, language: str) -> object:
 @callback(
     Output("overview-grid-panel", "children"), Input("overview-grid-table", "eventData"),
     State("overview-year", "value"), State("overview-language", "children"),
-    prevent_initial_call=True,
+    State("overview-values-name", "children"), prevent_initial_call=True,
 )
-def show_column(event: dict | None, year: int, language: str) -> object:  # type: ignore[type-arg]
+def show_column(event: dict | None, year: int, language: str,
+                values: str | None = None) -> object:  # type: ignore[type-arg]
     """A tap (or click) on a column header shows the indicator's full name under the grid."""
     if not event or not isinstance(event.get("data"), str):
         return dash.no_update
-    return overview_grid.column_panel(event["data"], state.current(), int(year), language)
+    return overview_grid.column_panel(event["data"], choose(values), int(year), language)
 
 
 # Filters live in the URL, so a leader can share a link to exactly what they see.
@@ -255,6 +268,7 @@ clientside_callback(
         if (theme) params.set('theme', theme);
         if (regionClass) params.set('region_class', regionClass);
         if (language === 'en') params.set('lang', 'en');
+    """ + KEEP_VALUES_JS + """
         const query = params.toString();
         const target = window.location.pathname + (query ? '?' + query : '');
         window.history.replaceState(null, '', target);
@@ -264,3 +278,5 @@ clientside_callback(
     Output("overview-language", "title"),
     *[Input(name, "value") for name in FILTERS], Input("overview-language", "children"),
 )
+
+register_switch("overview")

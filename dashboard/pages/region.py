@@ -9,19 +9,21 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import scorecard, state
+from dashboard import scorecard
 from dashboard.components import data_as_of, dropdown, href
 from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
+from dashboard.state import ValuesView
+from dashboard.values_switch import choose, chosen_view, register_switch, values_control
 from indicators.units import unit_label
 
 dash.register_page(__name__, path_template="/region/<code>", name="地区", order=2)
 
 
 def layout(code: str = "", year: str | None = None, lang: str | None = None,
-           **_: object) -> html.Div:
+           values: str | None = None, **_: object) -> html.Div:
     language = language_of(lang)
-    source = state.current()
+    source = choose(values)
     if code not in source.regions.index:
         return html.Div(html.P(t("region_not_found", language, id=code)), id="region-page")
     region = source.regions.loc[code]
@@ -30,11 +32,13 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
     latest = source.latest_year(region_code=code)
     chosen = int(year) if year and year.isdigit() and int(year) in years else latest
     rows = source.status_of(chosen, region_code=code)
-    values = source.region_values(code)
-    reported = set(values["indicator_id"])
-    # Each indicator's series once, not a scan of the region's values per target.
-    series = {indicator_id: rows_of for indicator_id, rows_of
-              in values[["indicator_id", "period", "value"]].groupby("indicator_id", sort=False)}
+    held = source.region_values(code)
+    reported = set(held["indicator_id"])
+    # Each indicator's series once, not a scan of the region's values per target; in the
+    # all values view, whether each value is not the accepted one.
+    held = held[["indicator_id", "period", "value"]].assign(
+        not_accepted=source.not_accepted(held))
+    series = dict(iter(held.groupby("indicator_id", sort=False)))
     # A comparison region (全国) has no target here: its values are a reference only, and
     # nothing is "not reported" by it.
     is_comparison = code in source.reference.register.comparison
@@ -48,6 +52,7 @@ def layout(code: str = "", year: str | None = None, lang: str | None = None,
         html.P(t("scorecard_year", language, year=chosen), className="text-muted mb-1",
                id="region-subtitle"),
         data_as_of(latest, language, "region-data-as-of"),
+        values_control("region", source.all_values, language),
         dcc.Location(id="region-url", refresh=True),
         dbc.Row([dbc.Col(dropdown("region-year", [(y, str(y)) for y in years], chosen,
                                   t("year", language)), xs=6, md=2),
@@ -70,7 +75,8 @@ def _briefing_button(code: str, year: int, language: str) -> html.Div:
         html.Button(t("brief_button", language), id="region-briefing-button",
                     className="btn btn-outline-primary btn-sm"),
         dcc.Download(id="region-briefing-download"),
-        dcc.Store(id="region-briefing-target", data={"region": code, "year": year}),
+        dcc.Store(id="region-briefing-target", data={"region": code, "year": year,
+                                                      "values": chosen_view().name}),
         html.Div(language, id="region-briefing-language", hidden=True),
     ], id="region-briefing-slot")
 
@@ -84,7 +90,7 @@ def briefing(_clicks: int, target: dict, language: str) -> dict:  # type: ignore
     from dashboard.briefing import briefing_pdf
     from dashboard.map_figure import map_png
 
-    source = state.current()
+    source = choose(target.get("values"))
     code, chosen = target["region"], target["year"]
     if code not in source.regions.index or code in source.reference.register.comparison:
         refuse("not_found", 404)
@@ -92,17 +98,29 @@ def briefing(_clicks: int, target: dict, language: str) -> dict:  # type: ignore
     before = source.status(chosen - 1) if chosen - 1 in source.years() else None
     picture = map_png(now, source.reference.register, source.region_names(language), language,
                       chosen, code)
+    values = source.region_values(code)
     pdf = briefing_pdf(now, before, source.reference, code, chosen, language,
                        label=_briefing_label(language),
-                       data_as_of=source.latest_year(region_code=code), map_png=picture)
+                       data_as_of=source.latest_year(region_code=code), map_png=picture,
+                       not_accepted=_not_accepted_keys(source, values))
     return dcc.send_bytes(pdf, f"briefing-{code}-{chosen}.pdf")
+
+
+def _not_accepted_keys(source: ValuesView,
+                       values: pd.DataFrame) -> frozenset[tuple[str, int]] | None:
+    """(indicator, period) of the region's values not accepted, which the briefing marks;
+    None in the accepted view."""
+    if not source.all_values:
+        return None
+    flagged = values[source.not_accepted(values)]
+    return frozenset(zip(flagged["indicator_id"], flagged["period"].astype(int), strict=True))
 
 
 def _briefing_label(language: str) -> str | None:
     """Demo data, or published figures, said on the page where they are what it shows."""
     from dashboard.briefing import briefing_label
 
-    source = state.current()
+    source = chosen_view()
     return briefing_label(source.demo_in_use(), source.published_in_use(), language)
 
 
@@ -113,7 +131,7 @@ def _context_values(indicator_ids: list[str], series: dict[str, pd.DataFrame], l
     Nothing when there are none."""
     if not indicator_ids:
         return []
-    source = state.current()
+    source = chosen_view()
     items = []
     for indicator_id in indicator_ids:
         indicator = source.indicators.loc[indicator_id]
@@ -139,7 +157,7 @@ def _context_values(indicator_ids: list[str], series: dict[str, pd.DataFrame], l
 
 def _not_reported(rows: object, reported: set[str], language: str, code: str,
                   year: int) -> html.Div:
-    source = state.current()
+    source = chosen_view()
     expected = list(dict.fromkeys(rows["indicator_id"]))  # type: ignore[index]
     missing = [indicator for indicator in expected if indicator not in reported]
     if not missing:
@@ -163,3 +181,5 @@ dash.clientside_callback(
     dash.Output("region-url", "href"), dash.Input("region-year", "value"),
     prevent_initial_call=True,
 )
+
+register_switch("region")

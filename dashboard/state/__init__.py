@@ -7,6 +7,10 @@ the store and never computes a status itself: statuses come from indicators.stat
 export`. Everything is keyed by the store's data version, so a new entry is seen at once and an
 unchanged store is not read or evaluated twice.
 
+Pages read one of two views of the values (views.py, `view(name)`): the accepted values (the
+default: what leaders see), keyed by the store's review version, or every current value (the
+URL's `values=all`), keyed by its data version; each holds its own values and statuses.
+
 Reading every value and evaluating a year for every region are slow at national size (2,929
 regions x 60 indicators x 15 years; figures in docs/benchmarks.md), so:
 - the current values are held once per app, with their positions by indicator and by region,
@@ -21,7 +25,7 @@ regions x 60 indicators x 15 years; figures in docs/benchmarks.md), so:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -30,10 +34,8 @@ import dash
 import flask
 import pandas as pd
 
-from dashboard.state.caches import LastingCache, Previews, VersionedCache
-from dashboard.state.snapshot import KEY, HeldValues, Snapshot
-from dashboard.state.statuses import StatusCache, YearStatus
-from etl.export import export_table
+from dashboard.state.caches import Previews
+from dashboard.state.views import ACCEPTED, ALL, ValuesView, view_name
 from etl.review import Review
 from etl.store import LoadResult, Store
 from indicators.paths import gazette_file
@@ -41,8 +43,13 @@ from indicators.reference import Reference
 from indicators.regions import valid_on
 
 EXTENSION = "targets_state"  # the key of an app's DashboardState in server.extensions
-DUE_COLUMNS = ["region_code", "indicator_id", "deadline_year", "target_id", "target_value",
-               "status", "gap", "gap_pct", "document", "clause"]
+# What DashboardState reads from its default view (the accepted values) when no view is named.
+DEFAULT_VIEW_READS = frozenset({
+    "snapshot", "values", "years", "default_year", "latest_year", "demo_in_use",
+    "published_in_use", "series", "region_values", "status", "status_of", "warm",
+    "due_values", "value_sources", "export", "cached", "lasting", "not_accepted"})
+__all__ = ["ACCEPTED", "ALL", "DashboardState", "ExportFilters", "ValuesView", "current",
+           "install", "of", "view_name"]
 
 
 @dataclass(frozen=True)
@@ -80,15 +87,30 @@ class DashboardState:
         self.store = store
         self.reference = reference or Reference.load()
         self.previews = Previews()  # the upload page's checked files, for their confirm
-        self._cache = VersionedCache()
-        self._lasting = LastingCache()
-        self._values = HeldValues(store, on_full_read=self._forget_derived)
-        self._statuses = StatusCache(self.reference, self.snapshot, self._values.written,
-                                     on_rows_moved=self._lasting.clear, warm=warm)
+        accepted = ValuesView(self, ACCEPTED, warm=warm)
+        # The accepted values are the default: warmed first, the others once they are done.
+        self._views = {ACCEPTED: accepted,
+                       ALL: ValuesView(self, ALL, warm=warm,
+                                       warm_after=accepted.wait_for_warming)}
 
-    def _forget_derived(self) -> None:
-        self._statuses.clear()
-        self._lasting.clear()
+    def view(self, name: str = ACCEPTED) -> ValuesView:
+        """The values of view `name` (etl.store.VIEWS): "accepted" (the default, what leaders
+        see) or "all" (every current value, drafts and values under review too)."""
+        if name not in self._views:
+            raise ValueError(f"view must be one of {tuple(self._views)}, not {name!r}")
+        return self._views[name]
+
+    def __getattr__(self, name: str) -> Any:
+        # What a page reads of the values (snapshot, series, status, cached ...) without
+        # naming a view: the default view's.
+        if name in DEFAULT_VIEW_READS:
+            return getattr(self.view(), name)
+        raise AttributeError(name)
+
+    def regions_values(self, region_codes: Iterable[str]) -> pd.DataFrame:
+        """Every current value of these regions, accepted or not: what validation compares a
+        planner's file with (the upload page's jump check)."""
+        return self.view(ALL).regions_values(region_codes)
 
     # --- reference data --------------------------------------------------------------------
 
@@ -138,92 +160,6 @@ class DashboardState:
         return {key: (theme.zh, theme.en)
                 for key, theme in self.reference.catalogue.themes.items()}
 
-    # --- the values held -------------------------------------------------------------------
-
-    def snapshot(self) -> Snapshot:
-        """The values at the store's current data version, asked once per request."""
-        if not flask.has_request_context():
-            return self._snapshot_at(self.store.data_version())
-        key = f"targets_snapshot_{id(self)}"
-        held = flask.g.get(key)
-        if held is None:
-            held = self._snapshot_at(self.store.data_version())
-            setattr(flask.g, key, held)
-        return held
-
-    def _snapshot_at(self, version: int) -> Snapshot:
-        fresh, full = self._values.at(version)
-        if full:  # after a write, a year is evaluated again only when it is asked for
-            self._statuses.start_warming()
-        return fresh
-
-    def values(self) -> pd.DataFrame:
-        return self.snapshot().values
-
-    def years(self) -> list[int]:
-        return self.snapshot().year_list()
-
-    def default_year(self) -> int:
-        """The latest year with data (not the calendar year: published figures come a year
-        or two late); this year when there are no values. Pages open on it."""
-        return self.years()[-1]
-
-    def latest_year(self, *, region_code: str | None = None,
-                    indicator_id: str | None = None) -> int:
-        """The latest year with data of one region or one indicator (the page of that region
-        or indicator opens on it); default_year() when it has none."""
-        snapshot = self.snapshot()
-        if region_code is not None:
-            periods = snapshot.rows(snapshot.by_region, [region_code])["period"]
-        else:
-            periods = snapshot.rows(snapshot.by_indicator, [indicator_id or ""])["period"]
-        return int(periods.max()) if len(periods) else self.default_year()
-
-    def demo_in_use(self) -> bool:
-        return self.snapshot().demo
-
-    def published_in_use(self) -> bool:
-        """Whether the store holds published figures (targets published): then every page
-        says so, and where their sources are shown."""
-        from etl.published import KIND
-
-        return bool(self._cache.get(self.snapshot().version, ("published-in-use",),
-                                    lambda: (self.store.loads()["kind"] == KIND).any()))
-
-    def series(self, indicator_id: str) -> pd.DataFrame:
-        """The indicator's values, in region and period order."""
-        snapshot = self.snapshot()
-        return snapshot.rows(snapshot.by_indicator, [indicator_id])
-
-    def region_values(self, region_code: str) -> pd.DataFrame:
-        """The region's values, in indicator and period order."""
-        return self.regions_values([region_code])
-
-    def regions_values(self, region_codes: Iterable[str]) -> pd.DataFrame:
-        snapshot = self.snapshot()
-        return snapshot.rows(snapshot.by_region, region_codes)
-
-    # --- statuses --------------------------------------------------------------------------
-
-    def status(self, year: int) -> pd.DataFrame:
-        """Every target for every region, evaluated as of `year` (see indicators.evaluate)."""
-        return self._status(year).frame
-
-    def status_of(self, year: int, *, indicator_id: str | None = None,
-                  region_code: str | None = None) -> pd.DataFrame:
-        """The rows of status(year) for one indicator or one region, without a scan."""
-        held = self._status(year)
-        if indicator_id is not None:
-            return held.frame.take(held.by_indicator.get(indicator_id, []))
-        return held.frame.take(held.by_region.get(region_code or "", []))
-
-    def _status(self, year: int) -> YearStatus:
-        return self._statuses.of(year)
-
-    def warm(self) -> None:
-        """Evaluate every year now, newest first (each once)."""
-        self._statuses.warm()
-
     # --- what the pages build from them ----------------------------------------------------
 
     def applicable_targets(self, region_code: str, period: int) -> pd.DataFrame:
@@ -259,60 +195,6 @@ class DashboardState:
         rows["revision_id"] = (rows["indicator_id"].map(stored["revision_id"]).fillna(0)
                                .astype("int64"))
         return rows
-
-    def due_values(self, indicator_id: str, region_code: str | None = None) -> pd.DataFrame:
-        """The indicator's stored values (of `region_code`, else of every region) in region
-        and period order, each with the targets due in its period (target_id, target_value,
-        status, gap, gap_pct, document, clause; a row per target, by target id; empty
-        without one) as the latest year's status judges them: what an extract of the
-        indicator holds, from the values and statuses held instead of the store and a new
-        evaluation. A due target with a value of its deadline year (the only value it is
-        put beside) is judged on that value whatever the year of the status, so the latest
-        year's status holds every due target; an ongoing one is
-        judged as of the latest year, as in an extract of the indicator (an extract of one
-        region whose values end earlier judges it as of that region's last year)."""
-        if region_code is None:
-            values = self.series(indicator_id)
-            status = self.status_of(self.default_year(), indicator_id=indicator_id)
-        else:
-            values = self.region_values(region_code)
-            values = values[values["indicator_id"] == indicator_id]
-            status = self.status_of(self.default_year(), region_code=region_code)
-            status = status[status["indicator_id"] == indicator_id]
-        due = status.loc[status["deadline_year"] <= status["as_of_year"], DUE_COLUMNS]
-        # Plain text, not the categories of the held status: a page maps and shows them.
-        text = [column for column, dtype in due.dtypes.items()
-                if isinstance(dtype, pd.CategoricalDtype)]
-        due = due.astype({**dict.fromkeys(text, object), "deadline_year": "int64"})
-        due = due.rename(columns={"deadline_year": "period"}).sort_values("target_id",
-                                                                          kind="stable")
-        keys = values.astype({column: object for column in ("region_code", "indicator_id")})
-        return keys.reset_index(drop=True).merge(due, on=KEY, how="left")
-
-    def value_sources(self, indicator_id: str, region_code: str | None = None) -> pd.DataFrame:
-        """Where each current value of the indicator comes from (region_code, period, source,
-        note, kind; see Store.value_sources): read once per data version, since the values
-        held carry no provenance."""
-        return self._cache.get(self.snapshot().version,
-                               ("value-sources", indicator_id, region_code),
-                               lambda: self.store.value_sources(indicator_id, region_code))
-
-    def export(self, filters: ExportFilters) -> pd.DataFrame:
-        """Exactly what `targets export` gives for the same filters."""
-        return export_table(self.store, self.reference,
-                            indicators=_or_none(filters.indicators),
-                            regions=_or_none(filters.regions),
-                            first_period=filters.first_period, last_period=filters.last_period)
-
-    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """A page's own result, kept for the current data version."""
-        return self._cache.get(self.snapshot().version, ("page", key), compute)
-
-    def lasting(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """A page's result that depends on which status rows there are and where, not on
-        their values: it holds through writes (a write changes values, and each year's rows
-        keep their place) until everything is read again."""
-        return self._lasting.get(self.snapshot().generation, key, compute)
 
     # --- the store's history and writes ----------------------------------------------------
 
@@ -356,8 +238,3 @@ def _by_language(frame: pd.DataFrame, column: str) -> dict[str, dict[str, str]]:
     """Index -> the `column` (with {language}) of each language, in the frame's order."""
     return {language: dict(zip(frame.index, frame[column.format(language=language)],
                                strict=True)) for language in ("zh", "en")}
-
-
-def _or_none(items: Iterable[str]) -> list[str] | None:
-    listed = list(items)
-    return listed or None

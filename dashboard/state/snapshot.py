@@ -1,9 +1,11 @@
-"""The current values held once per app: read everything, or apply the changes since a version.
+"""The values of one view held once per app: read everything, or apply the changes since a version.
 
 A page takes its rows by their positions by indicator and by region instead of scanning every
-value; a write is applied as a change (the current values of the keys written since the
-version held, from Store.changed_since), so a save is seen at once without reading everything
-again.
+value; a write is applied as a change, so a save is seen at once without reading everything
+again. Two views (etl.store.VIEWS): "all" holds every current value, versioned by the store's
+data version, a write applied from Store.changed_since; "accepted" holds the accepted values
+only, versioned by the store's review version (its last review event), an acceptance applied
+from Store.accepted_changed_since (accepted values are replaced, never removed).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from etl.store import Store
+from etl.store import VIEWS, Store
 
 KEY = ["region_code", "indicator_id", "period"]
 VALUE_COLUMNS = [*KEY, "value"]
@@ -51,16 +53,26 @@ class HeldValues:
     """The snapshot of one store's current values, brought to a version on demand, and the
     regions and indicators each change applied wrote (what a status patch evaluates again)."""
 
-    def __init__(self, store: Store, on_full_read: Callable[[], None]) -> None:
+    def __init__(self, store: Store, on_full_read: Callable[[], None], *,
+                 view: str = "all") -> None:
         """`on_full_read` drops what was derived from the values before a full read (called
-        before the new snapshot is seen by anyone)."""
+        before the new snapshot is seen by anyone); `view` is "all" or "accepted"."""
+        if view not in VIEWS:
+            raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
         self.store = store
+        self.view = view
         self._on_full_read = on_full_read
         self._snapshot: Snapshot | None = None
         self._snapshot_lock = threading.Lock()
         # (version, regions written, indicators written) of each change applied
         self._changes: list[tuple[int, frozenset[str], frozenset[str]]] = []
         self._lock = threading.Lock()
+
+    def version(self) -> int:
+        """The store's version of this view now: its data version (all) or its review
+        version (accepted)."""
+        return (self.store.data_version() if self.view == "all"
+                else self.store.review_version())
 
     def at(self, version: int) -> tuple[Snapshot, bool]:
         """The values at `version`, and whether everything was read again to get them."""
@@ -83,14 +95,17 @@ class HeldValues:
         with self._lock:
             self._changes.clear()
         self._on_full_read()
-        return _indexed(self.store.values(), version, generation, self.store.demo_in_use())
+        return _indexed(self.store.values(view=self.view), version, generation,
+                        self.store.demo_in_use(view=self.view))
 
     def _read_changes(self, held: Snapshot, version: int) -> Snapshot:
-        changes = self.store.changed_since(held.version)
+        changes = (self.store.changed_since(held.version) if self.view == "all"
+                   else self.store.accepted_changed_since(held.version))
         with self._lock:
             self._changes.append((version, frozenset(changes["region_code"]),
                                   frozenset(changes["indicator_id"])))
-        demo = bool(changes["is_demo"].any()) or (held.demo and self.store.demo_in_use())
+        demo = bool(changes["is_demo"].any()) or (
+            held.demo and self.store.demo_in_use(view=self.view))
         return _applied(held, changes[VALUE_COLUMNS], version, demo)
 
     def written(self, after: int, upto: int) -> tuple[frozenset[str], frozenset[str]]:

@@ -29,10 +29,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store = Store(url)
     store.load(make_rows(("220100", SHARE, 2018, 24.0), ("220100", SHARE, 2019, 26.5),
                          ("220200", SHARE, 2019, 22.0), ("220100", GREEN, 2019, 40.2)),
-               by="planner", source="jilin.csv")
+               by="planner", source="jilin.csv", accept=True)
     store.load(make_rows(("000000", SHARE, 2018, 29.0), ("000000", SHARE, 2019, 30.1),
                          ("000000", GREEN, 2019, 41.5), note=[NOTE] * 3),
-               by="published", source=SOURCE, kind="published", is_demo=False)
+               by="published", source=SOURCE, kind="published", is_demo=False, accept=True)
     with served(url, folder / "config") as running:
         yield running
 

@@ -80,14 +80,15 @@ def test_planner_saves_a_value_and_a_leader_sees_it_at_once(browser, planner_ser
     assert (history["loaded_by"].iloc[0], history["source"].iloc[0]) == ("planner1", "form")
     context.close()
 
+    # Not yet accepted: a leader sees it at once among all values, marked 未确认.
     leader, view = logged_in(browser, planner_server, "leader1")
-    view.goto(f"{planner_server.url}/indicator/{SHARE}?region=220100&year=2019")
+    view.goto(f"{planner_server.url}/indicator/{SHARE}?region=220100&year=2019&values=all")
     expect(view.locator("#indicator-data-table .ag-row").first).to_be_visible()
     shown = view.evaluate(
         "() => { const rows = []; dash_ag_grid.getApi('indicator-data-table')"
         ".forEachNode(n => rows.push(n.data)); return rows; }")
     mine = [row for row in shown if row["region"] == "长春市" and row["period"] == 2019]
-    assert [row["value"] for row in mine] == [33.5]
+    assert [(row["value"], row["acceptance"]) for row in mine] == [(33.5, "未确认")]
     leader.close()
 
 

@@ -1,0 +1,33 @@
+"""The `--values accepted|all` choice of export, status and brief, said on stderr."""
+
+from __future__ import annotations
+
+import argparse
+
+VALUES_HELP = ("accepted: the accepted values only (default, what leaders see); all: every "
+               "current value, drafts and values under review too")
+
+
+def add_values_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--values", choices=["accepted", "all"], default="accepted",
+                         help=VALUES_HELP)
+
+
+def chosen_view(args: argparse.Namespace) -> str:
+    """The view the command reads, said on standard error: `--as-of` reads every value as
+    written at that moment, so it implies all values."""
+    from targets.cli import say
+
+    if getattr(args, "as_of", None) is not None:
+        if args.values != "all":
+            say("--as-of 读取当时写入的全部数值（含未确认数值），--values 视为 all",
+                "--as-of reads every value as written at that moment (including values not "
+                "yet accepted): --values taken as all")
+        return "all"
+    if args.values == "all":
+        say("使用全部数值（含未确认数值），状态含其计算",
+            "using all values (including values not yet accepted); statuses computed with them")
+    else:
+        say("使用已确认数值，状态按已确认数值计算",
+            "using accepted values; statuses computed from accepted values")
+    return str(args.values)
