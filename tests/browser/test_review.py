@@ -1,6 +1,7 @@
 """The whole review path in a real browser, as each role: a county planner enters and submits,
 the prefecture's reviewer returns with a comment, the planner corrects and submits again, the
-reviewer approves, the province accepts, and the year is then locked on /entry."""
+reviewer approves, the province accepts, and the year is then locked on /entry. A leader sees
+the value only once it is accepted; with the values switch, before, marked 未确认."""
 
 from __future__ import annotations
 
@@ -80,6 +81,27 @@ def review_step(page: Page, server: Server, action: str, comment: str = "") -> N
     expect(page.locator("#review-acted")).to_be_visible()
 
 
+WIDE = {"width": 2400, "height": 1000}  # every column of the indicator table in view
+
+
+def leader_sees(browser: Browser, server: Server, *, all_values: bool) -> Page:
+    """The indicator page as a leader opens it (no login), of the county and year; returns
+    the page once its table has loaded."""
+    context = browser.new_context(viewport=WIDE)
+    with_timeouts(context)
+    page = context.new_page()
+    query = f"region={COUNTY}&year={YEAR}" + ("&values=all" if all_values else "")
+    page.goto(f"{server.url}/indicator/{INSPECTIONS}?{query}")
+    expect(page.locator("#indicator-values-basis")).to_be_visible()
+    wait_for_dash(page)
+    return page
+
+
+def value_rows(page: Page, value: str):  # type: ignore[no-untyped-def]
+    return page.locator("#indicator-data-table .ag-row", has=page.locator(
+        '.ag-cell[col-id="value"]', has_text=value))
+
+
 def stored(server: Server) -> float:
     current = Store(server.database).current(regions=[COUNTY], indicators=[INSPECTIONS])
     return float(current["value"].iloc[0])
@@ -100,11 +122,19 @@ def test_a_year_goes_from_a_county_through_its_prefecture_to_the_province(browse
     expect(planner.locator("#entry-state-returned")).to_contain_text("changchun")
     enter_and_submit(planner, server, "5")
     assert stored(server) == 5.0
+    leader = leader_sees(browser, server, all_values=False)
+    expect(leader.locator("#indicator-data-table")).to_be_visible()
+    expect(value_rows(leader, "5")).to_have_count(0)  # submitted is not accepted
+    leader = leader_sees(browser, server, all_values=True)
+    expect(value_rows(leader, "5").locator('.ag-cell[col-id="acceptance"]')).to_have_text(
+        "未确认")
 
     review_step(reviewer, server, "approve")
     statistician = as_user(browser, server, "province")
     review_step(statistician, server, "accept")
     expect(statistician.locator("#review-queue-empty")).to_be_visible()
+    leader = leader_sees(browser, server, all_values=False)
+    expect(value_rows(leader, "5")).to_have_count(1)  # accepted: shown by default
 
     entry(planner, server)
     locked = planner.locator("#entry-state-read-only")
