@@ -62,7 +62,8 @@ def locked_lines(error: LockedError, names: Mapping[str, str], language: str) ->
     what to do."""
     return [locked_text(row.state, language).format(
         region=names.get(row.region_code, row.region_code), period=row.period,
-        who=row.changed_by or "", when=pd.Timestamp(row.changed_at).strftime("%Y-%m-%d %H:%M"))
+        who=row.changed_by or "",
+        when=pd.Timestamp(row.changed_at).strftime("%Y-%m-%d %H:%M UTC"))
         for row in error.rows.itertuples()]
 
 

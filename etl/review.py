@@ -129,9 +129,16 @@ class Review:
         if allowed and region_code in self._level and region_code not in \
                 self.register.comparison:
             return None
+        if region_code not in self._level or region_code in self.register.comparison:
+            return ReviewRefused(f"{region_code} 不是需要报送的地区",
+                                 f"{region_code} is not a region that reports values")
         verb = ACTION_TEXT[action]
-        return ReviewRefused(f"{user.name} 无权对该地区的数值执行“{verb[0]}”",
-                             f"{user.name} may not {verb[1]} this region's values")
+        who_zh, who_en = WHO_MAY[action]
+        name_zh = self.register.name(region_code, "zh")
+        name_en = self.register.name(region_code, "en")
+        return ReviewRefused(f"{user.name} 无权对{name_zh}的数值执行“{verb[0]}”：{who_zh}",
+                             f"{user.name} may not {verb[1]} the values of {name_en}: "
+                             f"{who_en}")
 
     # --- reading -------------------------------------------------------------------------
 
@@ -240,6 +247,19 @@ ACTION_TEXT = {"submit": ("报送", "submit"), "approve": ("审核通过", "appr
                "unlock": ("解锁", "unlock"),
                # Not a step anyone takes: values accepted without review when loaded.
                "import": ("载入即确认（未经审核）", "accepted on loading, without review")}
+# Who may take each step, as a refusal explains it.
+WHO_MAY = {
+    "submit": ("只有该地区的填报人员或管理员可以报送",
+               "only the region's planners or an admin may submit them"),
+    "approve": ("只有该地区所属市（州）的审核人员可以审核通过（吉林省本级由省级统计人员审核）",
+                "only a reviewer of the region's prefecture-level division may approve them "
+                "(Jilin Province's own values: a provincial statistician)"),
+    "return": ("只有该地区所属市（州）的审核人员或省级统计人员可以退回",
+               "only a reviewer of the region's prefecture-level division or a provincial "
+               "statistician may return them"),
+    "accept": ("只有省级统计人员可以确认", "only a provincial statistician may accept them"),
+    "unlock": ("只有管理员可以解锁", "only an admin may unlock them"),
+}
 STATE_TEXT = {"draft": ("草稿", "draft"), "submitted": ("已报送", "submitted"),
               "approved": ("已审核", "approved"), "accepted": ("已确认", "accepted")}
 assert tuple(STATE_TEXT) == REVIEW_STATES

@@ -213,9 +213,8 @@ class Store:
                 self._insert_revisions(connection, changes, progress)
             self._refresh_actual(connection, load_id, is_demo)
             if accept:
-                import_accepted(connection, load_id, actor=by, at=now, comment=(
-                    f"未经审核，随载入视为已确认：{source} / accepted without review with the "
-                    f"load of {source}"))
+                # The comment names the source; the event's action says it was not reviewed.
+                import_accepted(connection, load_id, actor=by, at=now, comment=source)
             connection.execute(load.update().where(load.c.id == load_id).values(
                 revision_count=len(changes)))
         new = int(changes["previous_revision_id"].isna().sum())

@@ -227,19 +227,38 @@ def _status(args: argparse.Namespace) -> int:
     view = chosen_view(args)
     store = Store(args.database)
     table = status_table(store.values(view=view), Reference.load(), args.year, args.method)
+    if view == "all":  # which statuses rest on a value not yet accepted, and may still change
+        table = _with_value_accepted(table, store)
     if store.demo_in_use(view=view):
         say("注意：以下为演示数据，并非真实统计", "note: this is demo data, not statistics")
     if args.format == "table":
         counts = table["status"].value_counts()
-        print("  ".join(f"{status}={count}" for status, count in counts.items()))
         # The year of the value judged beside it: published figures lag, so it is often
         # not the year asked for.
-        shown = table[["region_zh", "target_id", "indicator_zh", "target_value", "actual",
-                       "actual_period", "stale", "status", "gap"]]
-        print(shown.astype({"actual_period": "Int64"}).to_string(index=False))
+        columns = ["region_zh", "target_id", "indicator_zh", "target_value", "actual",
+                   "actual_period", "stale", "status", "gap"]
+        shown = table[columns + (["value_accepted"] if view == "all" else [])]
+        text = "  ".join(f"{status}={count}" for status, count in counts.items()) + "\n" + \
+            shown.astype({"actual_period": "Int64"}).to_string(index=False) + "\n"
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
         return 0
     write_extract(table, args.format, args.output)
     return 0
+
+
+def _with_value_accepted(table: pd.DataFrame, store: Store) -> pd.DataFrame:
+    """The status table with `value_accepted`: whether the value judged (of actual_period) is
+    the accepted one; empty where no value was judged."""
+    flags = store.current(view="all")[["region_code", "indicator_id", "period", "accepted"]]
+    flags = flags.rename(columns={"period": "actual_period", "accepted": "value_accepted"})
+    keyed = table.astype({"actual_period": "Int64"})
+    merged = keyed.merge(flags.astype({"actual_period": "Int64"}), how="left",
+                         on=["region_code", "indicator_id", "actual_period"])
+    merged["value_accepted"] = merged["value_accepted"].astype("boolean")
+    return merged
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -401,6 +420,11 @@ def _told(error: Exception) -> int | None:
     if isinstance(error, StoreWriteError):
         say(error.problem_zh, error.problem_en)
         return 1
+    if isinstance(error, OSError) and error.filename:
+        # `-o` to a folder that does not exist or may not be written, a file that vanished.
+        say(f"无法读写文件 {error.filename}（{error.strerror}）",
+            f"cannot read or write the file {error.filename} ({error.strerror})")
+        return 2
     if isinstance(error, LockedError):
         names = load_regions().regions.drop_duplicates("code").set_index("code")
         say(locked_message(error, names["name_zh"].to_dict(), "zh"),

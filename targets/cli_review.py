@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 # The store, the catalogue and the review workflow are imported by these commands alone, when
 # they run: every other command builds this part of the parser too.
 if TYPE_CHECKING:
+    from etl.store import Store
+    from etl.users import User
+    from indicators.reference import Reference
     from indicators.regions import RegionRegister
 
 PROGRESS_COLUMNS = ["region_code", "region", "state", "missing", "draft", "submitted",
@@ -35,9 +38,11 @@ def add_review_commands(subparsers: argparse._SubParsersAction) -> None:  # type
     setting = dates.add_parser("set", help="set when a year's values are due")
     setting.add_argument("--year", type=_year, required=True)
     setting.add_argument("--due", type=_date, required=True, help="YYYY-MM-DD")
-    setting.add_argument("--indicator", action="extend", nargs="+", default=[], metavar="ID",
-                         help="indicator ids (default: every indicator reported that year)")
-    setting.add_argument("--by", required=True, help="who sets the date (recorded)")
+    setting.add_argument("--indicator", action="extend", nargs="+", default=[],
+                         metavar="ID_OR_NAME", help="indicators by id or Chinese or English "
+                         "name (default: every indicator reported that year)")
+    setting.add_argument("--by", required=True, metavar="ADMIN_NAME",
+                         help="the admin who sets the date (recorded)")
     setting.set_defaults(run=_calendar_set)
     listing = dates.add_parser("list", help="when each indicator's values of a year are due")
     listing.add_argument("--year", type=_year, required=True)
@@ -116,29 +121,57 @@ def _region_code(register: RegionRegister, given: str) -> str:
 # --- the reporting calendar ------------------------------------------------------------------
 
 def _calendar_set(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from etl.reporting import set_deadline
-    from etl.schema import reporting_deadline
     from etl.store import Store
     from indicators.calendar import reportable
     from indicators.reference import Reference
     from targets.cli import UserError, say
 
-    longest = reporting_deadline.c.set_by.type.length
-    if not args.by.strip() or len(args.by) > longest:
-        raise UserError(f"--by 须为 1 至 {longest} 个字符 / --by needs 1 to {longest} "
-                        "characters")
-    reference = Reference.load()
-    known = set(reference.catalogue.indicators_frame["indicator_id"])
-    unknown = sorted(set(args.indicator) - known)
-    if unknown:
-        listed = ", ".join(unknown)
-        raise UserError(f"没有这些指标：{listed} / no such indicator(s): {listed}")
-    indicators = args.indicator or reportable(reference, args.year)["indicator_id"].unique()
-    count = set_deadline(Store(args.database), indicators, args.year, args.due, by=args.by)
+    store, reference = Store(args.database), Reference.load()
+    _admin(store, reference.register, args.by, "设置截止日期", "set due dates")
+    if args.due <= dt.date(args.year, 12, 31):
+        raise UserError(f"{args.year} 年数值的截止日期须在该年结束之后（{args.year + 1}-01-01 "
+                        f"或以后），而不是 {args.due.isoformat()} / the values of {args.year} "
+                        f"can only be due after the year ends ({args.year + 1}-01-01 or later), "
+                        f"not {args.due.isoformat()}")
+    indicators = [_indicator_id(reference, given) for given in args.indicator] or \
+        list(reportable(reference, args.year)["indicator_id"].unique())
+    count = set_deadline(store, indicators, args.year, args.due, by=args.by)
     say(f"已设置 {count} 个指标 {args.year} 年数值的截止日期为 {args.due.isoformat()}",
         f"set the due date of {count} indicators' {args.year} values to "
         f"{args.due.isoformat()}")
     return 0
+
+
+def _indicator_id(reference: Reference, given: str) -> str:
+    """An indicator by id or by its Chinese or English name."""
+    from targets.cli import UserError
+
+    frame = reference.catalogue.indicators_frame
+    text = given.strip()
+    for column in ("indicator_id", "indicator_zh", "indicator_en"):
+        found = frame.loc[frame[column].str.casefold() == text.casefold(), "indicator_id"]
+        if len(found):
+            return str(found.iloc[0])
+    raise UserError(f"没有此指标：{given}（可写指标代码或中文、英文名称）/ no such indicator: "
+                    f"{given} (give its id or its Chinese or English name)")
+
+
+def _admin(store: Store, register: RegionRegister, name: str, doing_zh: str,
+           doing_en: str) -> User:
+    """The user `name`, who must exist and be an admin to do what the command does."""
+    from etl.users import UserStore
+    from targets.cli import UserError
+
+    user = UserStore(store, register).get(name)
+    if user is None:
+        raise UserError(f"没有此用户：{name} / no such user: {name}")
+    if not user.is_admin:
+        raise UserError(f"只有管理员可以{doing_zh}，{name} 不是管理员 / only an admin may "
+                        f"{doing_en}; {name} is not an admin")
+    return user
 
 
 def _calendar_list(args: argparse.Namespace) -> int:
@@ -169,17 +202,11 @@ def _calendar_list(args: argparse.Namespace) -> int:
 def _unlock(args: argparse.Namespace) -> int:
     from etl.review import Review, ReviewRefused
     from etl.store import Store
-    from etl.users import UserStore
     from indicators.regions import load_regions
-    from targets.cli import UserError, say
+    from targets.cli import say
 
     store, register = Store(args.database), load_regions()
-    user = UserStore(store, register).get(args.by)
-    if user is None:
-        raise UserError(f"没有此用户：{args.by} / no such user: {args.by}")
-    if not user.is_admin:
-        raise UserError(f"只有管理员可以解锁，{args.by} 不是管理员 / only an admin may unlock; "
-                        f"{args.by} is not an admin")
+    user = _admin(store, register, args.by, "解锁", "unlock")
     code = _region_code(register, args.region)
     try:
         Review(store, register).act(user, "unlock", code, args.year, args.reason)

@@ -71,28 +71,45 @@ def test_progress_refuses_an_unknown_region(url, capsys):
     assert "no such region" in capsys.readouterr().err
 
 
-def test_a_due_date_set_makes_the_values_not_reported_overdue_and_is_listed(url, capsys):
-    before = {r["region_code"]: r for r in progress(url, capsys, year=THIS_YEAR)}
-    assert before[COUNTY]["overdue"] == 0  # due by default on 31 March of the next year
-    assert before[COUNTY]["due_on"] == f"{THIS_YEAR + 1}-03-31"
-    past = f"{THIS_YEAR}-01-15"
-    assert targets(["--database", url, "calendar", "set", "--year", str(THIS_YEAR), "--due",
-                    past, "--indicator", INSPECTIONS, "--by", "ops"]) == 0
-    after = {r["region_code"]: r for r in progress(url, capsys, year=THIS_YEAR)}
-    assert after[COUNTY]["due_on"] == past
-    assert after[COUNTY]["overdue"] == 1  # its value is a draft past its date
-    assert after["220100"]["overdue"] == (1 if INSPECTIONS in reported("220100") else 0)
+def test_a_due_date_decides_what_is_overdue_and_is_listed(url, capsys):
+    UserStore(Store(url)).add("ops", "admin", PASSWORD)
+    before = {r["region_code"]: r for r in progress(url, capsys, year=YEAR)}
+    assert before[COUNTY]["due_on"] == f"{YEAR + 1}-03-31"  # the default: 31 March after
+    # Its one value is a draft past that date, the others are missing: all overdue.
+    assert before[COUNTY]["overdue"] == len(reported(COUNTY)) > 1
+    later = f"{THIS_YEAR + 1}-06-30"
+    assert targets(["--database", url, "calendar", "set", "--year", str(YEAR), "--due",
+                    later, "--indicator", "文物安全检查次数", "--by", "ops"]) == 0
+    after = {r["region_code"]: r for r in progress(url, capsys, year=YEAR)}
+    assert after[COUNTY]["overdue"] == before[COUNTY]["overdue"] - 1  # by name, not id
     capsys.readouterr()
-    assert targets(["--database", url, "calendar", "list", "--year", str(THIS_YEAR)]) == 0
+    assert targets(["--database", url, "calendar", "list", "--year", str(YEAR)]) == 0
     lines = capsys.readouterr().out.splitlines()[1:]
     listed = {line.split("\t")[0]: line.split("\t")[2:] for line in lines}
-    assert listed[INSPECTIONS] == [past, "ops"]
+    assert listed[INSPECTIONS] == [later, "ops"]
     assert {tuple(v) for k, v in listed.items() if k != INSPECTIONS} == {
-        (f"{THIS_YEAR + 1}-03-31", "（默认）")}
-    assert targets(["--database", url, "calendar", "set", "--year", str(THIS_YEAR), "--due",
-                    past, "--indicator", "no_such", "--by", "ops"]) == 2
+        (f"{YEAR + 1}-03-31", "（默认）")}
+
+
+@pytest.mark.parametrize(("arguments", "told"), [
+    (["--indicator", "no_such", "--by", "ops"], "没有此指标"),
+    (["--by", "nobody"], "没有此用户"),
+    (["--by", "county"], "只有管理员可以设置截止日期"),
+    (["--due", f"{YEAR}-12-31", "--by", "ops"], "须在该年结束之后"),
+])
+def test_a_due_date_is_set_by_an_admin_after_the_year_for_a_known_indicator(
+        url, capsys, arguments, told):
+    users = UserStore(Store(url))
+    users.add("ops", "admin", PASSWORD)
+    users.add("county", "planner", PASSWORD, [COUNTY])
+    due = [] if "--due" in arguments else ["--due", f"{YEAR + 1}-02-28"]
+    assert targets(["--database", url, "calendar", "set", "--year", str(YEAR), *due,
+                    *arguments]) == 2
+    assert told in capsys.readouterr().err
+    assert targets(["--database", url, "calendar", "set", "--year", str(YEAR), "--due",
+                    f"{YEAR + 1}-02-28", "--by", "ops"]) == 0  # the positive control
     with pytest.raises(SystemExit):
-        targets(["--database", url, "calendar", "set", "--year", str(THIS_YEAR), "--due",
+        targets(["--database", url, "calendar", "set", "--year", str(YEAR), "--due",
                  "15.01.2021", "--by", "ops"])
 
 

@@ -119,3 +119,22 @@ def test_the_briefing_marks_values_not_accepted_in_the_all_view(url, tmp_path):
     assert "含未确认数值" in every
     default = brief_text(url, tmp_path)
     assert "未确认" not in default and "含未确认数值" not in default
+
+
+def test_status_of_all_values_says_which_rest_on_a_value_not_yet_accepted(url, tmp_path):
+    output = tmp_path / "status.csv"
+
+    def judged(*options: str) -> pd.DataFrame:
+        assert main(["--database", url, "status", "--year", "2018", "--format", "csv",
+                     "-o", str(output), *options]) == 0
+        table = pd.read_csv(output, encoding="utf-8-sig", dtype={"region_code": str})
+        return table[(table["region_code"] == CHANGCHUN) & table["actual"].notna()]
+
+    every = judged("--values", "all").set_index("indicator_id")
+    assert set(every.loc[[SWEEPING], "value_accepted"]) == {False}
+    assert set(every.loc[[SHARE], "value_accepted"]) == {True}
+    assert "value_accepted" not in judged().columns  # the accepted view: all are accepted
+    table = tmp_path / "status.txt"
+    assert main(["--database", url, "status", "--year", "2018", "--values", "all",
+                 "-o", str(table)]) == 0  # the table format, into a file
+    assert "value_accepted" in table.read_text(encoding="utf-8")
