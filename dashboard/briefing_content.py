@@ -77,7 +77,8 @@ def briefing_content(status_now: pd.DataFrame, status_before: pd.DataFrame | Non
         peers=_peers(status_now, reference, year, language) if is_province else [],
         behind=[_behind_line(row, language, not_accepted or frozenset())
                 for _, row in furthest_behind(rows, BEHIND_COUNT).iterrows()],
-        note=t("brief_note", language) if not_accepted is None
+        note=f"{t('briefing_accepted_values', language)} {t('brief_note', language)}"
+        if not_accepted is None
         else f"{t('briefing_all_values', language)} {t('brief_note', language)}")
 
 

@@ -457,11 +457,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # Which values a reading page shows: the accepted ones (default) or all current ones.
     "values_switch": ("显示未确认数值", "Show values not yet accepted"),
     "basis_accepted": ("状态按已确认数值计算", "Statuses computed from accepted values"),
-    "basis_all": ("状态含未确认数值计算（未确认的数值已标出）",
-                  "Statuses computed including values not yet accepted (marked)"),
+    "basis_all": ("状态含未确认数值计算", "Statuses computed including values not yet accepted"),
     "not_accepted": ("未确认", "not accepted"),
     "accepted": ("已确认", "accepted"),
     "acceptance": ("确认", "Acceptance"),
+    "briefing_accepted_values": ("数值均为已确认数值。", "All values are accepted values."),
     "briefing_all_values": ("含未确认数值：标“未确认”的数值尚未确认，状态含其计算。",
                             "Includes values not yet accepted: those marked \"not accepted\" "
                             "are not yet accepted, and statuses are computed with them."),

@@ -119,6 +119,7 @@ def test_the_briefing_marks_values_not_accepted_in_the_all_view(url, tmp_path):
     assert "含未确认数值" in every
     default = brief_text(url, tmp_path)
     assert "未确认" not in default and "含未确认数值" not in default
+    assert "数值均为已确认数值" in default and "数值均为已确认数值" not in every
 
 
 def test_status_of_all_values_says_which_rest_on_a_value_not_yet_accepted(url, tmp_path):
