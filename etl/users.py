@@ -43,6 +43,9 @@ MAX_DELAY_SECONDS = 900
 # the attempt is refused as one among too many at once.
 MAX_CLAIM_TRIES = 20
 WRITER_ROLES = frozenset({"admin", "planner"})
+# Roles whose rights do not depend on regions (planners report for theirs, reviewers review
+# theirs): a region given for them would mean nothing.
+REGIONLESS_ROLES = frozenset({"admin", "leader", "statistician"})
 
 
 class InvalidUserError(ValueError):
@@ -327,6 +330,9 @@ def _check_role(role: str, regions: frozenset[str]) -> None:
     if role == "planner" and not regions:
         raise InvalidUserError("填报人员（planner）至少需要一个地区（--region 代码）",
                           "a planner needs at least one region (--region CODE)")
+    if role in REGIONLESS_ROLES and regions:
+        raise InvalidUserError(f"{role} 不按地区划分权限，请去掉 --region",
+                               f"a {role} has no regions: leave out --region")
 
 
 def _check_password(password: str) -> None:

@@ -156,3 +156,11 @@ def test_a_reviewer_is_added_for_prefecture_level_divisions_only(url, monkeypatc
     assert targets(["--database", url, "user", "list"]) == 0
     listed = capsys.readouterr().out
     assert "cc\treviewer\t220100 长春市, 220200 吉林市" in listed
+
+
+@pytest.mark.parametrize("role", ["admin", "leader", "statistician"])
+def test_a_role_without_regions_is_refused_a_region(url, monkeypatch, capsys, role):
+    assert add_user(url, monkeypatch, "x", "--role", role, "--region", "220100") == 2
+    assert "leave out --region" in capsys.readouterr().err
+    assert UserStore(Store(url)).get("x") is None
+    assert add_user(url, monkeypatch, "x", "--role", role) == 0  # the positive control

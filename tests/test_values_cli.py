@@ -139,3 +139,11 @@ def test_status_of_all_values_says_which_rest_on_a_value_not_yet_accepted(url, t
     assert main(["--database", url, "status", "--year", "2018", "--values", "all",
                  "-o", str(table)]) == 0  # the table format, into a file
     assert "value_accepted" in table.read_text(encoding="utf-8")
+
+
+def test_as_of_with_accepted_values_asked_for_is_refused(url, tmp_path, capsys):
+    output = tmp_path / "extract.csv"
+    assert main(["--database", url, "export", "-o", str(output), "--as-of", "2100-01-01",
+                 "--values", "accepted"]) == 2
+    assert "cannot be combined with --values accepted" in capsys.readouterr().err
+    assert not output.exists()
