@@ -16,7 +16,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "returned_with": ("退回意见（{who}，{when}）：{comment}",
                       "Returned by {who} on {when}: {comment}"),
     "submit": ("报送", "Submit"),
-    "submitted_done": ("已报送，等待审核", "Submitted: waiting for review"),
+    "submitted_done": ("报送成功", "Submitted"),
+    "returned_line": ("已退回：{who}，{when}：{comment}", "Returned by {who}, {when}: {comment}"),
+    "unlocked_line": ("解锁：{who}，{when}：{comment}", "Unlocked by {who}, {when}: {comment}"),
+    "imported_state": ("已确认（载入，未经审核）", "accepted on loading, not reviewed"),
     "read_only_submitted": ("已报送，等待审核，不能修改；如需修改，请审核人员退回。",
                             "Submitted: waiting for review, so it cannot be changed; to change "
                             "it, ask the reviewer to return it."),
@@ -33,7 +36,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "action": ("操作", "Action"),
     "from_to": ("状态变化", "From → to"),
     "who": ("操作人", "By"),
-    "when": ("时间", "When"),
+    "when": ("时间 (UTC)", "When (UTC)"),
     "comment": ("意见或原因", "Comment or reason"),
     "period": ("年份", "Year"),
     "import": ("直接确认（导入）", "accepted on import"),
@@ -63,6 +66,29 @@ TEXT: dict[str, tuple[str, str]] = {
               "Done ({action}): {region} {period} is now {state}"),
     "pick_region": ("请先选择地区", "Choose a region first"),
     "nav_review": ("审核", "Review"),
+    "open_entry": ("填报页", "Entry"),
+    "open_history": ("修改记录", "History"),
+    "open_region": ("地区数值", "Values"),
+    "see": ("查看", "See"),
+    # who may open which page
+    "login_link": ("登录", "Log in"),
+    "review_login": ("请先登录后查看审核与报送进度。", "Log in to see the review and reporting "
+                     "progress."),
+    "review_not_for_role": ("此页面供填报人员、审核人员、统计人员和管理员使用；您的账号无需在此"
+                            "处理报送。",
+                            "This page is for planners, reviewers, statisticians and admins; "
+                            "your account takes no part in the review."),
+    "entry_not_for_role": ("此页面供填报人员录入数值；您的账号只能查看数值，请到地区页或修改记录"
+                           "查看。",
+                           "This page is for planners entering values; your account only reads "
+                           "them: see the region's page or the history."),
+    # the upload preview of a file with values of years that are not drafts
+    "upload_locked": ("以下地区年度的数值不是草稿，本文件不能导入；请先按提示处理：",
+                      "This file cannot be loaded: the values of these region-years are not "
+                      "drafts. Do as each line says first:"),
+    # the history page's revert of a value whose year is not a draft
+    "revert_locked": ("所选数值所在年度当前为“{state}”，不能恢复：{reason}",
+                      "The chosen value's year is {state}, so it cannot be reverted: {reason}"),
 }
 
 
@@ -85,7 +111,7 @@ def action_text(action: str, language: str) -> str:
 
 
 def when(moment: object) -> str:
-    """A moment as a person reads it: 2026-12-05 12:09 (UTC, as stored)."""
+    """A moment as a person reads it, in UTC as stored and saying so: 2026-12-05 12:09 UTC."""
     if moment is None or (not isinstance(moment, dt.datetime | str) and pd.isna(moment)):
         return ""
-    return pd.Timestamp(moment).strftime("%Y-%m-%d %H:%M")
+    return pd.Timestamp(moment).strftime("%Y-%m-%d %H:%M") + " UTC"

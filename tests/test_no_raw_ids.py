@@ -18,6 +18,9 @@ from tests.test_context_comparison_pages import SHARE, make_app
 from tests.test_dashboard_writes import page_module
 
 TARGET_ID = re.compile(r"[a-z]+[0-9]+-[0-9]{2,3}")
+# A markdown link's target ("[填报页](/entry?region=220100)", a grid's markdown cell) is an
+# href: only its text is shown.
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 REGION_CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
 PLANNER = User(id=1, name="planner", role="planner", regions=frozenset({"220100"}))
 # A planner's small file: a value of their region sitting exactly on its target (a warning that
@@ -42,7 +45,7 @@ def shown(node: Any) -> list[str]:
     and cells of the columns shown, chart titles, labels and ticks. Not hrefs, ids, values
     of choices, hidden elements or a table's fields that no column shows."""
     if isinstance(node, str | int | float) and not isinstance(node, bool):
-        return [str(node)]
+        return [MARKDOWN_LINK.sub(r"\1", str(node))]
     if isinstance(node, list):
         return [text for item in node for text in shown(item)]
     if not isinstance(node, dict):
@@ -62,7 +65,8 @@ def _component(kind: str, props: dict[str, Any]) -> list[str]:
     if kind == "AgGrid":
         fields = [column.get("field") for column in props.get("columnDefs", [])]
         texts += [str(column.get("headerName", "")) for column in props.get("columnDefs", [])]
-        texts += [str(row.get(field)) for row in props.get("rowData") or []
+        texts += [MARKDOWN_LINK.sub(r"\1", str(row.get(field)))
+                  for row in props.get("rowData") or []
                   for field in fields if row.get(field) is not None]
     if kind == "Dropdown":
         texts += [str(option["label"]) for option in props.get("options") or []]
@@ -103,6 +107,7 @@ def raw_ids(*components: Any) -> list[str]:
 def test_the_check_finds_an_id_in_shown_text_and_not_in_a_link_or_hidden_element():
     assert raw_ids(html.Div(["2018-12 jzbf17-09 ", html.Span("长春市")])) == ["jzbf17-09"]
     assert raw_ids(html.P("长春市 (220100)")) == ["220100"]
+    assert raw_ids(html.P("[长春市](/region/220100) [220100](/region/220100)")) == ["220100"]
     assert raw_ids(html.A("长春市", href="/region/220100", id="link-220100"),
                    html.Div("220100", hidden=True)) == []
 

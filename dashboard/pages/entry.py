@@ -15,7 +15,7 @@ from dashboard import auth, state
 from dashboard.components import dropdown, href, login_prompt, target_phrase, writer_choices
 from dashboard.i18n import language_of, pick, t
 from dashboard.review_text import rt
-from dashboard.review_view import locked_alert, read_only_message, state_panel
+from dashboard.review_view import locked_alert, page_notice, read_only_message, state_panel
 from etl.acceptance import LockedError
 from etl.review import ReviewRefused
 from etl.store import ConflictError, StoreWriteError
@@ -31,8 +31,10 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
            **_: object) -> html.Div:
     language = language_of(lang)
     user = auth.current_user()
-    if user is None or not user.enters_values:
+    if user is None:
         return login_prompt(language, "/entry", "entry-page")
+    if not user.enters_values:  # a reviewer, statistician or leader reads values elsewhere
+        return _read_elsewhere(region, year, language)
     names, chosen, years, period = writer_choices(user, language, region, year)
     return html.Div([
         html.H1(t("entry_title", language), className="h3"),
@@ -64,6 +66,19 @@ def layout(region: str | None = None, year: str | None = None, lang: str | None 
         html.Div(id="entry-message", className="mt-2", role="status"),
         html.Div(language, id="entry-language", hidden=True),
     ], id="entry-page")
+
+
+def _read_elsewhere(region: str | None, year: str | None, language: str) -> html.Div:
+    """For a logged-in reader (a reviewer, a statistician, a leader): where the region's
+    values are, including those not accepted yet, and its history."""
+    links = [html.A(t("history_link", language), href=href("/history", language, region=region),
+                    className="btn btn-link ps-0 me-3", id="entry-notice-history")]
+    if region in state.current().region_names(language):
+        links.insert(0, html.A(rt("open_region", language), id="entry-notice-region",
+                               href=href(f"/region/{region}", language, year=year,
+                                         values="all"), className="btn btn-link ps-0 me-3"))
+    return html.Div([page_notice(rt("entry_not_for_role", language), "entry-notice"),
+                     html.Div(links)], id="entry-page")
 
 
 def _columns(language: str, editable: bool = True) -> list[dict[str, Any]]:
@@ -103,7 +118,7 @@ def fill(region: str | None, year: int, language: str) -> tuple[list[dict[str, A
 
 @callback(
     Output("entry-review", "children"), Output("entry-grid", "columnDefs"),
-    Output("entry-save", "disabled"), Output("entry-submit", "hidden"),
+    Output("entry-save", "hidden"), Output("entry-submit", "hidden"),
     Input("entry-region", "value"), Input("entry-year", "value"),
     State("entry-language", "children"),
 )
@@ -116,8 +131,8 @@ def review_state(region: str | None, year: int, language: str) -> ReviewOutputs:
 
 
 def _review(region: str, period: int, language: str) -> ReviewOutputs:
-    """The state panel, the grid's columns, whether saving is disabled and the submit button
-    hidden: a year that is not a draft is read-only."""
+    """The state panel, the grid's columns, whether the save and submit buttons are hidden: a
+    year that is not a draft is read-only (the panel says why)."""
     review = state.current().review
     draft = read_only_message(review.submission(region, period), language) is None
     may_submit = review.refusal(auth.current_user(), "submit", region, period) is None
@@ -129,7 +144,7 @@ def _review(region: str, period: int, language: str) -> ReviewOutputs:
     Output("entry-message", "children", allow_duplicate=True),
     Output("entry-review", "children", allow_duplicate=True),
     Output("entry-grid", "columnDefs", allow_duplicate=True),
-    Output("entry-save", "disabled", allow_duplicate=True),
+    Output("entry-save", "hidden", allow_duplicate=True),
     Output("entry-submit", "hidden", allow_duplicate=True),
     Input("entry-submit", "n_clicks"),
     State("entry-region", "value"), State("entry-year", "value"),

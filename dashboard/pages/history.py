@@ -12,8 +12,8 @@ from flask import abort
 from dashboard import auth, state
 from dashboard.components import data_table, dropdown
 from dashboard.i18n import language_of, pick, t
-from dashboard.review_text import rt
-from dashboard.review_view import locked_alert, steps_table
+from dashboard.review_text import rt, state_text
+from dashboard.review_view import locked_alert, read_only_message, steps_table
 from etl.acceptance import LockedError
 from etl.store import ConflictError
 
@@ -43,6 +43,7 @@ def layout(region: str | None = None, indicator: str | None = None, lang: str | 
         html.Div(id="history-table"),
         html.Button(t("revert", language), id="history-revert", className="btn btn-warning mt-2",
                     hidden=user is None or not user.enters_values),
+        html.Div(id="history-revert-reason", className="mt-1 text-muted"),
         html.Div(id="history-message", className="mt-2", role="status"),
         html.H2(rt("steps_title", language), className="h5 mt-4"),
         html.Div(id="history-steps"),
@@ -68,7 +69,45 @@ def show(region: str, indicator: str, _message: Any, language: str) -> Any:
         "source": t("source", language), "source_row": t("source_row", language),
         "note": t("value_note", language)}, "history-grid", height=420)
     table.dashGridOptions = {**(table.dashGridOptions or {}), "rowSelection": "single"}
+    # Fixed widths, the indicator's name wrapped: autosized, a long name pushed the value, who
+    # and when off a laptop's screen.
+    table.columnSize = None
+    for column in table.columnDefs:
+        column["width"] = WIDTHS.get(column["field"], 110)
+        if column["field"] in WRAPPED:
+            column.update(wrapText=True, autoHeight=True)
+    table.defaultColDef = {**table.defaultColDef, "wrapHeaderText": True,
+                           "autoHeaderHeight": True}
+    table.className = "ag-theme-alpine review-grid"
     return table
+
+
+WIDTHS = {"id": 70, "indicator": 230, "period": 80, "value": 100, "previous_value": 110,
+          "loaded_by": 110, "when": 170, "source": 150, "source_row": 90, "note": 180}
+WRAPPED = ("indicator", "source", "note")
+
+
+@callback(
+    Output("history-revert", "disabled"), Output("history-revert-reason", "children"),
+    Input("history-grid", "selectedRows"), State("history-language", "children"),
+)
+def revertible(selected: list[dict[str, Any]] | None, language: str) -> tuple[bool, Any]:
+    """A value may be reverted only while its year is a draft: otherwise the button is
+    disabled and says why (the server refuses it anyway)."""
+    if not selected:
+        return False, None
+    source = state.current()
+    revision = source.revision(int(selected[0].get("id") or 0))
+    if revision.empty:
+        return False, None
+    submission = source.review.submission(str(revision.iloc[0]["region_code"]),
+                                          int(revision.iloc[0]["period"]))
+    reason = read_only_message(submission, language)
+    if reason is None:
+        return False, None
+    return True, html.Span(rt("revert_locked", language,
+                              state=state_text(submission.state, language), reason=reason),
+                           id="history-revert-locked")
 
 
 @callback(

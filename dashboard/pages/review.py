@@ -12,15 +12,18 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import auth, state
-from dashboard.components import dropdown, login_prompt
+from dashboard.components import dropdown, href
 from dashboard.i18n import language_of
 from dashboard.review_progress import possible, progress_rows
 from dashboard.review_text import action_text, rt, state_text
+from dashboard.review_view import page_notice
 from etl.review import COMMENT_LIMIT, ReviewRefused
 
 dash.register_page(__name__, path="/review", name="审核", order=7)
 
 READERS = auth.REVIEW_ROLES
+# The roles that take steps here; planners submit on /entry.
+ACTORS = frozenset({"reviewer", "statistician", "admin"})
 STEPS = ("approve", "return", "accept", "unlock")
 FIRST_YEAR = 2015
 
@@ -28,8 +31,10 @@ FIRST_YEAR = 2015
 def layout(year: str | None = None, lang: str | None = None, **_: object) -> html.Div:
     language = language_of(lang)
     user = auth.current_user()
-    if user is None or user.role not in READERS:
-        return login_prompt(language, "/review", "review-page")
+    if user is None:
+        return page_notice(rt("review_login", language), "review-page", "/review", language)
+    if user.role not in READERS:
+        return page_notice(rt("review_not_for_role", language), "review-page")
     years = list(range(FIRST_YEAR, dt.date.today().year + 1))
     period = int(year) if year and year.isascii() and year.isdigit() and int(year) in years \
         else default_year()
@@ -53,7 +58,8 @@ def layout(year: str | None = None, lang: str | None = None, **_: object) -> htm
                 ], md=8),
             ], className="g-2"),
             html.Div(buttons),
-        ], className="border rounded p-2 mt-3", id="review-actions"),
+        ], className="border rounded p-2 mt-3", id="review-actions",
+            hidden=user.role not in ACTORS),
         html.Div(id="review-message", className="mt-2", role="status"),
         html.Div(id="review-progress-box", className="mt-3"),
         dcc.Store(id="review-done", data=0),
@@ -96,25 +102,81 @@ def show(year: int, _done: Any, language: str) -> tuple[Any, Any, list[dict[str,
 
 
 def _grid(rows: Any, language: str, grid_id: str) -> dag.AgGrid:
-    columns = [{"field": "region", "headerName": rt("region", language), "minWidth": 140,
-                "pinned": "left"},
-               {"field": "state_text", "headerName": rt("year_state", language)}]
-    columns += [{"field": key, "headerName": rt(key, language), "type": "numericColumn",
-                 "width": 100} for key in ("missing", "draft", "submitted", "approved",
-                                           "accepted", "overdue")]
-    columns += [{"field": "due_on", "headerName": rt("due_on", language)},
-                {"field": "actions_text", "headerName": rt("your_actions", language),
-                 "minWidth": 160}]
-    records = rows[["region_code", "region", "state_text", "missing", "draft", "submitted",
-                    "approved", "accepted", "overdue", "due_on", "actions_text"]]
-    return dag.AgGrid(
-        id=grid_id, rowData=records.to_dict("records"), columnDefs=columns,
+    """The rows as a grid on a wide screen and as a list of cards on a phone."""
+    records = rows.assign(links=[_links(code, year, language) for code, year in
+                                 zip(rows["region_code"], rows["period"], strict=True)])
+    records = records[["region_code", "region", "state_text", *COUNTS, "due_on",
+                       "actions_text", "links"]]
+    grid = dag.AgGrid(
+        id=grid_id, rowData=records.to_dict("records"), columnDefs=_columns(language),
         getRowId="params.data.region_code",
-        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        defaultColDef={"sortable": True, "filter": True, "resizable": True,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         rowClassRules={"bg-warning-subtle review-overdue": "params.data.overdue > 0"},
         dashGridOptions={"domLayout": "autoHeight" if len(records) <= 15 else "normal"},
         style={"width": "100%", **({} if len(records) <= 15 else {"height": "480px"})},
-        className="ag-theme-alpine")
+        className="ag-theme-alpine review-grid")
+    return html.Div([html.Div(grid, className="d-none d-md-block"),
+                     html.Div(_cards(records, language, grid_id), className="d-md-none")])
+
+
+COUNTS = ("missing", "draft", "submitted", "approved", "accepted", "overdue")
+
+
+def _columns(language: str) -> list[dict[str, Any]]:
+    """Widths that let every header read whole (wrapped) and the actions column show."""
+    wrapped = {"wrapText": True, "autoHeight": True}
+    columns: list[dict[str, Any]] = [
+        {"field": "region", "headerName": rt("region", language), "width": 150,
+         "pinned": "left", **wrapped},
+        {"field": "state_text", "headerName": rt("year_state", language), "width": 150,
+         **wrapped}]
+    # Counts need no filter: without its icon a header reads whole in a narrow column.
+    columns += [{"field": key, "headerName": rt(key, language), "type": "numericColumn",
+                 "width": 92 if language == "en" else 68, "filter": False} for key in COUNTS]
+    columns += [{"field": "due_on", "headerName": rt("due_on", language), "width": 112,
+                 "filter": False},
+                {"field": "actions_text", "headerName": rt("your_actions", language),
+                 "width": 130, **wrapped},
+                {"field": "links", "headerName": rt("see", language), "flex": 1,
+                 "minWidth": 150, "cellRenderer": "markdown", "sortable": False,
+                 "filter": False, **wrapped}]
+    return columns
+
+
+def _links(region_code: str, period: int, language: str) -> str:
+    """Markdown links to what a reviewer checks before a step: the region's entry form (for
+    those who write it) or its values including those not accepted, and its history."""
+    user = auth.current_user()
+    if user is not None and user.can_write(region_code):
+        first = (rt("open_entry", language),
+                 href("/entry", language, region=region_code, year=period))
+    else:
+        first = (rt("open_region", language),
+                 href(f"/region/{region_code}", language, year=period, values="all"))
+    second = (rt("open_history", language), href("/history", language, region=region_code))
+    return " · ".join(f"[{text}]({target})" for text, target in (first, second))
+
+
+def _cards(records: Any, language: str, grid_id: str) -> html.Ul:
+    """The phone's list: each region with its state, its counts, the user's steps, links."""
+    separator = "；" if language == "zh" else "; "
+    items = []
+    for row in records.to_dict("records"):
+        counts = separator.join(f"{rt(key, language)} {row[key]}" for key in COUNTS
+                                if row[key])
+        items.append(html.Li([
+            html.Div([html.Span(row["region"], className="fw-bold me-2"),
+                      html.Span(row["state_text"])]),
+            html.Div(counts, className="small"),
+            *([html.Div(f"{rt('your_actions', language)}：{row['actions_text']}"
+                        if language == "zh" else
+                        f"{rt('your_actions', language)}: {row['actions_text']}",
+                        className="small")] if row["actions_text"] else []),
+            dcc.Markdown(row["links"], className="small mb-0"),
+        ], className="list-group-item review-card"
+            + (" bg-warning-subtle" if row["overdue"] else "")))
+    return html.Ul(items, className="list-group", id=f"{grid_id}-cards")
 
 
 @callback(

@@ -22,7 +22,7 @@ from flask import abort
 from dashboard import auth, state
 from dashboard.components import data_table, dropdown, login_prompt, writer_choices
 from dashboard.i18n import language_of, pick, t
-from dashboard.review_view import locked_alert
+from dashboard.review_view import locked_alert, locked_preview, locked_rows
 from dashboard.security import refuse
 from dashboard.upload_checks import BusyError, check_slot
 from etl.acceptance import LockedError
@@ -93,8 +93,11 @@ def preview(contents: str | None, skip: bool | None, filename: str | None,
         return _busy(language), True, None, None
     if validation is None:
         return dbc.Alert(t("upload_too_large", language), color="danger"), True, None, None
-    return (_preview(validation, language), not validation.ok,
-            {"contents": contents, "filename": filename, "skip": skip} if validation.ok
+    # Years that are not drafts would be refused on confirm: said now, and no confirm offered.
+    locked = locked_rows(state.current().review, validation.rows)
+    loadable = validation.ok and locked.empty
+    return (_preview(validation, language, locked), not loadable,
+            {"contents": contents, "filename": filename, "skip": skip} if loadable
             else None, None)
 
 
@@ -240,14 +243,23 @@ def _column(column: object, language: str) -> object:
     return column
 
 
-def _preview(validation: Validation, language: str) -> html.Div:
+def _preview(validation: Validation, language: str,
+             locked: pd.DataFrame | None = None) -> html.Div:
     problems = validation.problems
     errors = _errors(validation)
-    summary = (dbc.Alert(t("upload_errors", language, count=errors), color="danger",
-                         id="upload-has-errors") if errors else
-               dbc.Alert(t("upload_ok", language, count=len(validation.rows)), color="success",
-                         id="upload-ok"))
+    if errors:
+        summary = dbc.Alert(t("upload_errors", language, count=errors), color="danger",
+                            id="upload-has-errors")
+    elif locked is not None and not locked.empty:
+        summary = locked_preview(locked, state.current().region_names(language), language,
+                                 "upload-preview-locked")
+    else:
+        summary = dbc.Alert(t("upload_ok", language, count=len(validation.rows)),
+                            color="success", id="upload-ok")
     parts: list[Any] = [summary]
+    if errors and locked is not None and not locked.empty:
+        parts.append(locked_preview(locked, state.current().region_names(language), language,
+                                    "upload-preview-locked"))
     if validation.skipped:
         parts.append(dbc.Alert(t("upload_skipped", language, columns=validation.skipped_columns,
                                  rows=validation.skipped_rows), color="info",

@@ -12,7 +12,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from etl.store import Store
 from etl.users import UserStore
-from tests.browser.conftest import DESKTOP, Server, served, sign_in, wait_for_dash, with_timeouts
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    Server,
+    served,
+    sign_in,
+    wait_for_dash,
+    with_timeouts,
+)
 from tests.factories import make_rows
 
 PASSWORD = "correct horse 1"
@@ -37,8 +45,8 @@ def review_server(tmp_path_factory) -> Iterator[Server]:
         yield running
 
 
-def as_user(browser: Browser, server: Server, name: str) -> Page:
-    context = browser.new_context(viewport=DESKTOP)
+def as_user(browser: Browser, server: Server, name: str, viewport: dict = DESKTOP) -> Page:
+    context = browser.new_context(viewport=viewport)
     with_timeouts(context)
     page = context.new_page()
     sign_in(page, server, name, PASSWORD)
@@ -81,6 +89,29 @@ def review_step(page: Page, server: Server, action: str, comment: str = "") -> N
     expect(page.locator("#review-acted")).to_be_visible()
 
 
+def queue_fits(page: Page, server: Server) -> None:
+    """A queue of one region is as tall as its row (no empty area), its links in view at
+    1280 px; on a phone it is a list of cards with the region, its steps and links."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{server.url}/review?year={YEAR}&lang=en")
+    grid = page.locator("#review-queue")
+    expect(grid.locator(f'.ag-row[row-id="{COUNTY}"]').first).to_be_visible()
+    wait_for_dash(page)
+    assert grid.bounding_box()["height"] < 150  # a header and one row; 230 before
+    links = grid.locator(f'.ag-row[row-id="{COUNTY}"] .ag-cell[col-id="links"] a')
+    expect(links).to_have_count(2)
+    assert links.last.bounding_box()["x"] + links.last.bounding_box()["width"] < 1280
+    phone = as_user(page.context.browser, server, "changchun", PHONE)
+    phone.goto(f"{server.url}/review?year={YEAR}")
+    cards = phone.locator("#review-queue-cards")
+    expect(cards).to_be_visible()
+    expect(cards).to_contain_text("双阳区")
+    expect(cards).to_contain_text("审核通过")
+    expect(cards.locator("a")).to_have_count(2)
+    expect(phone.locator("#review-queue")).to_be_hidden()
+    phone.context.close()
+
+
 WIDE = {"width": 2400, "height": 1000}  # every column of the indicator table in view
 
 
@@ -115,6 +146,7 @@ def test_a_year_goes_from_a_county_through_its_prefecture_to_the_province(browse
     enter_and_submit(planner, server, "4")
 
     reviewer = as_user(browser, server, "changchun")
+    queue_fits(reviewer, server)
     review_step(reviewer, server, "return", COMMENT)
 
     entry(planner, server)
@@ -140,7 +172,7 @@ def test_a_year_goes_from_a_county_through_its_prefecture_to_the_province(browse
     locked = planner.locator("#entry-state-read-only")
     expect(locked).to_contain_text("province")
     expect(locked).to_contain_text("管理员解锁")
-    expect(planner.locator("#entry-save")).to_be_disabled()
+    expect(planner.locator("#entry-save")).to_be_hidden()  # a locked year offers no save
     cell = planner.locator(CELL.format(indicator=INSPECTIONS, column="value"))
     cell.dblclick()
     planner.keyboard.type("9")
