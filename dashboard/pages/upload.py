@@ -210,12 +210,14 @@ def _safe_suffix(filename: str) -> str:
 
 
 def _history(user: auth.User) -> History:
-    """The stored values the jump check compares with, from the values held: those of the
-    regions validation asks for (the file's), and a planner's file may hold only their
-    regions (others are refused below)."""
+    """The stored values the jump check compares with, drafts included, read from the store
+    as /entry does: those of the series validation asks for (the file's), and a planner's
+    file may hold only their regions (others are refused below). Not the values held: those
+    are the accepted ones, and holding all values too would hold the store twice."""
     source = state.current()
-    return lambda regions, _indicators: source.regions_values(
-        regions if user.is_admin else [code for code in regions if code in user.regions])
+    return lambda regions, indicators: source.stored_values(
+        regions if user.is_admin else [code for code in regions if code in user.regions],
+        indicators)
 
 
 def _only_own_regions(validation: Validation, user: auth.User, language: str) -> Validation:

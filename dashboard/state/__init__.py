@@ -46,7 +46,7 @@ EXTENSION = "targets_state"  # the key of an app's DashboardState in server.exte
 # What DashboardState reads from its default view (the accepted values) when no view is named.
 DEFAULT_VIEW_READS = frozenset({
     "snapshot", "values", "years", "default_year", "latest_year", "demo_in_use",
-    "published_in_use", "series", "region_values", "status", "status_of", "warm",
+    "published_in_use", "series", "region_values", "regions_values", "status", "status_of", "warm",
     "due_values", "value_sources", "export", "cached", "lasting", "not_accepted"})
 __all__ = ["ACCEPTED", "ALL", "DashboardState", "ExportFilters", "ValuesView", "current",
            "install", "of", "view_name"]
@@ -87,11 +87,11 @@ class DashboardState:
         self.store = store
         self.reference = reference or Reference.load()
         self.previews = Previews()  # the upload page's checked files, for their confirm
-        accepted = ValuesView(self, ACCEPTED, warm=warm)
-        # The accepted values are the default: warmed first, the others once they are done.
-        self._views = {ACCEPTED: accepted,
-                       ALL: ValuesView(self, ALL, warm=warm,
-                                       warm_after=accepted.wait_for_warming)}
+        # The accepted values are the default, what leaders read: every year of them is
+        # evaluated in the background. All values (the switch) are held once asked for and a
+        # year evaluated when it is asked for: warming both would hold every year twice.
+        self._views = {ACCEPTED: ValuesView(self, ACCEPTED, warm=warm),
+                       ALL: ValuesView(self, ALL)}
 
     def view(self, name: str = ACCEPTED) -> ValuesView:
         """The values of view `name` (etl.store.VIEWS): "accepted" (the default, what leaders
@@ -106,11 +106,6 @@ class DashboardState:
         if name in DEFAULT_VIEW_READS:
             return getattr(self.view(), name)
         raise AttributeError(name)
-
-    def regions_values(self, region_codes: Iterable[str]) -> pd.DataFrame:
-        """Every current value of these regions, accepted or not: what validation compares a
-        planner's file with (the upload page's jump check)."""
-        return self.view(ALL).regions_values(region_codes)
 
     # --- reference data --------------------------------------------------------------------
 

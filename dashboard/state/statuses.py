@@ -54,18 +54,15 @@ class StatusCache:
 
     def __init__(self, reference: Reference, snapshot: Callable[[], Snapshot],
                  written: Callable[[int, int], tuple[frozenset[str], frozenset[str]]],
-                 on_rows_moved: Callable[[], None], *, warm: bool = False,
-                 warm_after: Callable[[], None] | None = None) -> None:
+                 on_rows_moved: Callable[[], None], *, warm: bool = False) -> None:
         """`written(after, upto)` gives the regions and indicators written between two
         versions; `on_rows_moved` drops what depends on where the status rows are; with
-        `warm`, `start_warming` evaluates every year in a thread of its own, once
-        `warm_after` returns (another cache's warming that goes first)."""
+        `warm`, `start_warming` evaluates every year in a thread of its own."""
         self.reference = reference
         self._snapshot = snapshot
         self._written = written
         self._on_rows_moved = on_rows_moved
         self.warm_in_background = warm
-        self._warm_after = warm_after
         self._statuses: dict[int, YearStatus] = {}
         self._year_locks: dict[int, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -136,20 +133,9 @@ class StatusCache:
         with self._lock:
             if not self.warm_in_background or (self._warming and self._warming.is_alive()):
                 return
-            self._warming = threading.Thread(target=self._warm_in_turn, name="targets-warm",
+            self._warming = threading.Thread(target=self.warm, name="targets-warm",
                                              daemon=True)
             self._warming.start()
-
-    def _warm_in_turn(self) -> None:
-        if self._warm_after is not None:
-            self._warm_after()
-        self.warm()
-
-    def wait_for_warming(self) -> None:
-        """Return once the background warming running now (if any) has ended."""
-        warming = self._warming
-        if warming is not None and warming is not threading.current_thread():
-            warming.join()
 
 
 def _compact(frame: pd.DataFrame) -> pd.DataFrame:

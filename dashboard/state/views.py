@@ -37,16 +37,14 @@ def view_name(values: str | None) -> str:
 class ValuesView:
     """The values of one view, their statuses and what the pages build from them."""
 
-    def __init__(self, state: DashboardState, name: str, *, warm: bool = False,
-                 warm_after: Callable[[], None] | None = None) -> None:
+    def __init__(self, state: DashboardState, name: str, *, warm: bool = False) -> None:
         self.state = state
         self.name = name
         self._cache = VersionedCache()
         self._lasting = LastingCache()
         self._values = HeldValues(state.store, on_full_read=self._forget_derived, view=name)
         self._statuses = StatusCache(state.reference, self.snapshot, self._values.written,
-                                     on_rows_moved=self._lasting.clear, warm=warm,
-                                     warm_after=warm_after)
+                                     on_rows_moved=self._lasting.clear, warm=warm)
 
     def __getattr__(self, name: str) -> Any:
         # Reference data, names, the review and writes: the state's, the same for every view.
@@ -165,10 +163,6 @@ class ValuesView:
     def warm(self) -> None:
         """Evaluate every year now, newest first (each once)."""
         self._statuses.warm()
-
-    def wait_for_warming(self) -> None:
-        """Return once the background warming of this view (if any) has ended."""
-        self._statuses.wait_for_warming()
 
     # --- what the pages build from them ----------------------------------------------------
 
