@@ -197,7 +197,9 @@ def writer_choices(user: object, language: str, region: str | None, year: str | 
                if user.can_write(code)]  # type: ignore[attr-defined]
     chosen = region if region in dict(regions) else (regions[0][0] if regions else None)
     years = list(range(2015, dt.date.today().year + 1))
-    # A writer's year: the latest with any value, accepted or not (their drafts too).
+    # A writer's year: the latest with a value of the region, accepted or not (their drafts
+    # too), asked of the store: holding all values for it would hold the store twice.
+    latest = source.store.latest_period(chosen) if chosen else None
     period = int(year) if year and year.isdigit() and int(year) in years else (
-        source.view("all").default_year())
+        latest if latest in years else source.default_year())
     return regions, chosen, years, period

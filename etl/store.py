@@ -495,6 +495,14 @@ class Store:
         frame = pd.DataFrame(rows, columns=["indicator_id", "value", "revision_id"])
         return frame.astype({"indicator_id": "str", "value": "float64", "revision_id": "int64"})
 
+    def latest_period(self, region_code: str) -> int | None:
+        """The latest year with a current value of the region, accepted or not (by actual's
+        primary key); None when it has none: the year a writer's form opens on."""
+        with self.engine.connect() as connection:
+            latest = connection.execute(sa.select(sa.func.max(actual.c.period)).where(
+                actual.c.region_code == region_code)).scalar()
+        return None if latest is None else int(latest)
+
     def history(self, region_code: str | None = None, indicator_id: str | None = None,
                 period: int | None = None) -> pd.DataFrame:
         """Every revision, newest first, with who, when and from which source and row."""

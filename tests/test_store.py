@@ -323,3 +323,11 @@ def test_a_store_at_0005_gains_the_skipped_count_keeping_its_loads(store_url):
     assert upgraded.loads()["skipped"].tolist() == [0]
     upgraded.load(ROWS, by="b", source="yearbook.csv", skipped=3)
     assert upgraded.loads()["skipped"].tolist() == [0, 3]
+
+
+def test_latest_period_is_the_regions_latest_year_with_any_current_value(store):
+    store.load(ROWS, by="a", source="first.csv")
+    store.load(make_rows(("220100", SHARE, 2021, 30.0)), by="b", source="form", kind="form")
+    assert store.latest_period("220100") == 2021
+    assert store.latest_period("220300") == 2018
+    assert store.latest_period("220400") is None
