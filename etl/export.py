@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 import pandas as pd
 import pyarrow as pa
 
+from etl.dictionary import LABEL_COLUMNS, add_labels
 from etl.extract import Chunk
 from etl.store import GROUP_ROWS, Store
 from indicators.codes import text_codes
@@ -20,7 +21,7 @@ EXPORT_COLUMNS = [
     "target_id", "target_kind", "target_value", "target_value_high", "target_deadline",
     "region_class", "status", "gap", "gap_pct", "opensdg_status", "opensdg_score",
     "document", "clause", "is_demo", "accepted", "revision_id", "loaded_at", "loaded_by",
-    "source",
+    "source", *LABEL_COLUMNS,
 ]
 # The extract's types, fixed before the first row: a group where, say, every note is empty
 # must write the same column as one with notes (inferred, it would be a column of nulls).
@@ -36,6 +37,7 @@ EXPORT_SCHEMA = pa.schema([
     ("clause", _TEXT), ("is_demo", pa.bool_()), ("accepted", pa.bool_()),
     ("revision_id", pa.int64()),
     ("loaded_at", pa.timestamp("us")), ("loaded_by", _TEXT), ("source", _TEXT),
+    *((column, _TEXT) for column in LABEL_COLUMNS),
 ])
 def export_table(store: Store, reference: Reference, *, indicators: Iterable[str] | None = None,
                  regions: Iterable[str] | None = None, first_period: int | None = None,
@@ -99,7 +101,7 @@ def export_rows(series: pd.DataFrame, reference: Reference, year: int,
         found = names.set_index(key).reindex(distinct)
         for column in found.columns.intersection(EXPORT_COLUMNS):
             table[column] = found[column].array.take(codes, allow_fill=True)
-    return table[EXPORT_COLUMNS].reset_index(drop=True)
+    return add_labels(table)[EXPORT_COLUMNS].reset_index(drop=True)
 
 
 def _due_targets(series: pd.DataFrame, reference: Reference, year: int) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Write extracts for statisticians: Excel-safe CSV and XLSX, JSON and Parquet."""
+"""Write extracts for statisticians: Excel-safe CSV and XLSX, JSON and Parquet, with the data
+dictionary beside the full extract (an XLSX sheet; a Data Package descriptor by the CSV)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import codecs
 import io
 import json
 import sys
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from etl import dictionary
 from indicators.codes import text_codes
 
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
@@ -108,8 +111,16 @@ def to_csv_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> bytes
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> bytes:
+    """One sheet; the full extract (etl.export) also gets its data dictionary and an about
+    sheet (etl.dictionary)."""
     buffer = io.BytesIO()
-    _spreadsheet_ready(frame).to_excel(buffer, index=False, engine="openpyxl")
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _spreadsheet_ready(frame).to_excel(writer, index=False, sheet_name="数据 Data")
+        if dictionary.is_extract(list(frame.columns)):
+            dictionary.dictionary_frame().to_excel(writer, index=False,
+                                                   sheet_name=dictionary.DICTIONARY_SHEET)
+            _spreadsheet_ready(dictionary.about_frame(frame)).to_excel(
+                writer, index=False, sheet_name=dictionary.ABOUT_SHEET)
     if progress:
         progress(len(frame), len(frame))
     return buffer.getvalue()
@@ -130,11 +141,41 @@ def to_json_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> byte
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def to_zip_bytes(frame: pd.DataFrame, progress: Progress | None = None,
+                 name: str = "targets-export") -> bytes:
+    """The CSV and its Data Package descriptor (datapackage.json, etl.dictionary) in one ZIP:
+    for the full extract only."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{name}.csv", to_csv_bytes(frame, progress))
+        archive.writestr("datapackage.json", _descriptor_bytes(f"{name}.csv", name))
+    return buffer.getvalue()
+
+
+def _descriptor_bytes(csv_name: str, name: str = "targets-export") -> bytes:
+    return (json.dumps(dictionary.datapackage(csv_name, name), ensure_ascii=False, indent=2)
+            + "\n").encode("utf-8")
+
+
+def descriptor_path(output: Path) -> Path:
+    """Where the Data Package descriptor of a CSV extract is written: beside it, named after
+    it (x.csv: x.datapackage.json), so that two extracts in one folder keep their own."""
+    return output.with_name(f"{output.stem}.datapackage.json")
+
+
+def _write_descriptor(output: Path, names: list[str]) -> None:
+    if dictionary.is_extract(names):
+        with _replacing(descriptor_path(output)) as sink:
+            sink.write(_descriptor_bytes(output.name, output.stem))
+
+
 WRITERS: dict[str, Callable[..., bytes]] = {
     "csv": to_csv_bytes, "xlsx": to_xlsx_bytes, "parquet": to_parquet_bytes, "json": to_json_bytes,
+    "zip": to_zip_bytes,
 }
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
     "json": "application/json",
@@ -152,6 +193,8 @@ def write_extract(frame: pd.DataFrame, file_format: str, output: Path | None,
             write_csv(frame, sink, progress)  # in batches: a national extract is a gigabyte
         else:
             sink.write(WRITERS[file_format](frame, progress))
+    if file_format == "csv":
+        _write_descriptor(output, list(frame.columns))
 
 
 def write_extract_chunks(chunks: Iterable[Chunk], schema: pa.Schema, file_format: str,
@@ -172,6 +215,7 @@ def write_extract_chunks(chunks: Iterable[Chunk], schema: pa.Schema, file_format
         return
     with _replacing(output) as sink:
         write_csv_chunks(chunks, schema, sink, progress)
+    _write_descriptor(output, schema.names)
 
 
 @contextmanager

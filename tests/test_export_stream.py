@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from etl.demo import generate_demo
+from etl.dictionary import add_labels
 from etl.export import EXPORT_COLUMNS, EXPORT_SCHEMA, export_chunks, export_table
 from etl.extract import Chunk, write_csv, write_csv_chunks, write_extract_chunks
 from etl.store import Store
@@ -86,7 +87,7 @@ def whole_extract(store: Store, reference: Reference, first: int | None = None,
     table = table.merge(reference.region_names, on="region_code", how="left")
     table = table.merge(reference.indicator_names.drop(columns="theme"), on="indicator_id",
                         how="left")
-    return table[EXPORT_COLUMNS].reset_index(drop=True)
+    return add_labels(table)[EXPORT_COLUMNS].reset_index(drop=True)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -1,0 +1,133 @@
+"""The extract's data dictionary (etl.dictionary): every column described, no more, and it
+travels with the extract: a sheet of the XLSX, a Data Package descriptor beside the CSV that
+frictionless finds valid on an extract of demo data."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+import pytest
+
+from etl import dictionary
+from etl.demo import generate_demo
+from etl.export import EXPORT_COLUMNS, EXPORT_SCHEMA, export_chunks, export_table
+from etl.extract import descriptor_path, to_xlsx_bytes, to_zip_bytes, write_extract_chunks
+from etl.store import Store
+from indicators.reference import Reference
+
+INDICATORS = ["new_urban_green_area", "transit_modal_share", "built_up_green_space_ratio",
+              "relics_coordination_mechanism_established", "urban_dry_toilets"]
+ARROW_TYPES = {"string": "string", "integer": "int64", "number": "double", "boolean": "bool",
+               "datetime": "timestamp[us]"}
+
+
+@pytest.fixture(scope="module")
+def reference() -> Reference:
+    return Reference.load()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, reference: Reference) -> Store:
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('dictionary') / 'store.sqlite'}")
+    demo = generate_demo(reference.catalogue, reference.register, seed=3)
+    demo = demo[demo["indicator_id"].isin(INDICATORS)].reset_index(drop=True)
+    store.load(demo, by="demo", source="demo", kind="demo", is_demo=True, accept=True)
+    return store
+
+
+@pytest.fixture(scope="module")
+def extract(store: Store, reference: Reference) -> pd.DataFrame:
+    return export_table(store, reference)
+
+
+def test_every_column_of_the_extract_is_described_and_nothing_else():
+    described = [column.name for column in dictionary.columns()]
+    assert described == EXPORT_COLUMNS
+    assert {column.name: ARROW_TYPES[column.type] for column in dictionary.columns()} \
+        == {field.name: str(field.type) for field in EXPORT_SCHEMA}
+    for column in dictionary.columns():
+        assert column.zh and column.en, column.name
+
+
+def test_the_extract_has_the_dictionarys_columns_and_only_its_codes(extract):
+    assert extract.columns.tolist() == [column.name for column in dictionary.columns()]
+    assert extract["status"].notna().any()
+    for column in dictionary.columns():
+        if column.codes:
+            present = set(extract[column.name].dropna())
+            assert present <= {code for code, _zh, _en in column.codes}, column.name
+
+
+def test_unit_and_status_carry_labels_in_both_languages(extract):
+    row = extract[extract["indicator_id"] == "built_up_green_space_ratio"].iloc[0]
+    assert (row["unit"], row["unit_zh"], row["unit_en"]) == ("percent", "%", "%")
+    met = extract[extract["status"] == "met"]
+    assert not met.empty
+    assert set(met["status_zh"]) == {"已达标"} and set(met["status_en"]) == {"Met"}
+    assert extract["status_zh"].isna().equals(extract["status"].isna())
+    assert extract["unit_zh"].notna().all() and extract["unit_en"].notna().all()
+
+
+def test_the_csv_has_a_valid_data_package_beside_it(store, reference, tmp_path):
+    output = tmp_path / "x.csv"
+    write_extract_chunks(export_chunks(store, reference), EXPORT_SCHEMA, "csv", output)
+    descriptor = descriptor_path(output)
+    assert descriptor == tmp_path / "x.datapackage.json"
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    fields = package["resources"][0]["schema"]["fields"]
+    assert [field["name"] for field in fields] == EXPORT_COLUMNS
+    status = next(field for field in fields if field["name"] == "status")
+    assert "met_late" in status["constraints"]["enum"]
+    report = frictionless.validate(str(descriptor))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    assert report.tasks[0].stats["rows"] == len(export_table(store, reference))
+
+
+def test_frictionless_finds_a_code_the_dictionary_does_not_list(extract, tmp_path):
+    """The descriptor's constraints are checked, not decoration: an unknown status fails."""
+    wrong = extract.copy()
+    wrong.loc[wrong["status"].notna().idxmax(), "status"] = "nearly_met"
+    archive = zipfile.ZipFile(io.BytesIO(to_zip_bytes(wrong)))
+    archive.extractall(tmp_path)
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert not report.valid
+    assert {error.type for error in report.tasks[0].errors} == {"constraint-error"}
+
+
+def test_the_zip_of_the_downloads_page_holds_the_csv_and_its_valid_descriptor(extract,
+                                                                                tmp_path):
+    archive = zipfile.ZipFile(io.BytesIO(to_zip_bytes(extract)))
+    assert sorted(archive.namelist()) == ["datapackage.json", "targets-export.csv"]
+    archive.extractall(tmp_path)
+    assert frictionless.validate(str(tmp_path / "datapackage.json")).valid
+
+
+def test_the_xlsx_has_the_dictionary_and_about_sheets(extract):
+    sheets = pd.read_excel(io.BytesIO(to_xlsx_bytes(extract)), sheet_name=None)
+    assert list(sheets) == ["数据 Data", dictionary.DICTIONARY_SHEET, dictionary.ABOUT_SHEET]
+    assert sheets["数据 Data"].columns.tolist() == EXPORT_COLUMNS
+    assert sheets[dictionary.DICTIONARY_SHEET]["column 列名"].tolist() == EXPORT_COLUMNS
+    about = dict(zip(sheets[dictionary.ABOUT_SHEET]["item"],
+                     sheets[dictionary.ABOUT_SHEET]["内容 value"], strict=True))
+    assert str(about["rows"]) == str(len(extract))
+    assert about["data"].startswith("演示数据")
+    assert about["values"].startswith("仅已确认数值")
+
+
+def test_another_table_gets_no_dictionary(tmp_path: Path):
+    frame = pd.DataFrame({"region_code": ["220100"], "count": [3]})
+    assert list(pd.read_excel(io.BytesIO(to_xlsx_bytes(frame)), sheet_name=None)) \
+        == ["数据 Data"]
+    output = tmp_path / "status.csv"
+    write_extract_chunks([], pa_schema(frame), "csv", output)
+    assert not descriptor_path(output).exists()
+
+
+def pa_schema(frame: pd.DataFrame):
+    import pyarrow as pa
+    return pa.Schema.from_pandas(frame, preserve_index=False)
