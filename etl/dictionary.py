@@ -129,20 +129,33 @@ def dictionary_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# The filters an extract was made with (frame.attrs["filters"], set by whoever asked for it).
+FILTER_NAMES = {"indicators": ("指标", "indicators"), "regions": ("地区", "regions"),
+                "first_period": ("起始年份", "from year"), "last_period": ("截止年份", "to year"),
+                "as_of": ("数值截至时点", "values as written at"),
+                "view": ("数值范围", "values view")}
+VIEW_NAMES = {"accepted": "仅已确认数值 / accepted values only",
+              "all": "全部当前数值，含未确认数值 / all current values, not accepted ones too"}
+
+
 def about_frame(frame: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataFrame:
-    """What the extract holds, read from its rows: years, regions, indicators, demo or
-    published data, which values (accepted only, or not-accepted ones too), data as of."""
+    """What the extract holds: the filters it was made with, when known (frame.attrs
+    "filters"), then read from its rows: years, regions, indicators, demo or published data,
+    which values (accepted only, or not-accepted ones too), data as of."""
     now = now or dt.datetime.now(dt.UTC)
+    filters = frame.attrs.get("filters") or {}
     empty = frame.empty
     demo = bool(frame["is_demo"].fillna(False).astype(bool).any())
     all_accepted = bool(frame["accepted"].fillna(True).astype(bool).all())
     periods = "" if empty else f"{int(frame['period'].min())}–{int(frame['period'].max())}"
     latest = pd.to_datetime(frame["loaded_at"]).max() if not empty else None
-    rows = [
+    rows = [(FILTER_NAMES[key][0], FILTER_NAMES[key][1], _filter_text(key, value))
+            for key, value in filters.items() if key in FILTER_NAMES]
+    rows += [
         ("行数", "rows", str(len(frame))),
         ("年份", "years", periods),
-        ("地区数", "regions", str(frame["region_code"].nunique())),
-        ("指标数", "indicators", str(frame["indicator_id"].nunique())),
+        ("地区数", "number of regions", str(frame["region_code"].nunique())),
+        ("指标数", "number of indicators", str(frame["indicator_id"].nunique())),
         ("数据性质", "data", "演示数据，并非真实统计 / demo data, not statistics" if demo
          else "非演示数据 / not demo data"),
         ("数值", "values", "仅已确认数值 / accepted values only" if all_accepted
@@ -153,6 +166,16 @@ def about_frame(frame: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
         ("列说明", "columns", f"见 / see「{DICTIONARY_SHEET}」"),
     ]
     return pd.DataFrame(rows, columns=["项目", "item", "内容 value"])
+
+
+def _filter_text(key: str, value: object) -> str:
+    if key == "view":
+        return VIEW_NAMES.get(str(value), str(value))
+    if value is None or (isinstance(value, list | tuple) and not value):
+        return "全部 / all"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
 
 
 _MISSING = [""]

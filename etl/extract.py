@@ -199,15 +199,18 @@ def write_extract(frame: pd.DataFrame, file_format: str, output: Path | None,
 
 def write_extract_chunks(chunks: Iterable[Chunk], schema: pa.Schema, file_format: str,
                          output: Path | None, stdout: IO[bytes] | None = None,
-                         progress: Progress | None = None) -> None:
+                         progress: Progress | None = None,
+                         filters: dict[str, object] | None = None) -> None:
     """write_extract for an extract given in chunks. CSV is written as the chunks come, so
     memory holds one chunk; the other formats are built whole in memory first (an XLSX
     sheet, a JSON array and a Parquet file are written from the whole table by their
-    writers here), for extracts small enough for a spreadsheet anyway."""
+    writers here), for extracts small enough for a spreadsheet anyway. `filters`: what the
+    extract was asked for, said in the XLSX's about sheet."""
     if file_format != "csv":
         frames = [chunk.rows for chunk in chunks]
         frame = pd.concat(frames, ignore_index=True) if frames \
             else pd.DataFrame(columns=schema.names)
+        frame.attrs["filters"] = filters or {}
         write_extract(frame, file_format, output, stdout, progress)
         return
     if output is None:

@@ -194,7 +194,10 @@ def _export(args: argparse.Namespace) -> int:
     tally = Tally()
     with progress_bar("导出 exporting") as progress:
         write_extract_chunks(tally.watch(chunks), EXPORT_SCHEMA, args.format, args.output,
-                             progress=progress)
+                             progress=progress, filters={
+                                 "indicators": args.indicator, "regions": args.region,
+                                 "first_period": args.first, "last_period": args.last,
+                                 "as_of": args.as_of, "view": view})
     # Known once every chunk has gone by: the extract is never in memory whole.
     if tally.demo:
         say("注意：导出内容含演示数据，并非真实统计",

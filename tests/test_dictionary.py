@@ -131,3 +131,21 @@ def test_another_table_gets_no_dictionary(tmp_path: Path):
 def pa_schema(frame: pd.DataFrame):
     import pyarrow as pa
     return pa.Schema.from_pandas(frame, preserve_index=False)
+
+
+def test_targets_export_writes_the_descriptor_beside_the_csv_and_the_filters_in_the_xlsx(
+        store, tmp_path):
+    from targets.cli import main
+
+    database = ["--database", str(store.engine.url)]
+    output = tmp_path / "green.csv"
+    assert main([*database, "export", "--indicator", "new_urban_green_area", "--from", "2019",
+                 "--format", "csv", "-o", str(output)]) == 0
+    assert frictionless.validate(str(tmp_path / "green.datapackage.json")).valid
+    workbook = tmp_path / "green.xlsx"
+    assert main([*database, "export", "--indicator", "new_urban_green_area", "--from", "2019",
+                 "--format", "xlsx", "-o", str(workbook)]) == 0
+    about = pd.read_excel(workbook, sheet_name=dictionary.ABOUT_SHEET)
+    told = dict(zip(about["item"], about["内容 value"].astype(str), strict=True))
+    assert told["indicators"] == "new_urban_green_area" and told["from year"] == "2019"
+    assert told["regions"] == "全部 / all" and told["values view"].startswith("仅已确认数值")

@@ -175,3 +175,30 @@ def test_the_downloads_extract_follows_the_choice(app):
     assert DRAFT not in set(default["value"]) and set(default["accepted"]) == {True}
     assert list(every.loc[every["value"] == DRAFT, "accepted"]) == [False]
     assert set(every.loc[every["value"] != DRAFT, "accepted"]) == {True}
+
+
+def test_the_downloads_zip_and_xlsx_carry_the_dictionary_and_the_view(app):
+    """The CSV with its datapackage.json in a ZIP; the XLSX's about sheet names the filters
+    and the values view asked for."""
+    import zipfile
+
+    from etl.dictionary import ABOUT_SHEET, DICTIONARY_SHEET
+
+    downloads = page_module("downloads")
+
+    def sent(file_format: str, values: str | None) -> bytes:
+        with app.server.test_request_context("/"):
+            answer = downloads.download(1, [SHARE], None, 2019, None, file_format, "zh", values)
+        return base64.b64decode(answer[0]["content"])
+
+    archive = zipfile.ZipFile(io.BytesIO(sent("zip", "all")))
+    assert sorted(archive.namelist()) == ["datapackage.json", "targets-export.csv"]
+    package = json.loads(archive.read("datapackage.json"))
+    assert package["resources"][0]["path"] == "targets-export.csv"
+    for values, view in ((None, "仅已确认数值"), ("all", "全部当前数值")):
+        sheets = pd.read_excel(io.BytesIO(sent("xlsx", values)), sheet_name=None)
+        assert DICTIONARY_SHEET in sheets
+        about = dict(zip(sheets[ABOUT_SHEET]["item"], sheets[ABOUT_SHEET]["内容 value"],
+                         strict=True))
+        assert about["values view"].startswith(view)
+        assert about["indicators"] == SHARE and str(about["from year"]) == "2019"

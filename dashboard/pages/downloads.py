@@ -15,7 +15,10 @@ from etl.extract import WRITERS
 
 dash.register_page(__name__, path="/downloads", name="数据下载", order=3)
 
-FORMATS = [("csv", "CSV (Excel)"), ("xlsx", "XLSX"), ("parquet", "Parquet")]
+# The XLSX carries the data dictionary as a sheet; the ZIP, the CSV with its Data Package
+# descriptor (datapackage.json: the dictionary as a Table Schema, etl.dictionary).
+FORMATS = [("csv", "CSV (Excel)"), ("zip", "CSV + datapackage.json (ZIP)"), ("xlsx", "XLSX"),
+           ("parquet", "Parquet")]
 
 
 def layout(indicator: str | list[str] | None = None, region: str | list[str] | None = None,
@@ -76,7 +79,11 @@ def download(_clicks: int, indicators: list[str] | None, regions: list[str] | No
     if file_format not in dict(FORMATS):
         refuse("bad_request")
     filters = state.ExportFilters(tuple(indicators or ()), tuple(regions or ()), first, last)
-    table = choose(values).export(filters)
+    source = choose(values)
+    table = source.export(filters)
+    table.attrs["filters"] = {"indicators": filters.indicators, "regions": filters.regions,
+                              "first_period": first, "last_period": last,
+                              "view": source.name}
     payload = WRITERS[file_format](table)
     rows = f"{len(table)} " + ("行" if language == "zh" else "rows")
     return dcc.send_bytes(payload, f"targets-export.{file_format}"), rows

@@ -38,8 +38,8 @@ dash.register_page(__name__, path_template="/indicator/<indicator_id>", name="æŒ
 # published figure's verbatim phrase and doubts), so that a value is never shown without them.
 TABLE_COLUMNS = ["region_code", "region", "period", "value", "unit", "target_id", "target_value",
                  "status", "gap", "gap_pct", "document", "clause", "source", "note"]
-# Codes for extracts: in the download, not in the grid shown (region, document and clause
-# name the same there).
+# Codes, in the table's data but not in the grid shown (region, document and clause name the
+# same there); the download is the full extract's rows of the indicator.
 DOWNLOAD_ONLY = ("region_code", "target_id")
 # Headers whose text key is not the column's own ("note" is a target's note elsewhere).
 HEADER_KEYS = {"note": "value_note"}
@@ -260,10 +260,14 @@ def _shown_table(indicator_id: str, region: str | None, language: str) -> object
 )
 def download(_clicks: int, indicator_id: str, region: str | None,
              language: str, values: str | None = None) -> dict:  # type: ignore[type-arg]
-    """The table as shown: every region, or the chosen one where the table is limited."""
+    """The rows of the table shown (every region, or the chosen one where the table is
+    limited) as the full extract gives them: its columns, codes and labels, as /downloads
+    and `targets export` (etl.dictionary describes them)."""
     _known(indicator_id)
-    choose(values)
-    table = _table(indicator_id, language, _table_region(indicator_id, region))
+    source = choose(values)
+    limited = _table_region(indicator_id, region)
+    table = source.export(state.ExportFilters((indicator_id,), (limited,) if limited else (),
+                                              None, None))
     return dcc.send_bytes(to_csv_bytes(table), f"{indicator_id}.csv")
 
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.figures import grid_cells, status_counts
+from etl.export import EXPORT_COLUMNS
 from etl.store import Store
 from indicators.reference import Reference
 from indicators.status import status_table
@@ -122,7 +123,7 @@ def test_download_equals_targets_export_for_the_same_filters(open_page, server, 
     assert watched.problems == []
 
 
-def test_indicator_download_is_the_table_shown(open_page):
+def test_indicator_download_is_the_extract_of_the_rows_shown(open_page):
     watched = open_page("/indicator/park_green_space_per_capita?region=220100&year=2019")
     page = watched.page
     expect(page.locator("#indicator-data-table .ag-row").first).to_be_visible()
@@ -133,6 +134,7 @@ def test_indicator_download_is_the_table_shown(open_page):
         "() => { const rows = []; const api = dash_ag_grid.getApi('indicator-data-table');"
         " api.forEachNode(n => rows.push(n.data)); return rows; }")
     assert len(table) == len(shown) > 0
+    assert table.columns.tolist() == EXPORT_COLUMNS  # the full extract's columns
     assert table["value"].round(6).tolist() == [round(row["value"], 6) for row in shown]
     assert set(table["target_id"].dropna()) == {"jzbf17-09", "jzbf17-19", "jzbf17-34"}
 
