@@ -205,6 +205,12 @@ def datapackage(csv_name: str, name: str = "targets-export") -> dict[str, Any]:
     }
 
 
+def field_metadata() -> dict[str, dict[str, str]]:
+    """Each column's title and description, as Parquet field metadata."""
+    return {column.name: {"title": f"{column.zh} / {column.en}",
+                          "description": _description(column)} for column in columns()}
+
+
 def _description(column: Column) -> str:
     parts = [f"{column.zh}. {column.en}."]
     if column.unit is not None:

@@ -16,6 +16,7 @@ from typing import IO, NamedTuple
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+import pyarrow.parquet as pa_parquet
 
 from etl import dictionary
 from indicators.codes import text_codes
@@ -127,8 +128,17 @@ def to_xlsx_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> byte
 
 
 def to_parquet_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> bytes:
+    """The full extract's fields carry their dictionary entry (title, description) as
+    metadata."""
     buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False, engine="pyarrow")
+    if dictionary.is_extract(list(frame.columns)):
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        described = dictionary.field_metadata()
+        schema = pa.schema([field.with_metadata(described[field.name]) for field in table.schema],
+                           metadata=table.schema.metadata)
+        pa_parquet.write_table(pa.Table.from_arrays(table.columns, schema=schema), buffer)
+    else:
+        frame.to_parquet(buffer, index=False, engine="pyarrow")
     if progress:
         progress(len(frame), len(frame))
     return buffer.getvalue()

@@ -149,3 +149,16 @@ def test_targets_export_writes_the_descriptor_beside_the_csv_and_the_filters_in_
     told = dict(zip(about["item"], about["内容 value"].astype(str), strict=True))
     assert told["indicators"] == "new_urban_green_area" and told["from year"] == "2019"
     assert told["regions"] == "全部 / all" and told["values view"].startswith("仅已确认数值")
+
+
+def test_the_parquet_fields_carry_their_dictionary_entry(extract):
+    import pyarrow.parquet as pq
+
+    from etl.extract import to_parquet_bytes
+
+    written = io.BytesIO(to_parquet_bytes(extract))
+    schema = pq.read_schema(written)
+    assert schema.names == EXPORT_COLUMNS
+    status = schema.field("status").metadata[b"description"].decode("utf-8")
+    assert "met_late = 逾期达标 / Met late" in status
+    assert pd.read_parquet(written).shape == extract.shape
