@@ -47,11 +47,11 @@ def columns() -> list[Column]:
     """The extract's columns in its order (etl.export.EXPORT_COLUMNS)."""
     status = _labelled(STATUS_LABELS)
     return [
-        Column("region_code", "string", "地区代码（统计用区划代码）", "Region code (statistical "
+        Column("region_code", "string", "地区的统计用区划代码", "Region code (statistical "
                "division code)"),
         Column("region_zh", "string", "地区名称（中文）", "Region name in Chinese"),
         Column("region_en", "string", "地区名称（英文）", "Region name in English"),
-        Column("indicator_id", "string", "指标代码", "Indicator code"),
+        Column("indicator_id", "string", "指标的代码", "Indicator code"),
         Column("indicator_zh", "string", "指标名称（中文）", "Indicator name in Chinese"),
         Column("indicator_en", "string", "指标名称（英文）", "Indicator name in English"),
         Column("period", "integer", "数值所属年份", "Year the value is for", ("年", "year")),
@@ -120,7 +120,8 @@ def is_extract(names: list[str]) -> bool:
 
 
 def dictionary_frame() -> pd.DataFrame:
-    """The dictionary as a sheet: one row a column."""
+    """The dictionary as a sheet: one row a column. No row names two columns the way a
+    planner's header does (地区, 指标代码 ...): the extract's XLSX loads back (`targets load`)."""
     rows = [{"column 列名": c.name, "type 类型": c.type, "含义": c.zh, "meaning": c.en,
              "单位 unit": "" if c.unit is None else c.unit[0] if c.unit[0] == c.unit[1]
              else f"{c.unit[0]} / {c.unit[1]}",
@@ -130,7 +131,7 @@ def dictionary_frame() -> pd.DataFrame:
 
 
 # The filters an extract was made with (frame.attrs["filters"], set by whoever asked for it).
-FILTER_NAMES = {"indicators": ("指标", "indicators"), "regions": ("地区", "regions"),
+FILTER_NAMES = {"indicators": ("所选指标", "indicators"), "regions": ("所选地区", "regions"),
                 "first_period": ("起始年份", "from year"), "last_period": ("截止年份", "to year"),
                 "as_of": ("数值截至时点", "values as written at"),
                 "view": ("数值范围", "values view")}

@@ -162,3 +162,15 @@ def test_the_parquet_fields_carry_their_dictionary_entry(extract):
     status = schema.field("status").metadata[b"description"].decode("utf-8")
     assert "met_late = 逾期达标 / Met late" in status
     assert pd.read_parquet(written).shape == extract.shape
+
+
+def test_the_xlsx_extract_loads_back_its_other_sheets_not_read_as_data(store, tmp_path):
+    """`targets check` reads every sheet that looks like data: the dictionary and about
+    sheets must not (a row naming 地区 and 指标代码 would be taken for a header)."""
+    from targets.cli import main
+
+    workbook = tmp_path / "extract.xlsx"
+    database = ["--database", str(store.engine.url)]
+    assert main([*database, "export", "--indicator", "transit_modal_share", "--format", "xlsx",
+                 "-o", str(workbook)]) == 0
+    assert main([*database, "check", str(workbook)]) == 0
