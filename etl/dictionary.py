@@ -13,6 +13,14 @@ from indicators.labels import KIND_LABELS, OPENSDG_STATUS_LABELS, STATUS_LABELS
 from indicators.units import parse_unit, unit_label
 
 PER_ROW_UNIT = ("每行见 unit 列", "per row: see unit")
+GAP_UNIT = ("每行见 unit 列（百分比指标为百分点）",
+            "per row: see unit (percentage points where unit is percent)")
+# indicators.catalogue: relative targets keep the gazette's own numbers.
+TARGET_UNIT = ("每行见 unit 列；annual_step 为每年的增幅（百分比指标为百分点），"
+               "reduction_vs_baseline 为较基期减少的百分比",
+               "per row: see unit; for annual_step the step each year (percentage points "
+               "where unit is percent), for reduction_vs_baseline the percent reduction from "
+               "the baseline")
 LABEL_COLUMNS = ["unit_zh", "unit_en", "status_zh", "status_en"]
 DICTIONARY_SHEET = "数据字典 Dictionary"
 ABOUT_SHEET = "说明 About"
@@ -67,22 +75,24 @@ def columns() -> list[Column]:
         Column("target_kind", "string", "目标类型", "Kind of target", None,
                _labelled(KIND_LABELS)),
         Column("target_value", "number", "目标值（公报所定）", "Target value (as the gazette "
-               "sets it)", PER_ROW_UNIT),
+               "sets it)", TARGET_UNIT),
         Column("target_value_high", "number", "区间目标的上限", "Upper bound of a range target",
                PER_ROW_UNIT),
-        Column("target_deadline", "string", "目标期限", "Target deadline"),
+        Column("target_deadline", "string", "目标期限（年-月，或 ongoing 持续）",
+               "Target deadline (year-month, or ongoing)"),
         Column("region_class", "string", "目标适用的地区类别", "Class of regions the target "
                "applies to", None, _labelled(REGION_CLASS_NAMES)),
         Column("status", "string", "目标状态（本系统方法，代码）", "Target status (our method, "
                "code)", None, status),
-        Column("gap", "number", "数值与目标之差（正为超出）", "Value minus target (positive: "
-               "ahead)", PER_ROW_UNIT),
-        Column("gap_pct", "number", "差距占目标的百分比", "Gap as a percentage of the target",
-               ("%", "%")),
+        Column("gap", "number", "数值减去目标界限（区间目标在区间内为 0；正负之义视目标方向）",
+               "Value minus the target's binding bound (0 inside a range; whether positive is "
+               "ahead depends on the target's direction)", GAP_UNIT),
+        Column("gap_pct", "number", "差距占目标界限的百分比：100 × gap ÷ |界限|",
+               "Gap as a percentage of the bound: 100 × gap ÷ |bound|", ("%", "%")),
         Column("opensdg_status", "string", "Open SDG 方法的进展状态", "Progress status by Open "
                "SDG's method", None, _labelled(OPENSDG_STATUS_LABELS)),
-        Column("opensdg_score", "number", "Open SDG 方法的进展得分", "Progress score by Open "
-               "SDG's method"),
+        Column("opensdg_score", "number", "Open SDG 方法的进展得分（-5 至 5）",
+               "Progress score by Open SDG's method (-5 to 5)"),
         Column("document", "string", "目标出处文件", "Document that sets the target"),
         Column("clause", "string", "目标出处条款", "Clause that sets the target"),
         Column("is_demo", "boolean", "是否演示数据（非真实统计）", "Demo data, not statistics"),
