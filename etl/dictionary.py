@@ -6,9 +6,11 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from indicators.catalogue import REGION_CLASS_NAMES, load_catalogue
+from indicators.codes import text_codes
 from indicators.labels import KIND_LABELS, OPENSDG_STATUS_LABELS, STATUS_LABELS
 from indicators.units import parse_unit, unit_label
 
@@ -118,9 +120,12 @@ def add_labels(table: pd.DataFrame) -> pd.DataFrame:
     units = {code: (zh, en) for code, zh, en in unit_codes()}
     statuses = {str(code.value): labels for code, labels in STATUS_LABELS.items()}
     for column, labels in (("unit", units), ("status", statuses)):
+        # Each distinct code looked up once: an extract repeats a few codes millions of times.
+        codes, distinct = text_codes(table[column])
         for index, language in enumerate(("zh", "en")):
-            table[f"{column}_{language}"] = table[column].map(
-                {code: pair[index] for code, pair in labels.items()})
+            found = np.array([labels[code][index] if code in labels else None
+                              for code in distinct] + [None], dtype=object)
+            table[f"{column}_{language}"] = found[codes]  # code -1 (missing): the None added
     return table
 
 
