@@ -349,8 +349,8 @@ class Catalogue:
 
 
 def _converted(value: float | None, factor: float) -> float | None:
-    """`value` times `factor` in decimal arithmetic: 0.4144 x 100 is 41.44, as the gazette
-    states it, not the float product 41.440000000000005."""
+    """`value` times `factor` in decimal arithmetic, so that a figure stated in another unit
+    keeps the gazette's digits (0.5 x 100 is 50 whatever floats make of the product)."""
     if value is None:
         return None
     return float(Decimal(repr(value)) * Decimal(repr(factor)))
