@@ -13,9 +13,9 @@ SUGGESTIONS = 3
 
 def region_codes(texts: list[str] | None, reference: Reference,
                  year: int | None = None) -> list[str] | None:
-    """The region codes `texts` stand for (a GB/T 2260 code, a Chinese name with or without
-    its suffix, an English name), None for no filter; a UserError naming the close matches
-    for a text that stands for no region."""
+    """The region codes `texts` stand for (a GB/T 2260 code; a Chinese name with or without
+    its suffix, with every code it has held; an English name), None for no filter; a
+    UserError naming the close matches for a text that stands for no region."""
     if not texts:
         return None
     from targets.cli import UserError
@@ -30,18 +30,17 @@ def region_codes(texts: list[str] | None, reference: Reference,
         if re.fullmatch(r"[0-9]{6}", form) and form in names.name_of:
             codes.append(form)  # a code of any year: the store keeps the years it held
             continue
-        if form in english:
-            codes.append(english[form])
-            continue
         match = names.resolve(text, year)
-        if match.code is not None:
-            codes.append(match.code)
+        code = english.get(form) or match.code
+        if code is not None:
+            # Every code the name has held: the store keeps each year under its own code.
+            codes.extend(names.codes_of.get(names.name_of[code], [code]))
             continue
         close = _close(text, [*names.codes_of, *(n for n in regions["name_en"]
                                                  if isinstance(n, str))])
         raise UserError(f"{match.problem_zh}{_also_zh(close)} / {match.problem_en}"
                         f"{_also_en(close)}")
-    return codes
+    return list(dict.fromkeys(codes))
 
 
 def indicator_ids(texts: list[str] | None, reference: Reference) -> list[str] | None:

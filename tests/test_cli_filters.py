@@ -12,6 +12,7 @@ from etl.demo import generate_demo
 from etl.store import Store
 from indicators.reference import Reference
 from targets.cli import main
+from targets.cli_filters import region_codes
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +57,9 @@ def test_unknown_name_is_an_error_with_close_matches(demo_database: str, tmp_pat
                  option, text]) == 2
     assert suggested in capsys.readouterr().err
     assert not output.exists()
+
+
+def test_a_name_stands_for_every_code_it_has_held() -> None:
+    reference = Reference.load()
+    assert region_codes(["公主岭市", "公主岭", "Gongzhuling City"], reference) \
+        == ["220184", "220381"]
