@@ -434,6 +434,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "briefing_all_values": ("含未确认数值：标“未确认”的数值尚未确认，状态含其计算。",
                             "Includes values not yet accepted: those marked \"not accepted\" "
                             "are not yet accepted, and statuses are computed with them."),
+    # Why the grid's counts differ from `targets status` (one row per target x region).
+    "ov_pairs_note": ("按地区 × 指标计数（每对取一个目标）；targets status 按目标 × 地区计数，"
+                      "一个指标可有多个目标，故总数更多",
+                      "Counted by region × indicator (one target a pair); targets status "
+                      "counts target × region, and an indicator can have several targets, "
+                      "so its total is larger"),
 }
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from etl.dictionary import LABEL_COLUMNS, add_labels
 from etl.extract import Chunk
 from etl.store import GROUP_ROWS, Store
+from indicators.catalogue import DEFAULT_DECIMALS
 from indicators.codes import text_codes
 from indicators.reference import Reference
 from indicators.status import evaluated
@@ -39,6 +41,32 @@ EXPORT_SCHEMA = pa.schema([
     ("loaded_at", pa.timestamp("us")), ("loaded_by", _TEXT), ("source", _TEXT),
     *((column, _TEXT) for column in LABEL_COLUMNS),
 ])
+# The numbers given to each indicator's published precision (Catalogue.decimals).
+ROUNDED_COLUMNS = ("value", "target_value", "target_value_high", "gap", "gap_pct", "actual")
+
+
+def rounded(frame: pd.DataFrame, decimals: Mapping[str, int],
+            columns: Iterable[str] = ROUNDED_COLUMNS) -> pd.DataFrame:
+    """`frame` with its numbers in `columns` rounded to the precision of each row's indicator
+    (`indicator_id`), so no float noise (-0.9300000000000068) reaches a reader. Rounded by
+    numpy on float64: x times 10^d to the nearest whole number, ties to even (2.5 -> 2,
+    0.125 -> 0.12 where the float is exactly that tie), then divided by 10^d, which gives
+    the float nearest the d-decimal number, written in its short form (-0.93)."""
+    present = [column for column in columns if column in frame.columns]
+    if frame.empty or not present:
+        return frame
+    places = frame["indicator_id"].map(decimals).fillna(DEFAULT_DECIMALS).to_numpy(dtype=int)
+    result = frame.copy(deep=False)
+    for column in present:
+        numbers = pd.to_numeric(result[column], errors="coerce").to_numpy(dtype=np.float64,
+                                                                           copy=True)
+        for place in np.unique(places):
+            chosen = places == place
+            numbers[chosen] = np.round(numbers[chosen], int(place))
+        result[column] = numbers
+    return result
+
+
 def export_table(store: Store, reference: Reference, *, indicators: Iterable[str] | None = None,
                  regions: Iterable[str] | None = None, first_period: int | None = None,
                  last_period: int | None = None, as_of: dt.datetime | None = None,
@@ -101,7 +129,8 @@ def export_rows(series: pd.DataFrame, reference: Reference, year: int,
         found = names.set_index(key).reindex(distinct)
         for column in found.columns.intersection(EXPORT_COLUMNS):
             table[column] = found[column].array.take(codes, allow_fill=True)
-    return add_labels(table)[EXPORT_COLUMNS].reset_index(drop=True)
+    return rounded(add_labels(table)[EXPORT_COLUMNS].reset_index(drop=True),
+                   reference.catalogue.decimals)
 
 
 def _due_targets(series: pd.DataFrame, reference: Reference, year: int) -> pd.DataFrame:

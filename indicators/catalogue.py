@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -86,6 +87,17 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 TARGET_ID_PATTERN = r"^[a-z]+[0-9]+-[0-9]{2,3}$"
 
 
+# Units counted in whole numbers (and yuan, which the gazette and yearbooks give whole);
+# every other unit (shares, areas, densities) is given with two decimals unless declared.
+WHOLE_UNITS = frozenset({"done", "item", "person", "working_day", "yuan / person"})
+DEFAULT_DECIMALS = 2
+
+
+def default_decimals(unit: str) -> int:
+    """The decimals an indicator in `unit` is published with when it declares none."""
+    return 0 if str(parse_unit(unit)) in WHOLE_UNITS or unit in WHOLE_UNITS else DEFAULT_DECIMALS
+
+
 class CatalogueError(ValueError):
     """A catalogue file or entry is malformed; the message names file, entry and problem."""
 
@@ -138,6 +150,13 @@ class Indicator(_Entry):
     definition_zh: str | None = None
     definition_source: str | None = None
     not_to_confuse_with: tuple[Confusable, ...] = ()
+    # The decimals its figures are published with; else the unit's default (default_decimals).
+    decimals: int | None = Field(default=None, ge=0, le=6)
+
+    @property
+    def precision(self) -> int:
+        """The decimals values, targets and gaps of this indicator are given with."""
+        return default_decimals(self.unit) if self.decimals is None else self.decimals
 
     @field_validator("source_names")
     @classmethod
@@ -271,6 +290,11 @@ class Catalogue:
         return self.indicators[target.indicator]
 
     @cached_property
+    def decimals(self) -> dict[str, int]:
+        """Each indicator's published precision, by id."""
+        return {key: indicator.precision for key, indicator in self.indicators.items()}
+
+    @cached_property
     def targets_frame(self) -> pd.DataFrame:
         """One row per target, values also in the indicator's canonical unit."""
         frame = pd.DataFrame([self._target_row(t) for t in self.targets])
@@ -317,11 +341,19 @@ class Catalogue:
             "period_start": target.period_start,
             "indicator_unit": indicator.unit,
             "direction": indicator.direction,
-            "target_value": None if target.value is None else target.value * factor,
-            "target_value_high": None if target.value_high is None else target.value_high * factor,
+            "target_value": _converted(target.value, factor),
+            "target_value_high": _converted(target.value_high, factor),
             "quote_zh": target.quote_zh,
             "note": target.note,
         }
+
+
+def _converted(value: float | None, factor: float) -> float | None:
+    """`value` times `factor` in decimal arithmetic, so that a figure stated in another unit
+    keeps the gazette's digits (0.5 x 100 is 50 whatever floats make of the product)."""
+    if value is None:
+        return None
+    return float(Decimal(repr(value)) * Decimal(repr(factor)))
 
 
 def normalised_text(text: str) -> str:

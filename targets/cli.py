@@ -186,10 +186,15 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.format in BINARY_FORMATS and args.output is None:
         raise UserError(f"{args.format} 格式需要 -o 文件名 / {args.format} needs -o FILE")
+    from targets.cli_filters import indicator_ids, region_codes
+
     view = chosen_view(args)
+    reference = Reference.load()
+    indicators = indicator_ids(args.indicator, reference)
+    regions = region_codes(args.region, reference, args.last)
     store = Store(args.database)
-    chunks = export_chunks(store, Reference.load(), indicators=args.indicator or None,
-                           regions=args.region or None, first_period=args.first,
+    chunks = export_chunks(store, reference, indicators=indicators,
+                           regions=regions, first_period=args.first,
                            last_period=args.last, as_of=args.as_of, view=view)
     tally = Tally()
     with progress_bar("导出 exporting") as progress:
@@ -223,13 +228,20 @@ class Tally:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from etl.export import rounded
     from etl.extract import write_extract
     from indicators.reference import Reference
     from indicators.status import status_table
 
     view = chosen_view(args)
     store = Store(args.database)
-    table = status_table(store.values(view=view), Reference.load(), args.year, args.method)
+    reference = Reference.load()
+    table = status_table(store.values(view=view), reference, args.year, args.method)
+    table = rounded(table, reference.catalogue.decimals)
+    say(f"共 {len(table)} 行：每个目标 × 其适用地区一行；"
+        "总览按地区 × 指标计数，一个指标可有多个目标",
+        f"{len(table)} rows: one per target × region it applies to; the overview counts "
+        "region × indicator pairs, and an indicator can have several targets")
     if view == "all":  # which statuses rest on a value not yet accepted, and may still change
         table = _with_value_accepted(table, store)
     if store.demo_in_use(view=view):
@@ -349,8 +361,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="a tidy long extract of stored values")
     _add_output(export, ["csv", "xlsx", "parquet", "json"])
-    export.add_argument("--indicator", action="append", help="indicator id (repeatable)")
-    export.add_argument("--region", action="append", help="GB/T 2260 code (repeatable)")
+    export.add_argument("--indicator", action="append",
+                        help="indicator id, or its Chinese or English name (repeatable)")
+    export.add_argument("--region", action="append",
+                        help="GB/T 2260 code, or the Chinese or English name (repeatable)")
     export.add_argument("--from", dest="first", type=_year, help="first year")
     export.add_argument("--to", dest="last", type=_year, help="last year")
     export.add_argument("--as-of", type=_moment, help="the values as they stood at this time "

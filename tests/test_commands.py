@@ -35,12 +35,27 @@ def test_load_export_load_again_is_the_identity(store_url, tmp_path):
     assert run(store_url, "load", str(FILES / "long_messy.csv"), "--by", "planner",
                "--accepted") == 0
     first = exported(store_url, tmp_path)
+    before = Store(store_url).current()
     counts = Store(store_url).counts()
     again = tmp_path / "again.csv"
     (tmp_path / "extract.csv").rename(again)
     assert run(store_url, "load", str(again), "--by", "planner", "--accepted") == 0
-    assert Store(store_url).counts() == counts
-    pd.testing.assert_frame_equal(exported(store_url, tmp_path), first)
+    # The extract gives values at their indicator's published precision (two decimals of a
+    # hectare): the one value entered with more (2 亩 = 0.1333 ha) comes back as 0.13, a new
+    # revision; every other value is unchanged.
+    after = Store(store_url).current()
+    keys = ["region_code", "indicator_id", "period"]
+    changed = before.merge(after, on=keys)
+    changed = changed[changed["value_x"] != changed["value_y"]]
+    assert changed[[*keys, "value_y"]].values.tolist() == [
+        ["220381", "new_urban_green_area", 2018, 0.13]]
+    assert Store(store_url).counts() == {**counts, "load": counts["load"] + 1,
+                                         "revision": counts["revision"] + 1}
+    second = exported(store_url, tmp_path)
+    row = (second["region_code"] == "220381") & (second["period"] == 2018)
+    assert second.loc[row, "value_entered"].tolist() == ["0.13"]  # as the extract gave it
+    assert second.loc[row, "value"].tolist() == first.loc[row, "value"].tolist() == [0.13]
+    pd.testing.assert_frame_equal(second[~row], first[~row])
 
 
 def test_messy_values_arrive_in_canonical_units(store_url, tmp_path):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from etl.demo import generate_demo
 from etl.dictionary import add_labels
-from etl.export import EXPORT_COLUMNS, EXPORT_SCHEMA, export_chunks, export_table
+from etl.export import EXPORT_COLUMNS, EXPORT_SCHEMA, export_chunks, export_table, rounded
 from etl.extract import Chunk, write_csv, write_csv_chunks, write_extract_chunks
 from etl.store import Store
 from indicators.evaluate import evaluate
@@ -87,7 +87,9 @@ def whole_extract(store: Store, reference: Reference, first: int | None = None,
     table = table.merge(reference.region_names, on="region_code", how="left")
     table = table.merge(reference.indicator_names.drop(columns="theme"), on="indicator_id",
                         how="left")
-    return add_labels(table)[EXPORT_COLUMNS].reset_index(drop=True)
+    # At each indicator's published precision, as the extract gives it.
+    return rounded(add_labels(table)[EXPORT_COLUMNS].reset_index(drop=True),
+                   reference.catalogue.decimals)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -184,8 +186,10 @@ def test_a_failed_stream_leaves_no_file(tmp_path):
 
 def test_an_empty_selection_writes_the_header(revised, reference, tmp_path):
     output = tmp_path / "x.csv"
-    assert main(["--database", revised.url, "export", "--region", "999999", "-o",
-                 str(output)]) == 0
+    # A known region and years without values (an unknown region is an error).
+    assert revised.current()["period"].max() < 2090
+    assert main(["--database", revised.url, "export", "--region", "220100", "--from", "2090",
+                 "-o", str(output)]) == 0
     assert output.read_bytes() == csv_bytes(pd.DataFrame(columns=EXPORT_COLUMNS))
     assert export_table(revised, reference, regions=["999999"]).columns.tolist() \
         == EXPORT_COLUMNS

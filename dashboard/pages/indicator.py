@@ -28,6 +28,7 @@ from dashboard.values_switch import (
     register_switch,
     values_control,
 )
+from etl.export import rounded
 from etl.extract import to_csv_bytes
 from indicators.catalogue import REGION_CLASS_NAMES, Indicator, RegionClass
 from indicators.units import unit_label
@@ -217,8 +218,9 @@ def _made_table(source: ValuesView, indicator_id: str, language: str,
     table["region"] = table["region_code"].map(source.region_names(language))
     table["unit"] = unit_label(source.indicators.at[indicator_id, "unit"], language)
     table["status"] = table["status"].map(lambda s: t(s, language) if isinstance(s, str) else s)
-    for column in ("value", "target_value", "gap", "gap_pct"):
-        table[column] = table[column].round(4)  # float noise such as 58.25999999999999
+    # At the indicator's published precision, as in the extract: no float noise.
+    table = rounded(table, source.reference.catalogue.decimals,
+                    ("value", "target_value", "gap", "gap_pct"))
     sources = source.value_sources(indicator_id, region)[["region_code", "period", "source",
                                                          "note"]]
     table = table.merge(sources, on=["region_code", "period"], how="left")

@@ -177,8 +177,11 @@ def _counts(cells: pd.DataFrame, language: str) -> object:
     counted = tally(cells) if len(cells) else None
     line = html.P([t("ov_due", language, count=counted.due if counted else 0), " · ",
                    t("ov_not_yet_due", language, count=counted.not_yet_due if counted else 0)],
-                  className="small mb-1", id="overview-due-line")
-    return html.Div([line, status_counts(count_statuses(cells), language)])
+                  className="small mb-1", id="overview-due-line",
+                  title=t("ov_pairs_note", language))
+    note = html.P(t("ov_pairs_note", language), className="text-muted small mb-1",
+                  id="overview-pairs-note")
+    return html.Div([line, status_counts(count_statuses(cells), language), note])
 
 
 # What the grid, counts and rates read of the status table: fewer columns to filter, and

@@ -93,6 +93,9 @@ def test_shared_url_restores_the_filters_and_the_numbers(open_page, server):
     assert sum(expected.values()) > 0
     for name, count in expected.items():
         expect(page.locator(f"#overview-count-{name}")).to_have_text(str(count))
+    # Why `targets status` gives a larger total: it counts targets, the grid pairs.
+    expect(page.locator("#overview-pairs-note")).to_contain_text("targets status")
+    assert len(status) > sum(expected.values())
 
 
 def test_changing_a_filter_updates_the_url(open_page):
