@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard.review_text import action_text, rt, state_text
 from etl.reporting import progress, progress_by_region
-from etl.review import ACTIONS, TRANSITIONS, Review, _authors
+from etl.review import Review
 from etl.store import Store
 from etl.users import User
 from indicators.calendar import reportable
@@ -18,8 +18,6 @@ from indicators.reference import Reference
 # The steps that put a region-year in someone's queue: a reviewer's approvals, the province's
 # acceptances (and approvals of the regions no prefecture reviews).
 QUEUE_ACTIONS = ("approve", "accept")
-# The steps nobody may take on a year they submitted or whose current values they wrote.
-OWN_WORK = ("approve", "accept")
 COUNT_COLUMNS = ["missing", "draft", "submitted", "approved", "accepted", "overdue"]
 
 
@@ -44,7 +42,7 @@ def progress_rows(store: Store, reference: Reference, review: Review, user: User
                            for s, loaded in zip(frame["state"], imported, strict=True)]
     frame["due_on"] = frame["due_on"].map(lambda d: d.isoformat() if pd.notna(d) else "")
     frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].astype(int)
-    frame["actions"] = [possible(review, user, code, state, period)
+    frame["actions"] = [review.possible(user, code, state, period)
                         for code, state in zip(frame["region_code"], frame["state"],
                                                strict=True)]
     frame["actions_text"] = frame["actions"].map(
@@ -52,25 +50,3 @@ def progress_rows(store: Store, reference: Reference, review: Review, user: User
         if language == "zh" else ", ".join(action_text(a, language) for a in actions))
     frame["queued"] = frame["actions"].map(lambda a: any(x in QUEUE_ACTIONS for x in a))
     return frame
-
-
-def possible(review: Review, user: User | None, region_code: str, state: str,
-             period: int) -> list[str]:
-    """The steps `user` may take on the region-year in its state now, by role, region and
-    authorship (the server checks each again when it is taken): nobody approves or accepts a
-    year they submitted or whose current values they wrote."""
-    allowed = [action for action in ACTIONS if state in TRANSITIONS[action][0]
-               and review.refusal(user, action, region_code, period) is None]
-    if user is not None and any(action in OWN_WORK for action in allowed) and \
-            user.name in authors(review, region_code, period):
-        allowed = [action for action in allowed if action not in OWN_WORK]
-    return allowed
-
-
-def authors(review: Review, region_code: str, period: int) -> set[str]:
-    """Who submitted the region-year and who wrote its current values: the people who may
-    not approve or accept it (the rule Review.act checks)."""
-    with review.store.engine.connect() as connection:
-        wrote = _authors(connection, region_code, period)
-    submitted_by = review.submission(region_code, period).submitted_by
-    return wrote | ({submitted_by} if submitted_by else set())

@@ -51,6 +51,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 ACTIONS = tuple(TRANSITIONS)
 NEEDS_COMMENT = frozenset({"return", "unlock"})
+# The steps nobody may take on a year they submitted or whose current values they wrote.
+OWN_WORK = frozenset({"approve", "accept"})
 COMMENT_LIMIT = 2000
 EVENT_COLUMNS = ["id", "region_code", "period", "action", "from_state", "to_state", "actor",
                  "happened_at", "comment"]
@@ -169,6 +171,25 @@ class Review:
         return pd.DataFrame(rows, columns=EVENT_COLUMNS).astype(
             {"id": "int64", "region_code": "str", "period": "int64"})
 
+    def authors(self, region_code: str, period: int) -> set[str]:
+        """Who submitted the region-year and who wrote its current values: the people who may
+        not approve or accept it."""
+        with self.store.engine.connect() as connection:
+            wrote = _authors(connection, region_code, period)
+            submitted_by = _submission(connection, region_code, period).submitted_by
+        return wrote | ({submitted_by} if submitted_by else set())
+
+    def possible(self, user: User | None, region_code: str, state: str,
+                 period: int) -> list[str]:
+        """The steps `user` may take on the region-year in `state` now, by role, region and
+        authorship (act() checks each again when it is taken)."""
+        allowed = [action for action in ACTIONS if state in TRANSITIONS[action][0]
+                   and self.refusal(user, action, region_code, period) is None]
+        if user is not None and OWN_WORK.intersection(allowed) and \
+                user.name in self.authors(region_code, period):
+            allowed = [action for action in allowed if action not in OWN_WORK]
+        return allowed
+
     # --- steps ---------------------------------------------------------------------------
 
     def act(self, user: User | None, action: str, region_code: str, period: int,
@@ -232,12 +253,11 @@ class Review:
         if action == "submit" and not _has_values(connection, region_code, period):
             raise ReviewRefused("该地区该年度还没有数值，无法报送",
                                 "the region has no values for this year: nothing to submit")
-        if action in ("approve", "accept"):
-            authors = _authors(connection, region_code, period) | {before.submitted_by}
-            if user.name in authors:
-                raise ReviewRefused("不能审核或确认自己报送或录入的数值",
-                                    "nobody may approve or accept values they submitted or "
-                                    "entered")
+        if action in OWN_WORK and user.name in (
+                _authors(connection, region_code, period) | {before.submitted_by}):
+            raise ReviewRefused("不能审核或确认自己报送或录入的数值",
+                                "nobody may approve or accept values they submitted or "
+                                "entered")
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dashboard import auth, state
 from dashboard.components import dropdown, href
 from dashboard.i18n import language_of
-from dashboard.review_progress import possible, progress_rows
+from dashboard.review_progress import progress_rows
 from dashboard.review_text import action_text, rt, state_text
 from dashboard.review_view import page_notice
 from etl.review import COMMENT_LIMIT, ReviewRefused
@@ -207,8 +207,8 @@ def buttons(region: str | None, _done: Any, year: int) -> list[bool]:
     if not region or user is None:
         return [True] * len(STEPS)
     review = state.current().review
-    allowed = possible(review, user, region, review.submission(region, int(year)).state,
-                       int(year))
+    allowed = review.possible(user, region, review.submission(region, int(year)).state,
+                               int(year))
     return [action not in allowed for action in STEPS]
 
 
