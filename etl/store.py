@@ -23,6 +23,8 @@ import sqlalchemy as sa
 from etl.acceptance import import_accepted, last_event_id, refuse_locked
 from etl.driver_rows import batches, copy_rows, frame_of, insert_many
 from etl.schema import REVISION_COLUMNS, accepted, actual, load, revision
+from etl.store_errors import ConflictError, StoreWriteError
+from etl.value_groups import ValueGroup, whole_indicators
 from indicators.paths import data_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -32,8 +34,6 @@ CHUNK_ROWS = 50_000
 # has some 44,000, so a group is a few indicators and a few tens of megabytes.
 GROUP_ROWS = 200_000
 CURRENT_DTYPES = {"period": "int64", "source_row": "Int64", "accepted": "bool"}
-LOAD_COLUMNS = {"is_demo": "is_demo", "loaded_at": "loaded_at", "loaded_by": "loaded_by",
-                "source": "source", "kind": "source_kind"}
 # Serialises writers on PostgreSQL; SQLite has a single writer already.
 WRITE_LOCK_ID = 20181115
 Progress = Callable[[int, int], None]
@@ -58,58 +58,6 @@ class LoadResult:
     @property
     def written(self) -> int:
         return self.new + self.changed
-
-
-@dataclass(frozen=True)
-class ValueGroup:
-    """Current values of whole indicators, as current() gives them, with two figures of the
-    whole selection the group belongs to."""
-
-    values: pd.DataFrame
-    latest_period: int  # the latest period of the whole selection
-    selected: int  # values in the whole selection
-
-
-class ConflictError(RuntimeError):
-    """Someone else changed values since the writer read them; nothing was written."""
-
-    def __init__(self, rows: pd.DataFrame) -> None:
-        super().__init__(f"{len(rows)} value(s) changed by someone else")
-        self.rows = rows
-
-
-class StoreWriteError(RuntimeError):
-    """The database refused a write (a full disk, a lost connection, a value it will not
-    hold); the transaction was rolled back, so nothing was written. The message is for a
-    person, in Chinese and English; the database's own error is the cause."""
-
-    def __init__(self, problem_zh: str, problem_en: str) -> None:
-        super().__init__(f"{problem_zh} / {problem_en}")
-        self.problem_zh = problem_zh
-        self.problem_en = problem_en
-
-    @classmethod
-    def of(cls, error: Exception) -> StoreWriteError:
-        if _is_disk_full(error):
-            return cls("数据库所在的磁盘已满，未写入任何数据；请联系管理员释放空间后重试",
-                       "the database's disk is full; nothing was written. Ask the "
-                       "administrator to free space, then try again")
-        return cls("数据库无法写入，未写入任何数据；请稍后重试，如仍失败请联系管理员",
-                   "the database could not write; nothing was written. Try again later, and "
-                   "ask the administrator if it fails again")
-
-
-# SQLite's SQLITE_FULL ("database or disk is full"); PostgreSQL's class 53 (insufficient
-# resources: 53100 disk full) and the OS's ENOSPC in its message.
-DISK_FULL_TEXTS = ("database or disk is full", "disk full", "no space left on device")
-
-
-def _is_disk_full(error: Exception) -> bool:
-    """`error` from SQLAlchemy (the driver's error its cause) or from the driver (COPY)."""
-    orig = getattr(error, "orig", error)
-    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    return str(code or "").startswith("53") or any(
-        text in str(orig).lower() for text in DISK_FULL_TEXTS)
 
 
 # Alembic's table of the migration a database is at, and the latest migration in
@@ -365,7 +313,7 @@ class Store:
         loads = self.loads().set_index("id")
         with self.engine.connect() as connection:
             streamed = batches(connection, query, batch_rows, CURRENT_DTYPES)
-            yield from _whole_indicators(streamed, loads, group_rows)
+            yield from whole_indicators(streamed, loads, group_rows)
 
     def _current_query(self, as_of: dt.datetime | None, indicators: Iterable[str] | None,
                        regions: Iterable[str] | None, first_period: int | None = None,
@@ -635,44 +583,6 @@ def _diff(rows: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, int]
         merged["value"].to_numpy(float), merged["previous_value"].to_numpy(float), rtol=1e-12,
         atol=0)
     return merged.loc[~same].reset_index(drop=True), int(same.sum())
-
-
-def _whole_indicators(batches: Iterator[pd.DataFrame], loads: pd.DataFrame,
-                      group_rows: int) -> Iterator[ValueGroup]:
-    """Batches in indicator order regrouped into groups of whole indicators, each cut where
-    the first indicator to end after `group_rows` values ends; each group's load columns
-    taken from `loads` (a few rows) rather than joined to every value in the query."""
-    pending: list[pd.DataFrame] = []
-    held = 0
-    open_indicator = None  # the indicator of the last row held: it may go on in the next batch
-    for batch in batches:
-        ids = batch["indicator_id"].to_numpy()
-        # Where an indicator begins in the batch; everything held before such a row is whole.
-        starts = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-        if ids[0] != open_indicator:
-            starts = np.r_[0, starts]
-        taken = 0
-        for start in starts:
-            if held + start - taken >= max(group_rows, 1):
-                pending.append(batch.iloc[taken:start])
-                yield _group(pending, loads)
-                pending, held, taken = [], 0, int(start)
-        pending.append(batch.iloc[taken:])
-        held += len(batch) - taken
-        open_indicator = ids[-1]
-    if held:
-        yield _group(pending, loads)
-
-
-def _group(batches: list[pd.DataFrame], loads: pd.DataFrame) -> ValueGroup:
-    values = pd.concat(batches, ignore_index=True)
-    first = values.iloc[0]
-    latest, selected = int(first["latest_period"]), int(first["selected"])
-    provenance = loads.loc[values["load_id"], list(LOAD_COLUMNS)].rename(columns=LOAD_COLUMNS)
-    values = values.drop(columns=["load_id", "latest_period", "selected"])
-    for column in provenance.columns:
-        values[column] = provenance[column].array  # .array keeps a time zone; numpy would not
-    return ValueGroup(values, latest, selected)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
