@@ -197,9 +197,17 @@ def _filter_text(key: str, value: object) -> str:
 _MISSING = [""]
 
 
-def datapackage(csv_name: str, name: str = "targets-export") -> dict[str, Any]:
-    """A Frictionless Data Package descriptor (Table Schema) of an extract written as CSV by
-    etl.extract (UTF-8 with BOM, empty cells missing) under `csv_name`, beside it."""
+# How each format etl.extract writes is read back: the CSV with a byte-order mark (Excel
+# needs it for Chinese), the JSON an array of objects, null where a value is missing.
+RESOURCE_FORMATS = {"csv": {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig"},
+                    "json": {"format": "json", "mediatype": "application/json",
+                             "encoding": "utf-8"}}
+
+
+def datapackage(data_name: str, name: str = "targets-export",
+                file_format: str = "csv") -> dict[str, Any]:
+    """A Frictionless Data Package descriptor (Table Schema) of an extract written by
+    etl.extract as CSV (empty cells missing) or JSON under `data_name`, beside it."""
     fields = []
     for column in columns():
         field: dict[str, Any] = {"name": column.name, "type": column.type,
@@ -214,8 +222,8 @@ def datapackage(csv_name: str, name: str = "targets-export") -> dict[str, Any]:
         "profile": "tabular-data-package", "name": name,
         "title": "吉林省目标监测数据导出 / Jilin target monitor extract",
         "resources": [{
-            "name": name, "path": csv_name, "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+            "name": name, "path": data_name, "profile": "tabular-data-resource",
+            **RESOURCE_FORMATS[file_format],
             "schema": {"fields": fields, "missingValues": _MISSING},
         }],
     }

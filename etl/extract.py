@@ -162,21 +162,27 @@ def to_zip_bytes(frame: pd.DataFrame, progress: Progress | None = None,
     return buffer.getvalue()
 
 
-def _descriptor_bytes(csv_name: str, name: str = "targets-export") -> bytes:
-    return (json.dumps(dictionary.datapackage(csv_name, name), ensure_ascii=False, indent=2)
-            + "\n").encode("utf-8")
+def _descriptor_bytes(data_name: str, name: str = "targets-export",
+                      file_format: str = "csv") -> bytes:
+    return (json.dumps(dictionary.datapackage(data_name, name, file_format), ensure_ascii=False,
+                       indent=2) + "\n").encode("utf-8")
 
 
 def descriptor_path(output: Path) -> Path:
-    """Where the Data Package descriptor of a CSV extract is written: beside it, named after
-    it (x.csv: x.datapackage.json), so that two extracts in one folder keep their own."""
+    """Where the Data Package descriptor of a CSV or JSON extract is written: beside it, named
+    after it (x.csv: x.datapackage.json), so that two extracts in one folder keep their own."""
     return output.with_name(f"{output.stem}.datapackage.json")
 
 
-def _write_descriptor(output: Path, names: list[str]) -> None:
-    if dictionary.is_extract(names):
+# The formats whose dictionary travels beside them as a descriptor; the XLSX carries it as a
+# sheet and the Parquet file as field metadata.
+DESCRIBED_BESIDE = ("csv", "json")
+
+
+def _write_descriptor(output: Path, names: list[str], file_format: str = "csv") -> None:
+    if file_format in DESCRIBED_BESIDE and dictionary.is_extract(names):
         with _replacing(descriptor_path(output)) as sink:
-            sink.write(_descriptor_bytes(output.name, output.stem))
+            sink.write(_descriptor_bytes(output.name, output.stem, file_format))
 
 
 WRITERS: dict[str, Callable[..., bytes]] = {
@@ -203,8 +209,7 @@ def write_extract(frame: pd.DataFrame, file_format: str, output: Path | None,
             write_csv(frame, sink, progress)  # in batches: a national extract is a gigabyte
         else:
             sink.write(WRITERS[file_format](frame, progress))
-    if file_format == "csv":
-        _write_descriptor(output, list(frame.columns))
+    _write_descriptor(output, list(frame.columns), file_format)
 
 
 def write_extract_chunks(chunks: Iterable[Chunk], schema: pa.Schema, file_format: str,

@@ -19,6 +19,7 @@ from etl.store import ConflictError, Store, StoreWriteError, database_url
 from indicators.catalogue import CatalogueError
 from indicators.regions import RegisterError, load_regions
 from targets.cli_brief import add_brief_command
+from targets.cli_dictionary import add_dictionary_command
 from targets.cli_published import add_published_command
 from targets.cli_review import add_review_commands
 from targets.cli_users import add_user_commands
@@ -210,6 +211,8 @@ def _export(args: argparse.Namespace) -> int:
     if args.output is not None:
         say(f"已导出 {tally.rows} 行到 {args.output}",
             f"exported {tally.rows} rows to {args.output}")
+    elif args.format in ("csv", "json"):
+        say("各列含义：targets dictionary", "what each column means: targets dictionary")
     return 0
 
 
@@ -395,6 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_user_commands(commands)
     add_review_commands(commands)
+    add_dictionary_command(commands)
     return parser
 
 

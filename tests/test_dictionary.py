@@ -88,6 +88,30 @@ def test_the_csv_has_a_valid_data_package_beside_it(store, reference, tmp_path):
     assert report.tasks[0].stats["rows"] == len(export_table(store, reference))
 
 
+def test_the_json_has_a_valid_data_package_beside_it(store, reference, tmp_path):
+    """The JSON extract's dictionary travels beside it too: the same fields, read as JSON."""
+    output = tmp_path / "x.json"
+    write_extract_chunks(export_chunks(store, reference), EXPORT_SCHEMA, "json", output)
+    package = json.loads(descriptor_path(output).read_text(encoding="utf-8"))
+    resource = package["resources"][0]
+    assert (resource["path"], resource["format"]) == ("x.json", "json")
+    assert [field["name"] for field in resource["schema"]["fields"]] == EXPORT_COLUMNS
+    report = frictionless.validate(str(descriptor_path(output)))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    assert report.tasks[0].stats["rows"] == len(export_table(store, reference))
+
+
+def test_frictionless_finds_a_code_the_json_dictionary_does_not_list(store, reference,
+                                                                    tmp_path):
+    output = tmp_path / "x.json"
+    write_extract_chunks(export_chunks(store, reference), EXPORT_SCHEMA, "json", output)
+    records = json.loads(output.read_text(encoding="utf-8"))
+    next(record for record in records if record["status"])["status"] = "nearly_met"
+    output.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    report = frictionless.validate(str(descriptor_path(output)))
+    assert {error.type for error in report.tasks[0].errors} == {"constraint-error"}
+
+
 def test_frictionless_finds_a_code_the_dictionary_does_not_list(extract, tmp_path):
     """The descriptor's constraints are checked, not decoration: an unknown status fails."""
     wrong = extract.copy()
@@ -174,3 +198,34 @@ def test_the_xlsx_extract_loads_back_its_other_sheets_not_read_as_data(store, tm
     assert main([*database, "export", "--indicator", "transit_modal_share", "--format", "xlsx",
                  "-o", str(workbook)]) == 0
     assert main([*database, "check", str(workbook)]) == 0
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json", "datapackage"])
+def test_targets_dictionary_names_every_column_of_the_extract(file_format, tmp_path, capsys):
+    """An extract read from the screen carries no dictionary: `targets dictionary` gives it,
+    and `targets export` to the screen says so on standard error."""
+    from targets.cli import main
+
+    output = tmp_path / f"dictionary.{'csv' if file_format == 'csv' else 'json'}"
+    assert main(["dictionary", "--format", file_format, "-o", str(output)]) == 0
+    if file_format == "csv":
+        names = pd.read_csv(output, encoding="utf-8-sig")["column 列名"].tolist()
+    elif file_format == "json":
+        names = [column["name"] for column in json.loads(output.read_text(encoding="utf-8"))]
+    else:
+        package = json.loads(output.read_text(encoding="utf-8"))
+        names = [field["name"] for field in package["resources"][0]["schema"]["fields"]]
+    assert names == EXPORT_COLUMNS
+    assert main(["dictionary", "--format", file_format]) == 0
+    assert capsys.readouterr().out.encode("utf-8").lstrip(b"\xef\xbb\xbf") \
+        == output.read_bytes().lstrip(b"\xef\xbb\xbf")
+
+
+def test_targets_export_to_the_screen_points_to_the_dictionary(store, capsys):
+    from targets.cli import main
+
+    assert main(["--database", str(store.engine.url), "export", "--indicator",
+                 "new_urban_green_area", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)[0]["indicator_id"] == "new_urban_green_area"
+    assert "targets dictionary" in captured.err
