@@ -443,8 +443,11 @@ def _told(error: Exception) -> int | None:
         return 1
     if isinstance(error, OSError) and error.filename:
         # `-o` to a folder that does not exist or may not be written, a file that vanished.
-        say(f"无法读写文件 {error.filename}（{error.strerror}）",
-            f"cannot read or write the file {error.filename} ({error.strerror})")
+        # An extract is written as NAME.partial first (never half-written under its name):
+        # the person asked for NAME.
+        filename = str(error.filename).removesuffix(".partial")
+        say(f"无法读写文件 {filename}（{error.strerror}）",
+            f"cannot read or write the file {filename} ({error.strerror})")
         return 2
     if isinstance(error, LockedError):
         names = load_regions().regions.drop_duplicates("code").set_index("code")

@@ -229,3 +229,14 @@ def test_targets_export_to_the_screen_points_to_the_dictionary(store, capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out)[0]["indicator_id"] == "new_urban_green_area"
     assert "targets dictionary" in captured.err
+
+
+def test_an_extract_to_a_folder_that_does_not_exist_names_the_file_asked_for(store, tmp_path,
+                                                                             capsys):
+    from targets.cli import main
+
+    output = tmp_path / "missing" / "x.csv"
+    assert main(["--database", str(store.engine.url), "export", "-o", str(output)]) == 2
+    told = capsys.readouterr().err
+    assert f"无法读写文件 {output}（" in told and ".partial" not in told
+    assert not output.parent.exists()
