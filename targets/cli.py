@@ -20,6 +20,7 @@ from indicators.catalogue import CatalogueError
 from indicators.regions import RegisterError, load_regions
 from targets.cli_brief import add_brief_command
 from targets.cli_dictionary import add_dictionary_command
+from targets.cli_parser import BilingualParser
 from targets.cli_published import add_published_command
 from targets.cli_review import add_review_commands
 from targets.cli_users import add_user_commands
@@ -326,7 +327,7 @@ def _moment(text: str) -> dt.datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = BilingualParser(
         prog="targets",
         description="吉林省人民政府公报2018年第11期目标监测 / Monitor the targets of the Jilin "
                     "gazette 2018 No. 11.")

@@ -60,3 +60,17 @@ def test_csv_cells_that_start_a_formula_are_neutralised():
     assert safe["n"].tolist() == [1, 2, 3, 4, 5]
     rows = list(csv.reader(io.StringIO(to_csv_bytes(frame).decode("utf-8-sig"))))
     assert rows[1] == ["'=HYPERLINK(1)", "1"]
+
+
+@pytest.mark.parametrize(("argv", "zh"), [
+    (["export", "--values", "draft"], "取值无效"),
+    (["calendar", "set", "--year", "2020"], "缺少必需参数"),
+    (["status", "--year", "abc"], "命令参数有误"),
+    (["export", "--no-such-option"], "无法识别的参数"),
+])
+def test_a_usage_error_is_said_in_chinese_and_english(argv, zh, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    told = capsys.readouterr().err
+    assert f"错误：{zh}（" in told and "error: " in told and "--help" in told
