@@ -21,6 +21,7 @@ from indicators.regions import RegisterError, load_regions
 from targets.cli_brief import add_brief_command
 from targets.cli_published import add_published_command
 from targets.cli_review import add_review_commands
+from targets.cli_tokens import add_token_commands
 from targets.cli_users import add_user_commands
 from targets.cli_values import add_values_option, chosen_view
 from targets.memory import keep_large_blocks
@@ -395,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_user_commands(commands)
     add_review_commands(commands)
+    add_token_commands(commands)
     return parser
 
 
