@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -14,6 +15,12 @@ from etl.schema import api_token
 from etl.store import Store
 from targets.cli import main as targets
 from tests.factories import make_rows
+
+
+def utc(moment: object) -> pd.Timestamp:
+    """A stored time in UTC: SQLite gives it naive (stored in UTC), PostgreSQL aware."""
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def test_a_store_at_0007_gets_the_token_table_and_keeps_its_values(store_url):
@@ -42,9 +49,16 @@ def test_a_token_is_shown_once_stored_hashed_checked_and_revoked(store_url):
     assert secret not in [str(value) for value in row]
     assert row.token_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert row.scope == "read" and row.created_by == "admin" and row.last_used_at is None
-    found = tokens.check(secret)
+    first_use = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    found = tokens.check(secret, now=first_use)
     assert (found.name, found.scope) == ("robot", "read")
-    assert tokens.list().loc[0, "last_used_at"] is not None
+    # Its use is recorded, again only a minute later (a poller writes once a minute).
+    for moment, recorded in ((first_use + dt.timedelta(seconds=30), first_use),
+                             (first_use + dt.timedelta(minutes=2),
+                              first_use + dt.timedelta(minutes=2))):
+        tokens.check(secret, now=moment)
+        used = tokens.list().loc[0, "last_used_at"]
+        assert utc(used) == utc(recorded)
     for wrong in (secret[:-1], secret + "a", secret.upper(), "", PREFIX, "x" * 500):
         assert tokens.check(wrong) is None
     other = tokens.add("other", by="admin")
