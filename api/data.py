@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import threading
 from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
@@ -34,6 +35,7 @@ class ApiData:
         self.store = store
         self.reference = reference or Reference.load()
         self._statuses: dict[tuple[Any, ...], pd.DataFrame] = {}
+        self._lock = threading.Lock()
 
     # --- versions (the ETag's) ---------------------------------------------------------------
 
@@ -169,7 +171,8 @@ class ApiData:
         target and region. Kept for the data version it was computed on."""
         key = (self.data_version(), tuple(regions or ()), tuple(indicators or ()), year, method,
                view)
-        if key not in self._statuses:
+        found = self._statuses.get(key)
+        if found is None:
             values = self.store.values(regions=regions, indicators=indicators, view=view)
             table = status_table(values, self.reference, year, method, regions=regions,
                                  indicators=indicators)
@@ -182,10 +185,12 @@ class ApiData:
                 method=method)
             table = _unit_labels(table).sort_values(["target_id", "region_code"],
                                                     kind="stable").reset_index(drop=True)
-            while len(self._statuses) >= STATUS_CACHE:
-                self._statuses.pop(next(iter(self._statuses)))
-            self._statuses[key] = table
-        return self._statuses[key]
+            with self._lock:  # requests run in threads: one of them trims the cache at a time
+                while len(self._statuses) >= STATUS_CACHE:
+                    self._statuses.pop(next(iter(self._statuses)))
+                self._statuses[key] = table
+            return table
+        return found
 
     def demo_in_use(self, view: str) -> bool:
         return self.store.demo_in_use(view=view)
