@@ -15,6 +15,7 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
+from api.routes import DATA
 from dashboard.auth import LOGIN_TO_READ
 from etl.api_tokens import TokenStore
 from etl.export import export_table
@@ -185,6 +186,17 @@ def test_a_write_from_another_site_is_refused_as_json(served):
     response = requests.post(served.url + "/api/v1/values", timeout=60,
                              headers={"Origin": "https://elsewhere.example"})
     refusal(response, 403, "foreign_origin")
+
+
+def test_an_unexpected_error_is_json_without_a_traceback(served, monkeypatch):
+    data = served.app.server.extensions[DATA]
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(data, "values", broken)
+    body = refusal(served.get("/api/v1/values?limit=3"), 500, "server_error")
+    assert "secret detail" not in str(body) and "Traceback" not in str(body)
 
 
 # --- parameters ------------------------------------------------------------------------------
