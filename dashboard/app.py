@@ -9,8 +9,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
+from api import install_api
 from dashboard import state
-from dashboard.auth import init_auth, nav_items
+from dashboard.auth import LOGIN_TO_READ, init_auth, nav_items
 from dashboard.callback_input import init_callback_checks
 from dashboard.i18n import t
 from dashboard.security import QuietRequestHandler, init_security
@@ -35,6 +36,8 @@ def create_app(database_url: str | None = None) -> dash.Dash:
     state.install(app.server, state.DashboardState(store, warm=True))
     init_security(app)
     init_auth(app.server, store)
+    # The read API on the same server, by the same read rule (and its own tokens).
+    install_api(app.server, store, lambda: bool(app.server.config.get(LOGIN_TO_READ)))
     init_callback_checks(app)
     _header_callback(app)
     _toggle_callback(app)

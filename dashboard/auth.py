@@ -31,6 +31,7 @@ from dash import html
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from api import is_api_path
 from dashboard import review_text
 from dashboard.login_page import (
     LOGIN_CSRF,
@@ -229,9 +230,12 @@ def _language() -> str:
 
 def _guard() -> Response | tuple[Response, int] | None:
     """With TARGETS_LOGIN_REQUIRED_TO_READ, everything but the login page and static files
-    needs a login: pages redirect to /login, Dash requests get a JSON 401."""
+    needs a login: pages redirect to /login, Dash requests get a JSON 401; /api/ checks its
+    own readers (a session or a token)."""
     if not flask.current_app.config.get(LOGIN_TO_READ) or _public(flask.request.path):
         return None
+    if is_api_path(flask.request.path):
+        return None  # the API answers JSON 401 itself, and also opens to tokens (api.access)
     if flask_login.current_user.is_authenticated:
         return None
     if flask.request.path.startswith(DASH_PREFIXES):

@@ -34,6 +34,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Response
 
+from api import from_http_exception, is_api_path
+from api.errors import BY_STATUS, error_response
+from api.errors import MESSAGES as API_MESSAGES
 from dashboard.auth import DASH_PREFIXES
 
 SERVER_NAME = "jilin-targets"
@@ -157,6 +160,8 @@ def _http_error(error: HTTPException) -> Response:
     Werkzeug's; a response given to abort() is kept as it is."""
     if error.response is not None:
         return error.response
+    if is_api_path(flask.request.path):
+        return from_http_exception(error)
     status = error.code or 500
     return answer(STATUS_MESSAGES.get(status, "bad_request"), status)
 
@@ -176,8 +181,12 @@ def _server_error(error: InternalServerError) -> Response:
 
 
 def answer(key: str, status: int) -> Response:
-    """JSON for Dash's requests (it shows nothing else), plain text for the rest."""
+    """JSON for Dash's requests (it shows nothing else) and the API's, plain text for the
+    rest."""
     zh, en = MESSAGES[key]
+    if is_api_path(flask.request.path):
+        known = key if key in API_MESSAGES else BY_STATUS.get(status, "bad_parameter")
+        return error_response(known, status)
     if flask.request.path.startswith(DASH_PREFIXES):
         response = flask.jsonify(error={"zh": zh, "en": en}, message=f"{zh} / {en}")
         response.status_code = status

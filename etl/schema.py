@@ -133,3 +133,23 @@ reporting_deadline = sa.Table(
     sa.Column("set_by", sa.String(100), nullable=False),
     sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# --- API tokens (etl/api_tokens.py): machines reading /api/v1 ---------------------------------
+
+TOKEN_SCOPES = ("read",)
+
+api_token = sa.Table(
+    "api_token", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    # SHA-256 of the secret (hex): the secret itself is shown once and never stored.
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("scope", sa.String(10), nullable=False, server_default="read"),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    sa.Column("last_used_at", sa.DateTime(timezone=True)),
+    sa.UniqueConstraint("name", name="uq_api_token_name"),
+    sa.UniqueConstraint("token_hash", name="uq_api_token_hash"),
+    sa.CheckConstraint("scope IN ('read')", name="ck_api_token_scope"),
+)

@@ -63,7 +63,7 @@ class LoadResult:
 # Alembic's table of the migration a database is at, and the latest migration in
 # migrations/versions.
 VERSION_TABLE = "alembic_version"
-HEAD_REVISION = "0007_review"
+HEAD_REVISION = "0008_api_token"
 
 
 def _alembic_config() -> Any:

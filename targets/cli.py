@@ -23,6 +23,7 @@ from targets.cli_dictionary import add_dictionary_command
 from targets.cli_parser import BilingualParser
 from targets.cli_published import add_published_command
 from targets.cli_review import add_review_commands
+from targets.cli_tokens import add_token_commands
 from targets.cli_users import add_user_commands
 from targets.cli_values import add_values_option, chosen_view
 from targets.memory import keep_large_blocks
@@ -400,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_user_commands(commands)
     add_review_commands(commands)
     add_dictionary_command(commands)
+    add_token_commands(commands)
     return parser
 
 
