@@ -234,6 +234,8 @@ def test_rich_text_reads_as_its_text_without_the_phonetic_guide(tmp_path):
     def rich(name: str, part: bytes) -> bytes:
         if name != STRINGS:
             return part
+        # openpyxl writes 长春市 as it is or, when lxml is installed, as character references.
+        part = part.replace(b"&#38271;&#26149;&#24066;", "长春市".encode())
         return part.replace("<si><t>长春市</t></si>".encode(),
                             "<si><r><rPr><b/></rPr><t>长春</t></r><r><t>市</t></r>"
                             "<rPh sb=\"0\" eb=\"2\"><t>ちょうしゅん</t></rPh></si>".encode(), 1)
