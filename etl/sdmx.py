@@ -22,6 +22,7 @@ left out, and `targets_rows` says how many.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -87,6 +88,13 @@ def write_values(chunks: Iterable[Chunk], out: IO[str]) -> tuple[int, bool]:
             written += 1
         demo = demo or bool(chunk.rows["is_demo"].any())
     return written, demo
+
+
+def values_csv(extract: pd.DataFrame) -> bytes:
+    """A whole extract (etl.export.export_table) as SDMX-CSV, for a download."""
+    out = io.StringIO()
+    write_values([Chunk(extract, len(extract), len(extract))], out)
+    return out.getvalue().encode("utf-8")
 
 
 def targets_rows(reference: Reference) -> tuple[list[list[str]], list[str]]:
