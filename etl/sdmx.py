@@ -1,11 +1,13 @@
 """The extract's values and the catalogue's targets as SDMX-CSV 1.0 (structure: etl.sdmx_structure).
 
-SDMX-CSV 1.0 (the SDMX Technical Working Group's "SDMX-CSV field guide",
-https://github.com/sdmx-twg/sdmx-csv, data-message/docs/sdmx-csv-field-guide.md, version 1.0,
-the CSV of SDMX 2.1): RFC 4180 CSV with a mandatory header row; the first column DATAFLOW
-holds the dataflow as AGENCY:ID(VERSION), then one column per dimension, OBS_VALUE, and one
-column per attribute, each named by its component id; codes are written as their ids; an
-empty cell is a missing value. UTF-8 without BOM.
+SDMX-CSV 1.0, the CSV of SDMX 2.1 (the SDMX Technical Working Group's SDMX-CSV field guide,
+https://github.com/sdmx-twg/sdmx-csv, data-message/docs/sdmx-csv-field-guide.md, release 1.0;
+2.0 is the CSV of SDMX 3.0): RFC 4180 CSV (records end in CRLF) with a mandatory header row;
+the first column DATAFLOW holds the dataflow as AGENCY:ID(VERSION), then one column per
+dimension, OBS_VALUE, and one column per attribute, each named by its component id; codes are
+written as their ids (the flavour for data exchange, not the one with labels); an empty cell is
+a missing value. UTF-8 without BOM. pysdmx (pysdmx.io.csv.sdmx10) and sdmx1
+(sdmx.format.csv.v1) read and write the same layout.
 
 Values (dataflow DF_TARGET_VALUES): the rows of the extract (etl.export, the same filters and
 values view, numbers at each indicator's published precision), one per region, indicator and
