@@ -64,7 +64,10 @@ def with_shared_strings(data: bytes) -> bytes:
     strings: list[bytes] = []
 
     def shared(cell: re.Match) -> bytes:
-        strings.append(cell.group(2))
+        # openpyxl writes Chinese text as is with the standard library's XML writer, as
+        # character references (&#38271;) with lxml's (installed with sdmx1): as is here.
+        strings.append(re.sub(rb"&#(\d+);", lambda ref: chr(int(ref[1])).encode(),
+                              cell.group(2)))
         return b'<c r="%s" t="s"><v>%d</v></c>' % (cell.group(1), len(strings) - 1)
 
     def change(name: str, part: bytes) -> bytes:
