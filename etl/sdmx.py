@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from etl.extract import Chunk
-from etl.sdmx_structure import (
+from etl.sdmx_ids import (
     TARGET_ATTRIBUTES,
     TARGET_DIMENSIONS,
     TARGETS_FLOW_REF,

@@ -13,33 +13,17 @@ the product's, and no SDMX registry maintains them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import sdmx
 from sdmx.message import Header, StructureMessage
 from sdmx.model import common, v21
 
+from etl.sdmx_ids import AGENCY, TARGETS_FLOW, VALUES_FLOW, VERSION, unit_id
 from indicators.catalogue import REGION_CLASS_NAMES
 from indicators.labels import KIND_LABELS
 from indicators.reference import Reference
 from indicators.units import parse_unit, unit_label
-
-AGENCY = "JL_TARGETS"
-VERSION = "1.0"
-VALUES_FLOW = "DF_TARGET_VALUES"
-TARGETS_FLOW = "DF_TARGETS"
-# SDMX-CSV 1.0's DATAFLOW column names the dataflow as AGENCY:ID(VERSION).
-VALUES_FLOW_REF = f"{AGENCY}:{VALUES_FLOW}({VERSION})"
-TARGETS_FLOW_REF = f"{AGENCY}:{TARGETS_FLOW}({VERSION})"
-ID_PATTERN = re.compile(r"[A-Za-z0-9_@$\-]+")
-
-# The values dataflow's columns, in order: dimensions, the measure, attributes.
-VALUE_DIMENSIONS = ("REGION", "INDICATOR", "TIME_PERIOD")
-VALUE_ATTRIBUTES = ("UNIT_MEASURE", "REVIEW_STATUS", "DATA_KIND", "SOURCE")
-TARGET_DIMENSIONS = ("TARGET", "INDICATOR", "REGION_CLASS", "TIME_PERIOD")
-TARGET_ATTRIBUTES = ("UNIT_MEASURE", "TARGET_KIND", "UPPER_BOUND", "DEADLINE", "DOCUMENT",
-                     "CLAUSE")
 
 REVIEW_CODES = (("ACCEPTED", "已确认", "Accepted"),
                 ("NOT_ACCEPTED", "未确认", "Not yet accepted"))
@@ -64,12 +48,6 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "DOCUMENT": ("文件（文号）", "Document (its number)"),
     "CLAUSE": ("条款", "Clause"),
 }
-
-
-def unit_id(unit: str) -> str:
-    """The SDMX code of a unit of the catalogue: `square_meter / person` -> SQUARE_METER_PER_
-    PERSON."""
-    return str(parse_unit(unit)).replace(" / ", "_per_").replace(" ", "_").upper()
 
 
 def _names(zh: str, en: str) -> dict[str, str]:

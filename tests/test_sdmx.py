@@ -13,7 +13,7 @@ from pysdmx.io import read_sdmx
 
 from etl.export import export_table
 from etl.sdmx import number_text, unit_id
-from etl.sdmx_structure import VALUES_FLOW_REF
+from etl.sdmx_ids import VALUE_ATTRIBUTES, VALUE_DIMENSIONS, VALUES_FLOW_REF
 from etl.store import Store
 from indicators.reference import Reference
 from targets.cli import main
@@ -105,6 +105,9 @@ def test_the_codelists_hold_every_code_used_with_both_names(demo, reference, str
     assert {(name.get("{http://www.w3.org/XML/1998/namespace}lang"), name.text)
             for name in names} == {("zh", "长春市"), ("en", "Changchun City")}
     dsd = next(item for item in message.structures if item.id == "DSD_TARGET_VALUES")
+    # The DSD's components in the order of the SDMX-CSV's columns.
+    assert [component.id for component in dsd.components] == \
+        [*VALUE_DIMENSIONS, "OBS_VALUE", *VALUE_ATTRIBUTES]
     roles = {component.id: component.role.name for component in dsd.components}
     assert roles == {"REGION": "DIMENSION", "INDICATOR": "DIMENSION",
                      "TIME_PERIOD": "DIMENSION", "OBS_VALUE": "MEASURE",

@@ -8,7 +8,7 @@ import base64
 import pytest
 from pysdmx.io import read_sdmx
 
-from etl.sdmx_structure import VALUES_FLOW_REF
+from etl.sdmx_ids import VALUES_FLOW_REF
 from etl.store import Store
 from etl.users import UserStore
 from targets.cli import main as targets
