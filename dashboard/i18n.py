@@ -294,9 +294,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "trend": ("趋势", "Trend"),
     "downloads_title": ("数据下载", "Downloads"),
     "downloads_help": ("内容与命令 targets export 相同。"
-                       "CSV 为带 BOM 的 UTF-8，可直接用 Excel 打开。",
+                       "CSV 为带 BOM 的 UTF-8，可直接用 Excel 打开。"
+                       "SDMX-CSV 供统计系统读取，其结构（代码表、数据结构定义）由命令 "
+                       "targets sdmx structure 给出。",
                        "The same content as the command targets export. CSV is UTF-8 with a "
-                       "BOM, so Excel opens the Chinese text correctly."),
+                       "BOM, so Excel opens the Chinese text correctly. SDMX-CSV is for "
+                       "statistical systems; its structure (codelists, data structure "
+                       "definitions) comes from the command targets sdmx structure."),
     "from_year": ("起始年份", "From year"),
     "to_year": ("截止年份", "To year"),
     "format": ("格式", "Format"),

@@ -23,6 +23,7 @@ from targets.cli_dictionary import add_dictionary_command
 from targets.cli_parser import BilingualParser
 from targets.cli_published import add_published_command
 from targets.cli_review import add_review_commands
+from targets.cli_sdmx import add_sdmx_command, export_sdmx
 from targets.cli_tokens import add_token_commands
 from targets.cli_users import add_user_commands
 from targets.cli_values import add_values_option, chosen_view
@@ -187,6 +188,8 @@ def _export(args: argparse.Namespace) -> int:
     from etl.extract import BINARY_FORMATS, write_extract_chunks
     from indicators.reference import Reference
 
+    if args.format == "sdmx-csv":
+        return export_sdmx(args)
     if args.format in BINARY_FORMATS and args.output is None:
         raise UserError(f"{args.format} 格式需要 -o 文件名 / {args.format} needs -o FILE")
     from targets.cli_filters import indicator_ids, region_codes
@@ -365,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(run=run)
 
     export = commands.add_parser("export", help="a tidy long extract of stored values")
-    _add_output(export, ["csv", "xlsx", "parquet", "json"])
+    _add_output(export, ["csv", "xlsx", "parquet", "json", "sdmx-csv"])
     export.add_argument("--indicator", action="append",
                         help="indicator id, or its Chinese or English name (repeatable)")
     export.add_argument("--region", action="append",
@@ -402,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_review_commands(commands)
     add_dictionary_command(commands)
     add_token_commands(commands)
+    add_sdmx_command(commands)
     return parser
 
 

@@ -1,4 +1,5 @@
-"""Downloads page: filters, then the same extract as `targets export` in CSV, XLSX or Parquet."""
+"""Downloads page: filters, then the same extract as `targets export` in CSV, XLSX, Parquet or
+SDMX-CSV."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from dashboard.i18n import language_of, pick, t
 from dashboard.security import refuse
 from dashboard.values_switch import KEEP_VALUES_JS, choose, register_switch, values_control
 from etl.extract import WRITERS
+from etl.sdmx import values_csv
 
 dash.register_page(__name__, path="/downloads", name="数据下载", order=3)
 
 # The XLSX carries the data dictionary as a sheet; the ZIP, the CSV with its Data Package
 # descriptor (datapackage.json: the dictionary as a Table Schema, etl.dictionary).
 FORMATS = [("csv", "CSV (Excel)"), ("zip", "CSV + datapackage.json (ZIP)"), ("xlsx", "XLSX"),
-           ("parquet", "Parquet")]
+           ("parquet", "Parquet"), ("sdmx-csv", "SDMX-CSV 1.0")]
 
 
 def layout(indicator: str | list[str] | None = None, region: str | list[str] | None = None,
@@ -84,8 +86,12 @@ def download(_clicks: int, indicators: list[str] | None, regions: list[str] | No
     table.attrs["filters"] = {"indicators": filters.indicators, "regions": filters.regions,
                               "first_period": first, "last_period": last,
                               "view": source.name}
-    payload = WRITERS[file_format](table)
     rows = f"{len(table)} " + ("行" if language == "zh" else "rows")
+    if file_format == "sdmx-csv":
+        # One observation per region, indicator and year; the structure: `targets sdmx
+        # structure` (etl.sdmx_structure).
+        return dcc.send_bytes(values_csv(table), "targets-export-sdmx.csv"), rows
+    payload = WRITERS[file_format](table)
     return dcc.send_bytes(payload, f"targets-export.{file_format}"), rows
 
 
