@@ -41,23 +41,45 @@ EXPORT_SCHEMA = pa.schema([
     ("loaded_at", pa.timestamp("us")), ("loaded_by", _TEXT), ("source", _TEXT),
     *((column, _TEXT) for column in LABEL_COLUMNS),
 ])
-# The numbers given to each indicator's published precision (Catalogue.decimals).
-ROUNDED_COLUMNS = ("value", "target_value", "target_value_high", "gap", "gap_pct", "actual")
+# How each number leaves the product (indicators/catalogue/README.md, Precision): a value at
+# its indicator's published precision (Catalogue.decimals); a bound, baseline or gap derived
+# from the gazette's target at max(those decimals, BOUND_DECIMALS), so that float noise goes
+# (41.440000000000005 -> 41.44) but a bound never collapses onto a value that misses it (7.615,
+# half of 15.23 working days, stays 7.615, not 8); a share or score at a fixed precision.
+VALUE_COLUMNS = ("value", "actual")
+BOUND_COLUMNS = ("target_value", "target_value_high", "target_lower", "target_upper",
+                 "baseline", "gap", "anticipated", "required_yearly_change")
+FIXED_DECIMALS = {"gap_pct": 1, "opensdg_score": 3}
+BOUND_DECIMALS = 4
+ROUNDED_COLUMNS = (*VALUE_COLUMNS, *BOUND_COLUMNS, *FIXED_DECIMALS)
+
+
+def places_of(column: str, decimals: int) -> int:
+    """The decimals a number of `column` is given to, for an indicator published with
+    `decimals`."""
+    if column in FIXED_DECIMALS:
+        return FIXED_DECIMALS[column]
+    if column in BOUND_COLUMNS:
+        return max(decimals, BOUND_DECIMALS)
+    return decimals
 
 
 def rounded(frame: pd.DataFrame, decimals: Mapping[str, int],
             columns: Iterable[str] = ROUNDED_COLUMNS) -> pd.DataFrame:
-    """`frame` with its numbers in `columns` rounded to the precision of each row's indicator
-    (`indicator_id`), so no float noise (-0.9300000000000068) reaches a reader. Rounded by
-    numpy on float64: x times 10^d to the nearest whole number, ties to even (2.5 -> 2,
-    0.125 -> 0.12 where the float is exactly that tie), then divided by 10^d, which gives
-    the float nearest the d-decimal number, written in its short form (-0.93)."""
+    """`frame` with its numbers in `columns` rounded as places_of says for each row's
+    indicator (`indicator_id`, published with `decimals`), so no float noise
+    (-0.9300000000000068) reaches a reader. Rounded by numpy on float64: x times 10^d to the
+    nearest whole number, ties to even (2.5 -> 2, 0.125 -> 0.12 where the float is exactly
+    that tie), then divided by 10^d, which gives the float nearest the d-decimal number,
+    written in its short form (-0.93)."""
     present = [column for column in columns if column in frame.columns]
     if frame.empty or not present:
         return frame
-    places = frame["indicator_id"].map(decimals).fillna(DEFAULT_DECIMALS).to_numpy(dtype=int)
+    published = frame["indicator_id"].map(decimals).fillna(DEFAULT_DECIMALS).to_numpy(dtype=int)
     result = frame.copy(deep=False)
     for column in present:
+        places = np.array([places_of(column, int(place)) for place in range(10)])[
+            published.clip(0, 9)]
         numbers = pd.to_numeric(result[column], errors="coerce").to_numpy(dtype=np.float64,
                                                                            copy=True)
         for place in np.unique(places):
