@@ -170,8 +170,10 @@ def _descriptor_bytes(data_name: str, name: str = "targets-export",
 
 def descriptor_path(output: Path) -> Path:
     """Where the Data Package descriptor of a CSV or JSON extract is written: beside it, named
-    after it (x.csv: x.datapackage.json), so that two extracts in one folder keep their own."""
-    return output.with_name(f"{output.stem}.datapackage.json")
+    after its whole file name (x.csv: x.csv.datapackage.json, x.json:
+    x.json.datapackage.json), so that no two extracts in one folder share one, not even a CSV
+    and a JSON of the same stem."""
+    return output.with_name(f"{output.name}.datapackage.json")
 
 
 # The formats whose dictionary travels beside them as a descriptor; the XLSX carries it as a
@@ -244,7 +246,7 @@ def _replacing(output: Path) -> Iterator[IO[bytes]]:
     try:
         with partial.open("wb") as sink:
             yield sink
+        partial.replace(output)  # fails too when `output` is a folder: no .partial stays then
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    partial.replace(output)

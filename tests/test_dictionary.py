@@ -77,7 +77,7 @@ def test_the_csv_has_a_valid_data_package_beside_it(store, reference, tmp_path):
     output = tmp_path / "x.csv"
     write_extract_chunks(export_chunks(store, reference), EXPORT_SCHEMA, "csv", output)
     descriptor = descriptor_path(output)
-    assert descriptor == tmp_path / "x.datapackage.json"
+    assert descriptor == tmp_path / "x.csv.datapackage.json"
     package = json.loads(descriptor.read_text(encoding="utf-8"))
     fields = package["resources"][0]["schema"]["fields"]
     assert [field["name"] for field in fields] == EXPORT_COLUMNS
@@ -99,6 +99,17 @@ def test_the_json_has_a_valid_data_package_beside_it(store, reference, tmp_path)
     report = frictionless.validate(str(descriptor_path(output)))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     assert report.tasks[0].stats["rows"] == len(export_table(store, reference))
+
+
+def test_a_csv_and_a_json_of_one_stem_keep_their_own_descriptors(store, reference, tmp_path):
+    """x.csv then x.json in one folder: the CSV's descriptor is not replaced by the JSON's."""
+    for name, file_format in (("x.csv", "csv"), ("x.json", "json")):
+        write_extract_chunks(export_chunks(store, reference), EXPORT_SCHEMA, file_format,
+                             tmp_path / name)
+    for name in ("x.csv", "x.json"):
+        package = json.loads((tmp_path / f"{name}.datapackage.json").read_text(encoding="utf-8"))
+        assert package["resources"][0]["path"] == name
+        assert frictionless.validate(str(tmp_path / f"{name}.datapackage.json")).valid
 
 
 def test_frictionless_finds_a_code_the_json_dictionary_does_not_list(store, reference,
@@ -165,7 +176,7 @@ def test_targets_export_writes_the_descriptor_beside_the_csv_and_the_filters_in_
     output = tmp_path / "green.csv"
     assert main([*database, "export", "--indicator", "new_urban_green_area", "--from", "2019",
                  "--format", "csv", "-o", str(output)]) == 0
-    assert frictionless.validate(str(tmp_path / "green.datapackage.json")).valid
+    assert frictionless.validate(str(tmp_path / "green.csv.datapackage.json")).valid
     workbook = tmp_path / "green.xlsx"
     assert main([*database, "export", "--indicator", "new_urban_green_area", "--from", "2019",
                  "--format", "xlsx", "-o", str(workbook)]) == 0
