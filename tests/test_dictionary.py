@@ -184,6 +184,9 @@ def test_targets_export_writes_the_descriptor_beside_the_csv_and_the_filters_in_
     told = dict(zip(about["item"], about["内容 value"].astype(str), strict=True))
     assert told["indicators"] == "new_urban_green_area" and told["from year"] == "2019"
     assert told["regions"] == "全部 / all" and told["values view"].startswith("仅已确认数值")
+    assert told["values as written at"].startswith("未指定")  # no as-of asked: not "all"
+    written = told["data as of (latest write, UTC)"]
+    assert len(written) == 19 and "." not in written  # 2026-12-05 15:12:43, no microseconds
 
 
 def test_the_parquet_fields_carry_their_dictionary_entry(extract):
@@ -251,3 +254,29 @@ def test_an_extract_to_a_folder_that_does_not_exist_names_the_file_asked_for(sto
     told = capsys.readouterr().err
     assert f"无法读写文件 {output}（" in told and ".partial" not in told
     assert not output.parent.exists()
+
+
+def test_target_value_is_the_bound_derived_for_the_region_and_the_dictionary_says_so(
+        extract, reference):
+    """建成区绿地率 每年增加0.4个百分点: the extract's target_value is each region's bound for
+    the year (baseline plus steps), not the gazette's 0.4; the dictionary says which."""
+    steps = extract[(extract["target_kind"] == "annual_step") & extract["target_value"].notna()]
+    assert len(steps) and (steps["target_value"] > 1).all()
+    assert steps["target_value"].nunique() > 1  # one bound per region, not one figure
+    entry = next(column for column in dictionary.columns() if column.name == "target_value")
+    assert "binding bound" in entry.en and "not the gazette's own number" in entry.en
+    assert "约束性界限" in entry.zh and "quote_zh" in entry.zh and "quote_zh" in entry.en
+
+
+def test_gap_is_value_judged_minus_target_value_also_for_cumulative_targets(extract):
+    """A cumulative target's gap is on the running total since the period starts, which the
+    extract gives as value_judged: every gap outside a range is reproducible from its row."""
+    judged = extract[extract["gap"].notna() & ~extract["target_kind"].isin(
+        ["range", "count_range"])]
+    assert len(judged)
+    difference = (judged["value_judged"] - judged["target_value"]).round(4)
+    assert (difference - judged["gap"]).abs().max() < 1e-6
+    cumulative = judged[judged["target_kind"] == "cumulative"]
+    assert len(cumulative) and (cumulative["value_judged"] != cumulative["value"]).any()
+    ordinary = judged[judged["target_kind"] != "cumulative"]
+    assert (ordinary["value_judged"] == ordinary["value"]).all()
