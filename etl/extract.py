@@ -144,8 +144,16 @@ def to_parquet_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> b
     return buffer.getvalue()
 
 
+def _json_number(text: str) -> float | int:
+    """A number as the CSV writes it: 55, not 55.0, for a whole one (JSON has one number
+    type, so the reader sees the same value either way)."""
+    number = float(text)
+    return int(number) if number.is_integer() and abs(number) < 2 ** 53 else number
+
+
 def to_json_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> bytes:
-    records = json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    records = json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"),
+                         parse_float=_json_number)
     if progress:
         progress(len(frame), len(frame))
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

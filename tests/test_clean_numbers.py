@@ -99,6 +99,17 @@ def test_a_derived_bound_keeps_the_decimals_that_decide_the_status(demo_database
     assert (halved["target_upper"] % 1 != 0).any()
 
 
+def test_json_gives_whole_numbers_as_the_csv_does(demo_database: str, tmp_path: Path) -> None:
+    """A 0-decimal indicator's value is 5 in the JSON as in the CSV, not 5.0."""
+    output = tmp_path / "days.json"
+    assert main(["--database", demo_database, "export", "--indicator",
+                 "gov_openness_business_startup_time", "-o", str(output)]) == 0
+    text = output.read_text(encoding="utf-8")
+    rows = json.loads(text)
+    assert rows and all(isinstance(row["value"], int) for row in rows)
+    assert '"period": 20' in text and '"value": ' in text
+
+
 def test_status_table_prints_each_number_at_its_own_rounding(demo_database: str,
                                                              capsys) -> None:
     assert main(["--database", demo_database, "status"]) == 0
