@@ -439,11 +439,12 @@ TEXT: dict[str, tuple[str, str]] = {
                             "Includes values not yet accepted: those marked \"not accepted\" "
                             "are not yet accepted, and statuses are computed with them."),
     # Why the grid's counts differ from `targets status` (one row per target x region).
-    "ov_pairs_note": ("按地区 × 指标计数（每对取一个目标）；targets status 按目标 × 地区计数，"
-                      "一个指标可有多个目标，故总数更多",
-                      "Counted by region × indicator (one target a pair); targets status "
-                      "counts target × region, and an indicator can have several targets, "
-                      "so its total is larger"),
+    # The first screen's "by document" counts every target x region, as targets status does.
+    "ov_pairs_note": ("此处按地区 × 指标计数（每对取一个目标）；首屏“按文件”的汇总和 targets "
+                      "status 按目标 × 地区计数，一个指标可有多个目标，故其总数更多",
+                      "Counted here by region × indicator (one target a pair); the first "
+                      "screen's \"by document\" and targets status count target × region, "
+                      "and an indicator can have several targets, so their totals are larger"),
 }
 
 

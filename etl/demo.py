@@ -69,8 +69,10 @@ How the values are made
    two years late, deteriorating ones never. An ongoing milestone's deadline is taken as the
    year its document was issued.
 4. Values are clipped to `Indicator.plausible_range` (shares 0-100 %, growth rates not below
-   -100 %, everything else not negative), counts (个, 人) are whole numbers, per-person money
-   whole yuan, and everything else is rounded to two decimals.
+   -100 %, everything else not negative) and given at the precision the indicator is
+   published with (`Indicator.precision`: counts (个, 人), working days and per-person money
+   whole, shares and areas to two decimals unless the indicator declares other decimals), as
+   a report of it would be.
 
 As evaluated by `indicators.evaluate.evaluate`, the demo data shows every status: targets
 due by the evaluation year are met or missed, later ones on_track, at_risk or off_track.
@@ -116,8 +118,6 @@ TYPICAL_LEVEL = {"percent": 40.0, "working_day": 20.0, "item": 50.0, "person": 5
 # Below these sizes a pace of a few percent would hardly move a series (a 0 % ceiling, a count
 # of 1 that should rise from 0).
 SCALE_FLOOR = {"percent": 10.0, "item": 10.0, "person": 10.0}
-INTEGER_UNITS = frozenset({"item", "person"})
-WHOLE_UNITS = frozenset({"yuan / person"})  # standards are set in whole yuan
 
 LEVEL_KINDS = frozenset({TargetKind.AT_LEAST, TargetKind.AT_MOST, TargetKind.EQUAL,
                          TargetKind.RANGE, TargetKind.COUNT_RANGE, TargetKind.ZERO})
@@ -356,10 +356,11 @@ def _series_values(catalogue: Catalogue, series: pd.DataFrame, keys: list[str],
     goal = (base[:, None] * np.stack([g.relative for g in goals])[which]
             + np.stack([g.absolute for g in goals])[which])
     anchor = goal[np.arange(n), np.array([g.anchor for g in goals])[which]][:, None]
-    values = _shape(goal, anchor, sign, draws, profile, unit,
+    places = np.array([indicator.precision for indicator in indicators])
+    values = _shape(goal, anchor, sign, draws, profile, places == 0,
                     np.array([g.standard for g in goals])[which])
-    values = _finish(values, goals, which, years)
-    values = _round(values, unit)
+    values = _finish(values, goals, which, years, places)
+    values = _round(values, places)
     return _milestones(values, goals, which, years, profile, draws["lag"])
 
 
@@ -384,15 +385,15 @@ def _between(low: np.ndarray | float, high: np.ndarray | float, u: np.ndarray) -
 
 
 def _shape(goal: np.ndarray, start: np.ndarray, sign: np.ndarray, draws: dict[str, np.ndarray],
-           profile: np.ndarray, unit: np.ndarray, standard: np.ndarray) -> np.ndarray:
+           profile: np.ndarray, whole: np.ndarray, standard: np.ndarray) -> np.ndarray:
     """v = g(t0) + f (g(t) - g(t0)) + shift + noise, shift and noise in the goal's movement;
     t0 is the first year, or the start of a share's period (`start` holds g(t0))."""
     movement = np.abs(np.diff(goal, axis=1)).mean(axis=1) if goal.shape[1] > 1 else np.zeros(
         len(goal))
     progress, shift = draws["progress"], draws["shift"] * movement
     behind = profile != PROFILES.index("meets")
-    # A shortfall of a fraction of one would round away in counts.
-    shift = np.where(np.isin(unit, list(INTEGER_UNITS)) & behind, np.minimum(shift, -1.0), shift)
+    # A shortfall of a fraction of one would round away in whole numbers (counts, days).
+    shift = np.where(whole & behind, np.minimum(shift, -1.0), shift)
     # A set standard is either held exactly or not reached; it does not wobble.
     progress = np.where(standard, np.clip(progress, 0.0, 1.0), progress)
     shift = np.where(standard, np.minimum(shift, 0.0), shift)
@@ -402,7 +403,7 @@ def _shape(goal: np.ndarray, start: np.ndarray, sign: np.ndarray, draws: dict[st
 
 
 def _finish(values: np.ndarray, goals: list[_Goal], which: np.ndarray,
-            years: np.ndarray) -> np.ndarray:
+            years: np.ndarray, places: np.ndarray) -> np.ndarray:
     """Clip to the plausible range; keep a share's running sum over its period within it."""
     low = np.array([g.low for g in goals])[which][:, None]
     high = np.array([g.high for g in goals])[which][:, None]
@@ -414,14 +415,18 @@ def _finish(values: np.ndarray, goals: list[_Goal], which: np.ndarray,
     if capped.any():
         running = np.cumsum(np.where(in_period, values, 0.0), axis=1)
         # Rounded sums, so that the rounded flows do not add up past the cap.
-        flows = np.diff(np.round(np.minimum(running, cap), 2), axis=1, prepend=0.0)
+        flows = np.diff(_round(np.minimum(running, cap), places), axis=1, prepend=0.0)
         values = np.where(capped[:, None], np.where(in_period, flows, 0.0), values)
     return values
 
 
-def _round(values: np.ndarray, unit: np.ndarray) -> np.ndarray:
-    whole = np.isin(unit, list(INTEGER_UNITS | WHOLE_UNITS))[:, None]
-    return np.where(whole, np.round(values), np.round(values, 2)) + 0.0  # no -0.0
+def _round(values: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """Each series (row) to its indicator's published decimals (`places`)."""
+    result = values.copy()
+    for place in np.unique(places):
+        chosen = places == place
+        result[chosen] = np.round(values[chosen], int(place))
+    return result + 0.0  # no -0.0
 
 
 def _milestones(values: np.ndarray, goals: list[_Goal], which: np.ndarray, years: np.ndarray,

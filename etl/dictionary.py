@@ -17,12 +17,26 @@ from indicators.units import parse_unit, unit_label
 PER_ROW_UNIT = ("每行见 unit 列", "per row: see unit")
 GAP_UNIT = ("每行见 unit 列（百分比指标为百分点）",
             "per row: see unit (percentage points where unit is percent)")
-# indicators.catalogue: relative targets keep the gazette's own numbers.
-TARGET_UNIT = ("每行见 unit 列；annual_step 为每年的增幅（百分比指标为百分点），"
-               "reduction_vs_baseline 为较基期减少的百分比",
-               "per row: see unit; for annual_step the step each year (percentage points "
-               "where unit is percent), for reduction_vs_baseline the percent reduction from "
-               "the baseline")
+# What target_value holds: the bound derived per region and year from the gazette's target
+# (indicators.evaluate: _add_bounds, _Bounds.binding), not the gazette's own number.
+TARGET_VALUE = (
+    "该地区当年须达到的约束性界限，由公报目标推得，并非公报原数：at_least、at_most、equal "
+    "为公报所定数值；zero 为 0；range、count_range 为数值越过的一端，否则为下限；"
+    "annual_step 为基期年的数值加上每年增幅乘以基期以来的年数；"
+    "reduction_vs_baseline 为基期年的数值减去所定比例后的值；"
+    "higher_than_previous、lower_than_previous 为上一年的数值；cumulative 为期内累计总量；"
+    "milestone 为 1（完成）。公报原文：见 target_kind、document、clause 列，及 targets catalogue "
+    "按 target_id 给出的 quote_zh（原文）和 value（公报所定数值）",
+    "The binding bound the region had to meet that year, derived from the gazette's target, "
+    "not the gazette's own number: for at_least, at_most and equal the gazette's figure; for "
+    "zero 0; for range and count_range the end the value breaks, else the lower end; for "
+    "annual_step the value of the baseline year plus the yearly step times the years since "
+    "it; for reduction_vs_baseline the value of the baseline year less the stated reduction; "
+    "for higher_than_previous and lower_than_previous the previous year's value; for "
+    "cumulative the total for the period; for milestone 1 (done). The gazette's own words: "
+    "see target_kind, document and clause, and `targets catalogue` (quote_zh, the verbatim "
+    "phrase, and value, the gazette's figure) by target_id",
+)
 LABEL_COLUMNS = ["unit_zh", "unit_en", "status_zh", "status_en"]
 DICTIONARY_SHEET = "数据字典 Dictionary"
 ABOUT_SHEET = "说明 About"
@@ -76,8 +90,7 @@ def columns() -> list[Column]:
         Column("target_id", "string", "当年到期的目标代码", "Code of the target due that year"),
         Column("target_kind", "string", "目标类型", "Kind of target", None,
                _labelled(KIND_LABELS)),
-        Column("target_value", "number", "目标值（公报所定）", "Target value (as the gazette "
-               "sets it)", TARGET_UNIT),
+        Column("target_value", "number", *TARGET_VALUE, PER_ROW_UNIT),
         Column("target_value_high", "number", "区间目标的上限", "Upper bound of a range target",
                PER_ROW_UNIT),
         Column("target_deadline", "string", "目标期限（年-月，或 ongoing 持续）",
@@ -86,9 +99,15 @@ def columns() -> list[Column]:
                "applies to", None, _labelled(REGION_CLASS_NAMES)),
         Column("status", "string", "目标状态（本系统方法，代码）", "Target status (our method, "
                "code)", None, status),
-        Column("gap", "number", "数值减去目标界限（区间目标在区间内为 0；正负之义视目标方向）",
-               "Value minus the target's binding bound (0 inside a range; whether positive is "
-               "ahead depends on the target's direction)", GAP_UNIT),
+        Column("value_judged", "number", "状态所判定的数值：一般即 value；cumulative 目标为自"
+               "目标期初起逐年 value 的累计值", "The number the status judges: value itself, "
+               "or for a cumulative target the running total of value since the target's "
+               "period starts", PER_ROW_UNIT),
+        Column("gap", "number", "value_judged 减去目标界限 target_value（cumulative 目标即累计值"
+               "减去期内总量；区间目标在区间内为 0；正负之义视目标方向）",
+               "value_judged minus the binding bound target_value (for a cumulative target "
+               "the running total minus the period's total; 0 inside a range; whether "
+               "positive is ahead depends on the target's direction)", GAP_UNIT),
         Column("gap_pct", "number", "差距占目标界限的百分比：100 × gap ÷ |界限|",
                "Gap as a percentage of the bound: 100 × gap ÷ |bound|", ("%", "%")),
         Column("opensdg_status", "string", "Open SDG 方法的进展状态", "Progress status by Open "
@@ -177,7 +196,7 @@ def about_frame(frame: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
         ("数值", "values", "仅已确认数值 / accepted values only" if all_accepted
          else "含未确认数值（见 accepted 列）/ includes values not accepted (see accepted)"),
         ("数据截至（最近写入，UTC）", "data as of (latest write, UTC)",
-         "" if latest is None or pd.isna(latest) else str(latest)),
+         "" if latest is None or pd.isna(latest) else latest.strftime("%Y-%m-%d %H:%M:%S")),
         ("导出时间（UTC）", "exported at (UTC)", now.strftime("%Y-%m-%d %H:%M:%S")),
         ("列说明", "columns", f"见 / see「{DICTIONARY_SHEET}」"),
     ]
@@ -187,6 +206,10 @@ def about_frame(frame: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
 def _filter_text(key: str, value: object) -> str:
     if key == "view":
         return VIEW_NAMES.get(str(value), str(value))
+    if key == "as_of" and value is None:
+        return "未指定：当前数值 / none: the current values"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
     if value is None or (isinstance(value, list | tuple) and not value):
         return "全部 / all"
     if isinstance(value, list | tuple):

@@ -21,9 +21,9 @@ EXPORT_COLUMNS = [
     "region_code", "region_zh", "region_en", "indicator_id", "indicator_zh", "indicator_en",
     "period", "value", "unit", "value_entered", "unit_entered", "note",
     "target_id", "target_kind", "target_value", "target_value_high", "target_deadline",
-    "region_class", "status", "gap", "gap_pct", "opensdg_status", "opensdg_score",
-    "document", "clause", "is_demo", "accepted", "revision_id", "loaded_at", "loaded_by",
-    "source", *LABEL_COLUMNS,
+    "region_class", "status", "value_judged", "gap", "gap_pct", "opensdg_status",
+    "opensdg_score", "document", "clause", "is_demo", "accepted", "revision_id", "loaded_at",
+    "loaded_by", "source", *LABEL_COLUMNS,
 ]
 # The extract's types, fixed before the first row: a group where, say, every note is empty
 # must write the same column as one with notes (inferred, it would be a column of nulls).
@@ -34,30 +34,53 @@ EXPORT_SCHEMA = pa.schema([
     ("period", pa.int64()), ("value", _NUMBER), ("unit", _TEXT), ("value_entered", _TEXT),
     ("unit_entered", _TEXT), ("note", _TEXT), ("target_id", _TEXT), ("target_kind", _TEXT),
     ("target_value", _NUMBER), ("target_value_high", _NUMBER), ("target_deadline", _TEXT),
-    ("region_class", _TEXT), ("status", _TEXT), ("gap", _NUMBER), ("gap_pct", _NUMBER),
+    ("region_class", _TEXT), ("status", _TEXT), ("value_judged", _NUMBER), ("gap", _NUMBER),
+    ("gap_pct", _NUMBER),
     ("opensdg_status", _TEXT), ("opensdg_score", _NUMBER), ("document", _TEXT),
     ("clause", _TEXT), ("is_demo", pa.bool_()), ("accepted", pa.bool_()),
     ("revision_id", pa.int64()),
     ("loaded_at", pa.timestamp("us")), ("loaded_by", _TEXT), ("source", _TEXT),
     *((column, _TEXT) for column in LABEL_COLUMNS),
 ])
-# The numbers given to each indicator's published precision (Catalogue.decimals).
-ROUNDED_COLUMNS = ("value", "target_value", "target_value_high", "gap", "gap_pct", "actual")
+# How each number leaves the product (indicators/catalogue/README.md, Precision): a value at
+# its indicator's published precision (Catalogue.decimals); a bound, baseline or gap derived
+# from the gazette's target at max(those decimals, BOUND_DECIMALS), so that float noise goes
+# (41.440000000000005 -> 41.44) but a bound never collapses onto a value that misses it (7.615,
+# half of 15.23 working days, stays 7.615, not 8); a share or score at a fixed precision.
+VALUE_COLUMNS = ("value", "actual", "value_judged")
+BOUND_COLUMNS = ("target_value", "target_value_high", "target_lower", "target_upper",
+                 "baseline", "gap", "anticipated", "required_yearly_change")
+FIXED_DECIMALS = {"gap_pct": 1, "opensdg_score": 3}
+BOUND_DECIMALS = 4
+ROUNDED_COLUMNS = (*VALUE_COLUMNS, *BOUND_COLUMNS, *FIXED_DECIMALS)
+
+
+def places_of(column: str, decimals: int) -> int:
+    """The decimals a number of `column` is given to, for an indicator published with
+    `decimals`."""
+    if column in FIXED_DECIMALS:
+        return FIXED_DECIMALS[column]
+    if column in BOUND_COLUMNS:
+        return max(decimals, BOUND_DECIMALS)
+    return decimals
 
 
 def rounded(frame: pd.DataFrame, decimals: Mapping[str, int],
             columns: Iterable[str] = ROUNDED_COLUMNS) -> pd.DataFrame:
-    """`frame` with its numbers in `columns` rounded to the precision of each row's indicator
-    (`indicator_id`), so no float noise (-0.9300000000000068) reaches a reader. Rounded by
-    numpy on float64: x times 10^d to the nearest whole number, ties to even (2.5 -> 2,
-    0.125 -> 0.12 where the float is exactly that tie), then divided by 10^d, which gives
-    the float nearest the d-decimal number, written in its short form (-0.93)."""
+    """`frame` with its numbers in `columns` rounded as places_of says for each row's
+    indicator (`indicator_id`, published with `decimals`), so no float noise
+    (-0.9300000000000068) reaches a reader. Rounded by numpy on float64: x times 10^d to the
+    nearest whole number, ties to even (2.5 -> 2, 0.125 -> 0.12 where the float is exactly
+    that tie), then divided by 10^d, which gives the float nearest the d-decimal number,
+    written in its short form (-0.93)."""
     present = [column for column in columns if column in frame.columns]
     if frame.empty or not present:
         return frame
-    places = frame["indicator_id"].map(decimals).fillna(DEFAULT_DECIMALS).to_numpy(dtype=int)
+    published = frame["indicator_id"].map(decimals).fillna(DEFAULT_DECIMALS).to_numpy(dtype=int)
     result = frame.copy(deep=False)
     for column in present:
+        places = np.array([places_of(column, int(place)) for place in range(10)])[
+            published.clip(0, 9)]
         numbers = pd.to_numeric(result[column], errors="coerce").to_numpy(dtype=np.float64,
                                                                            copy=True)
         for place in np.unique(places):
@@ -141,11 +164,12 @@ def _due_targets(series: pd.DataFrame, reference: Reference, year: int) -> pd.Da
                             reference, year, regions=series["region_code"].unique(),
                             indicators=series["indicator_id"].unique())
     due = evaluation[evaluation["due"]].rename(columns={
-        "deadline_year": "period", "kind": "target_kind", "deadline": "target_deadline"})
+        "deadline_year": "period", "kind": "target_kind", "deadline": "target_deadline",
+        "actual": "value_judged"})
     targets = reference.catalogue.targets_frame[["target_id", "target_value_high"]]
     due = due.merge(targets, on="target_id")
     due = due[["region_code", "indicator_id", "period", "target_id", "target_kind",
                "target_value", "target_value_high", "target_deadline", "region_class",
-               "status", "gap", "gap_pct", "opensdg_status", "opensdg_score", "document",
-               "clause"]]
+               "status", "value_judged", "gap", "gap_pct", "opensdg_status",
+               "opensdg_score", "document", "clause"]]
     return due.sort_values("target_id")

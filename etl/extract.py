@@ -144,8 +144,16 @@ def to_parquet_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> b
     return buffer.getvalue()
 
 
+def _json_number(text: str) -> float | int:
+    """A number as the CSV writes it: 55, not 55.0, for a whole one (JSON has one number
+    type, so the reader sees the same value either way)."""
+    number = float(text)
+    return int(number) if number.is_integer() and abs(number) < 2 ** 53 else number
+
+
 def to_json_bytes(frame: pd.DataFrame, progress: Progress | None = None) -> bytes:
-    records = json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    records = json.loads(frame.to_json(orient="records", force_ascii=False, date_format="iso"),
+                         parse_float=_json_number)
     if progress:
         progress(len(frame), len(frame))
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -170,8 +178,10 @@ def _descriptor_bytes(data_name: str, name: str = "targets-export",
 
 def descriptor_path(output: Path) -> Path:
     """Where the Data Package descriptor of a CSV or JSON extract is written: beside it, named
-    after it (x.csv: x.datapackage.json), so that two extracts in one folder keep their own."""
-    return output.with_name(f"{output.stem}.datapackage.json")
+    after its whole file name (x.csv: x.csv.datapackage.json, x.json:
+    x.json.datapackage.json), so that no two extracts in one folder share one, not even a CSV
+    and a JSON of the same stem."""
+    return output.with_name(f"{output.name}.datapackage.json")
 
 
 # The formats whose dictionary travels beside them as a descriptor; the XLSX carries it as a
@@ -244,7 +254,7 @@ def _replacing(output: Path) -> Iterator[IO[bytes]]:
     try:
         with partial.open("wb") as sink:
             yield sink
+        partial.replace(output)  # fails too when `output` is a folder: no .partial stays then
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    partial.replace(output)

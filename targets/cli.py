@@ -19,6 +19,7 @@ from etl.store import ConflictError, Store, StoreWriteError, database_url
 from indicators.catalogue import CatalogueError
 from indicators.regions import RegisterError, load_regions
 from targets.cli_brief import add_brief_command
+from targets.cli_checks import as_of_note, check_years, existing_store, resolve_format, unreachable
 from targets.cli_dictionary import add_dictionary_command
 from targets.cli_parser import BilingualParser
 from targets.cli_published import add_published_command
@@ -194,11 +195,14 @@ def _export(args: argparse.Namespace) -> int:
         raise UserError(f"{args.format} 格式需要 -o 文件名 / {args.format} needs -o FILE")
     from targets.cli_filters import indicator_ids, region_codes
 
+    check_years(args.first, args.last)
+    store = existing_store(args.database)
     view = chosen_view(args)
     reference = Reference.load()
     indicators = indicator_ids(args.indicator, reference)
     regions = region_codes(args.region, reference, args.last)
-    store = Store(args.database)
+    if (note := as_of_note(store, args.as_of)) is not None:
+        say(*note)
     chunks = export_chunks(store, reference, indicators=indicators,
                            regions=regions, first_period=args.first,
                            last_period=args.last, as_of=args.as_of, view=view)
@@ -240,16 +244,23 @@ def _status(args: argparse.Namespace) -> int:
     from etl.extract import write_extract
     from indicators.reference import Reference
     from indicators.status import status_table
+    from targets.cli_status_text import (
+        COUNT_NOTE,
+        latest_year,
+        shown_numbers,
+        whole_years,
+        year_notes,
+    )
 
+    store = existing_store(args.database)
     view = chosen_view(args)
-    store = Store(args.database)
     reference = Reference.load()
-    table = status_table(store.values(view=view), reference, args.year, args.method)
-    table = rounded(table, reference.catalogue.decimals)
-    say(f"共 {len(table)} 行：每个目标 × 其适用地区一行；"
-        "总览按地区 × 指标计数，一个指标可有多个目标",
-        f"{len(table)} rows: one per target × region it applies to; the overview counts "
-        "region × indicator pairs, and an indicator can have several targets")
+    values = store.values(view=view)
+    table = status_table(values, reference, args.year, args.method)
+    table = whole_years(rounded(table, reference.catalogue.decimals))
+    say(*(note.format(rows=len(table)) for note in COUNT_NOTE))
+    for note in year_notes(table, args.year, latest_year(values)):
+        say(*note)
     if view == "all":  # which statuses rest on a value not yet accepted, and may still change
         table = _with_value_accepted(table, store)
     if store.demo_in_use(view=view):
@@ -260,9 +271,11 @@ def _status(args: argparse.Namespace) -> int:
         # not the year asked for.
         columns = ["region_zh", "target_id", "indicator_zh", "target_value", "actual",
                    "actual_period", "stale", "status", "gap"]
-        shown = table[columns + (["value_accepted"] if view == "all" else [])]
+        shown = shown_numbers(table, reference.catalogue.decimals,
+                              ("target_value", "actual", "gap"))
+        shown = shown[columns + (["value_accepted"] if view == "all" else [])]
         text = "  ".join(f"{status}={count}" for status, count in counts.items()) + "\n" + \
-            shown.astype({"actual_period": "Int64"}).to_string(index=False) + "\n"
+            shown.to_string(index=False) + "\n"
         if args.output:
             args.output.write_text(text, encoding="utf-8")
         else:
@@ -317,7 +330,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _year(text: str) -> int:
     if not text.isascii() or not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"不是年份 not a year: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"不是 2000–2100 年间的年份 not a year from 2000 to 2100: {text!r}")
     return int(text)
 
 
@@ -375,8 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="GB/T 2260 code, or the Chinese or English name (repeatable)")
     export.add_argument("--from", dest="first", type=_year, help="first year")
     export.add_argument("--to", dest="last", type=_year, help="last year")
-    export.add_argument("--as-of", type=_moment, help="the values as they stood at this time "
-                        "(every value as written then: implies --values all)")
+    export.add_argument("--as-of", type=_moment, help="the values as they stood at this time, "
+                        "UTC unless it gives an offset (every value as written then: implies "
+                        "--values all)")
     add_values_option(export)
     export.set_defaults(run=_export)
 
@@ -410,14 +425,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_output(command: argparse.ArgumentParser, formats: list[str]) -> None:
-    command.add_argument("--format", choices=formats, default=formats[0])
+    command.add_argument("--format", choices=formats, default=None,
+                         help=f"default: from -o's extension, else {formats[0]}")
     command.add_argument("-o", "--output", type=Path, help="write to FILE instead of the screen")
+    command.set_defaults(formats=formats)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     keep_large_blocks()
     args = build_parser().parse_args(argv)
     try:
+        resolve_format(args)
         return int(args.run(args))
     except BrokenPipeError:
         # `targets status | head`: the reader has gone; nothing is wrong.
@@ -427,6 +445,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = _told(error)
         if status is not None:
             return status
+        if (problem := unreachable(error, args.database)) is not None:
+            say(*problem)
+            return 2
         if os.environ.get("TARGETS_DEBUG"):
             raise
         say("意外错误，命令已停止（装入时未写入任何数据）；请将命令和文件发给管理员"

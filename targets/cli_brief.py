@@ -37,15 +37,15 @@ def add_brief_command(subparsers: argparse._SubParsersAction) -> None:  # type: 
 def _brief(args: argparse.Namespace) -> int:
     # Imported here: the command line module imports this one to build its parser.
     from dashboard.briefing import CjkFontError, briefing_pdf, briefing_png
-    from etl.store import Store
     from indicators.reference import Reference
     from targets.cli import UserError, say
+    from targets.cli_checks import existing_store
     from targets.cli_values import chosen_view
 
     reference = Reference.load()
     code = _region_code(args.region, args.year, reference)
     view = chosen_view(args)
-    store = Store(args.database)
+    store = existing_store(args.database)
     values = store.current(view=view)
     now, before = _statuses(values, reference, code, args.year)
     chosen = args.format or _format_of(args.output)

@@ -17,7 +17,8 @@ FORMAT_HELP = ("csv: one row a column (as the XLSX's dictionary sheet); json: th
 def add_dictionary_command(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     command = subparsers.add_parser(
         "dictionary", help="what each column of `targets export` means (the data dictionary)")
-    command.add_argument("--format", choices=FORMATS, default="csv", help=FORMAT_HELP)
+    command.add_argument("--format", choices=FORMATS, default=None,
+                         help=FORMAT_HELP + " (default: from -o's extension, else csv)")
     command.add_argument("-o", "--output", type=Path, help="write to FILE instead of the screen")
     command.set_defaults(run=_dictionary)
 
@@ -43,8 +44,9 @@ def dictionary_bytes(file_format: str) -> bytes:
 
 def _dictionary(args: argparse.Namespace) -> int:
     from targets.cli import say
+    from targets.cli_checks import chosen_format
 
-    content = dictionary_bytes(args.format)
+    content = dictionary_bytes(chosen_format(args.format, args.output, FORMATS))
     if args.output is None:
         sys.stdout.buffer.write(content)
         return 0
@@ -53,7 +55,7 @@ def _dictionary(args: argparse.Namespace) -> int:
     try:
         partial.write_bytes(content)
         partial.replace(args.output)
-    finally:
+    finally:  # whatever failed (a folder named by -o), no .partial stays behind
         partial.unlink(missing_ok=True)
     say(f"已写入数据字典 {args.output}", f"wrote the data dictionary to {args.output}")
     return 0

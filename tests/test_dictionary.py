@@ -77,7 +77,7 @@ def test_the_csv_has_a_valid_data_package_beside_it(store, reference, tmp_path):
     output = tmp_path / "x.csv"
     write_extract_chunks(export_chunks(store, reference), EXPORT_SCHEMA, "csv", output)
     descriptor = descriptor_path(output)
-    assert descriptor == tmp_path / "x.datapackage.json"
+    assert descriptor == tmp_path / "x.csv.datapackage.json"
     package = json.loads(descriptor.read_text(encoding="utf-8"))
     fields = package["resources"][0]["schema"]["fields"]
     assert [field["name"] for field in fields] == EXPORT_COLUMNS
@@ -99,6 +99,17 @@ def test_the_json_has_a_valid_data_package_beside_it(store, reference, tmp_path)
     report = frictionless.validate(str(descriptor_path(output)))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     assert report.tasks[0].stats["rows"] == len(export_table(store, reference))
+
+
+def test_a_csv_and_a_json_of_one_stem_keep_their_own_descriptors(store, reference, tmp_path):
+    """x.csv then x.json in one folder: the CSV's descriptor is not replaced by the JSON's."""
+    for name, file_format in (("x.csv", "csv"), ("x.json", "json")):
+        write_extract_chunks(export_chunks(store, reference), EXPORT_SCHEMA, file_format,
+                             tmp_path / name)
+    for name in ("x.csv", "x.json"):
+        package = json.loads((tmp_path / f"{name}.datapackage.json").read_text(encoding="utf-8"))
+        assert package["resources"][0]["path"] == name
+        assert frictionless.validate(str(tmp_path / f"{name}.datapackage.json")).valid
 
 
 def test_frictionless_finds_a_code_the_json_dictionary_does_not_list(store, reference,
@@ -165,7 +176,7 @@ def test_targets_export_writes_the_descriptor_beside_the_csv_and_the_filters_in_
     output = tmp_path / "green.csv"
     assert main([*database, "export", "--indicator", "new_urban_green_area", "--from", "2019",
                  "--format", "csv", "-o", str(output)]) == 0
-    assert frictionless.validate(str(tmp_path / "green.datapackage.json")).valid
+    assert frictionless.validate(str(tmp_path / "green.csv.datapackage.json")).valid
     workbook = tmp_path / "green.xlsx"
     assert main([*database, "export", "--indicator", "new_urban_green_area", "--from", "2019",
                  "--format", "xlsx", "-o", str(workbook)]) == 0
@@ -173,6 +184,9 @@ def test_targets_export_writes_the_descriptor_beside_the_csv_and_the_filters_in_
     told = dict(zip(about["item"], about["内容 value"].astype(str), strict=True))
     assert told["indicators"] == "new_urban_green_area" and told["from year"] == "2019"
     assert told["regions"] == "全部 / all" and told["values view"].startswith("仅已确认数值")
+    assert told["values as written at"].startswith("未指定")  # no as-of asked: not "all"
+    written = told["data as of (latest write, UTC)"]
+    assert len(written) == 19 and "." not in written  # 2026-12-05 15:12:43, no microseconds
 
 
 def test_the_parquet_fields_carry_their_dictionary_entry(extract):
@@ -240,3 +254,29 @@ def test_an_extract_to_a_folder_that_does_not_exist_names_the_file_asked_for(sto
     told = capsys.readouterr().err
     assert f"无法读写文件 {output}（" in told and ".partial" not in told
     assert not output.parent.exists()
+
+
+def test_target_value_is_the_bound_derived_for_the_region_and_the_dictionary_says_so(
+        extract, reference):
+    """建成区绿地率 每年增加0.4个百分点: the extract's target_value is each region's bound for
+    the year (baseline plus steps), not the gazette's 0.4; the dictionary says which."""
+    steps = extract[(extract["target_kind"] == "annual_step") & extract["target_value"].notna()]
+    assert len(steps) and (steps["target_value"] > 1).all()
+    assert steps["target_value"].nunique() > 1  # one bound per region, not one figure
+    entry = next(column for column in dictionary.columns() if column.name == "target_value")
+    assert "binding bound" in entry.en and "not the gazette's own number" in entry.en
+    assert "约束性界限" in entry.zh and "quote_zh" in entry.zh and "quote_zh" in entry.en
+
+
+def test_gap_is_value_judged_minus_target_value_also_for_cumulative_targets(extract):
+    """A cumulative target's gap is on the running total since the period starts, which the
+    extract gives as value_judged: every gap outside a range is reproducible from its row."""
+    judged = extract[extract["gap"].notna() & ~extract["target_kind"].isin(
+        ["range", "count_range"])]
+    assert len(judged)
+    difference = (judged["value_judged"] - judged["target_value"]).round(4)
+    assert (difference - judged["gap"]).abs().max() < 1e-6
+    cumulative = judged[judged["target_kind"] == "cumulative"]
+    assert len(cumulative) and (cumulative["value_judged"] != cumulative["value"]).any()
+    ordinary = judged[judged["target_kind"] != "cumulative"]
+    assert (ordinary["value_judged"] == ordinary["value"]).all()

@@ -77,12 +77,13 @@ def whole_extract(store: Store, reference: Reference, first: int | None = None,
     evaluation = evaluation.merge(opensdg_for_targets(actuals, evaluation),
                                   on=["region_code", "target_id"], how="left")
     due = evaluation[evaluation["due"]].rename(columns={
-        "deadline_year": "period", "kind": "target_kind", "deadline": "target_deadline"})
+        "deadline_year": "period", "kind": "target_kind", "deadline": "target_deadline",
+        "actual": "value_judged"})
     due = due.merge(targets[["target_id", "target_value_high"]], on="target_id")
     due = due[["region_code", "indicator_id", "period", "target_id", "target_kind",
                "target_value", "target_value_high", "target_deadline", "region_class",
-               "status", "gap", "gap_pct", "opensdg_status", "opensdg_score", "document",
-               "clause"]].sort_values("target_id")
+               "status", "value_judged", "gap", "gap_pct", "opensdg_status", "opensdg_score",
+               "document", "clause"]].sort_values("target_id")
     table = values.merge(due, on=["region_code", "indicator_id", "period"], how="left")
     table = table.merge(reference.region_names, on="region_code", how="left")
     table = table.merge(reference.indicator_names.drop(columns="theme"), on="indicator_id",
