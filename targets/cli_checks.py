@@ -29,8 +29,8 @@ def format_of_name(output: Path, formats: list[str]) -> str | None:
     return EXTENSION_FORMATS.get(output.suffix.lower())
 
 
-# Formats a name may carry although it says another: a descriptor is JSON.
-COMPATIBLE = {("datapackage", "json")}
+# Formats a name may carry although it says another: a descriptor is JSON, SDMX-CSV is CSV.
+COMPATIBLE = {("datapackage", "json"), ("sdmx-csv", "csv")}
 
 
 def chosen_format(asked: str | None, output: Path | None, formats: list[str]) -> str:
