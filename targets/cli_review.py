@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from targets.cli_parser import year
+
 # The store, the catalogue and the review workflow are imported by these commands alone, when
 # they run: every other command builds this part of the parser too.
 if TYPE_CHECKING:
@@ -26,7 +28,7 @@ def add_review_commands(subparsers: argparse._SubParsersAction) -> None:  # type
     progress = subparsers.add_parser(
         "progress", help="per region: values missing, in draft, submitted, approved, "
                          "accepted, and overdue, for one year")
-    progress.add_argument("--year", type=_year, required=True)
+    progress.add_argument("--year", type=year, required=True)
     progress.add_argument("--region", action="append", default=[], metavar="CODE|NAME",
                           help="only these regions (repeatable)")
     progress.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -36,7 +38,7 @@ def add_review_commands(subparsers: argparse._SubParsersAction) -> None:  # type
     calendar = subparsers.add_parser("calendar", help="the reporting calendar: set, list")
     dates = calendar.add_subparsers(dest="calendar_command", required=True)
     setting = dates.add_parser("set", help="set when a year's values are due")
-    setting.add_argument("--year", type=_year, required=True)
+    setting.add_argument("--year", type=year, required=True)
     setting.add_argument("--due", type=_date, required=True, help="YYYY-MM-DD")
     setting.add_argument("--indicator", action="extend", nargs="+", default=[],
                          metavar="ID_OR_NAME", help="indicators by id or Chinese or English "
@@ -45,7 +47,7 @@ def add_review_commands(subparsers: argparse._SubParsersAction) -> None:  # type
                          help="the admin who sets the date (recorded)")
     setting.set_defaults(run=_calendar_set)
     listing = dates.add_parser("list", help="when each indicator's values of a year are due")
-    listing.add_argument("--year", type=_year, required=True)
+    listing.add_argument("--year", type=year, required=True)
     listing.set_defaults(run=_calendar_list)
 
     review = subparsers.add_parser("review", help="the review workflow: unlock")
@@ -53,7 +55,7 @@ def add_review_commands(subparsers: argparse._SubParsersAction) -> None:  # type
     unlock = steps.add_parser("unlock", help="unlock an accepted region-year (an admin, with "
                                              "a reason, recorded)")
     unlock.add_argument("--region", required=True, metavar="CODE|NAME")
-    unlock.add_argument("--year", type=_year, required=True)
+    unlock.add_argument("--year", type=year, required=True)
     unlock.add_argument("--reason", required=True)
     unlock.add_argument("--by", required=True, metavar="ADMIN_NAME",
                         help="the name of an admin user (see `targets user list`)")
@@ -219,12 +221,6 @@ def _unlock(args: argparse.Namespace) -> int:
 
 
 # --- argument types --------------------------------------------------------------------------
-
-def _year(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"不是年份 not a year: {text!r}")
-    return int(text)
-
 
 def _date(text: str) -> dt.date:
     try:
