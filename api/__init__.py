@@ -3,12 +3,15 @@ at /api/v1/openapi.json, paged JSON with ETags, the pages' read rule plus read-o
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import flask
 from flask_smorest import Api
+from werkzeug.wrappers import Response
 
-from api.access import API_PREFIX, install_access, is_api_path
+from api.access import API_PREFIX, install_access, is_api_path, is_private
+from api.answers import ApiErrorSchema
 from api.data import ApiData
 from api.errors import from_http_exception
 from api.routes import DATA, blp
@@ -29,10 +32,31 @@ SETTINGS = {
 class _Api(Api):  # type: ignore[misc]
     """flask-smorest's Api without its app-wide error handler: the app answers its own pages'
     errors; the API's are JSON by api.errors (registered on its blueprint, and used by the
-    app's handler for paths under /api/)."""
+    app's handler for paths under /api/). Its document describes that JSON (ApiError, not
+    flask-smorest's own Error), has no pagination header (the pages are in the body), and is
+    sent with an ETag."""
+
+    ERROR_SCHEMA = ApiErrorSchema
+    _document: tuple[bytes, str] | None = None
 
     def _register_error_handlers(self) -> None:
         return None
+
+    def _register_pagination_header(self) -> None:
+        return None
+
+    def _openapi_json(self) -> Response:
+        # The document is fixed once the routes are registered: built once, tagged by its hash.
+        if self._document is None:
+            body = flask.json.dumps(self.spec.to_dict(), indent=2, sort_keys=False).encode()
+            self._document = body, hashlib.sha256(body).hexdigest()[:40]
+        body, tag = self._document
+        response = Response(status=304) if flask.request.if_none_match.contains_weak(tag) \
+            else Response(body, mimetype="application/json")
+        response.set_etag(tag)
+        response.headers["Cache-Control"] = "private, no-cache" if is_private() else "no-cache"
+        response.headers["Vary"] = "Authorization, Cookie"
+        return response
 
 
 def install_api(server: flask.Flask, store: Store, login_to_read: Callable[[], bool]) -> Api:

@@ -34,7 +34,7 @@ class ApiData:
     def __init__(self, store: Store, reference: Reference | None = None) -> None:
         self.store = store
         self.reference = reference or Reference.load()
-        self._statuses: dict[tuple[Any, ...], pd.DataFrame] = {}
+        self._statuses: dict[tuple[Any, ...], tuple[pd.DataFrame, int]] = {}
         self._lock = threading.Lock()
 
     # --- versions (the ETag's) ---------------------------------------------------------------
@@ -67,7 +67,7 @@ class ApiData:
         if ids is not None:
             frame = frame[frame["indicator_id"].isin(ids)]
         if theme is not None:
-            frame = frame[frame["theme"] == theme]
+            frame = frame[frame["theme"] == self.theme_code(theme)]
         return frame.reset_index(drop=True)
 
     def targets(self, indicators: list[str] | None, document: str | None) -> pd.DataFrame:
@@ -82,7 +82,7 @@ class ApiData:
         if indicators is not None:
             frame = frame[frame["indicator_id"].isin(indicators)]
         if document is not None:
-            frame = frame[frame["document"] == document]
+            frame = frame[frame["document"] == self.document_number(document)]
         return frame.reset_index(drop=True)
 
     def regions(self, codes: list[str] | None, level: str | None) -> pd.DataFrame:
@@ -140,6 +140,21 @@ class ApiData:
             ids.append(found)
         return list(dict.fromkeys(ids))
 
+    def theme_code(self, text: str) -> str:
+        """A theme's code for its code or its Chinese or English name; ApiError 404 naming
+        close matches for an unknown one."""
+        themes = self.reference.catalogue.themes
+        return _named(text, {code: (code, theme.zh, theme.en) for code, theme in themes.items()},
+                      "unknown_theme", "theme")
+
+    def document_number(self, text: str) -> str:
+        """A document's number (吉政办发〔2018〕10号) for its number or its title (full or
+        short, Chinese or English); ApiError 404 naming close matches for an unknown one."""
+        documents = self.reference.catalogue.documents
+        return _named(text, {number: tuple(name for name in (
+            number, document.title_zh, document.title_en, document.short_zh, document.short_en)
+            if name) for number, document in documents.items()}, "unknown_document", "document")
+
     # --- values and statuses -----------------------------------------------------------------
 
     def values(self, *, regions: list[str] | None, indicators: list[str] | None,
@@ -166,14 +181,17 @@ class ApiData:
                       "revision_id", "source"]]
 
     def statuses(self, *, regions: list[str] | None, indicators: list[str] | None,
-                 year: int | None, method: str, view: str) -> pd.DataFrame:
+                 year: int | None, method: str, view: str) -> tuple[pd.DataFrame, int]:
         """`targets status`'s table for the selection, rounded, with status labels; ordered by
-        target and region. Kept for the data version it was computed on."""
+        target and region; and the year judged (`year`, else the latest of the selection's
+        values, as `targets status`). Kept for the data version it was computed on."""
         key = (self.data_version(), tuple(regions or ()), tuple(indicators or ()), year, method,
                view)
         found = self._statuses.get(key)
         if found is None:
             values = self.store.values(regions=regions, indicators=indicators, view=view)
+            if year is None:
+                year = int(values["period"].max()) if len(values) else dt.date.today().year
             table = status_table(values, self.reference, year, method, regions=regions,
                                  indicators=indicators)
             table = rounded(table, self.reference.catalogue.decimals)
@@ -188,8 +206,8 @@ class ApiData:
             with self._lock:  # requests run in threads: one of them trims the cache at a time
                 while len(self._statuses) >= STATUS_CACHE:
                     self._statuses.pop(next(iter(self._statuses)))
-                self._statuses[key] = table
-            return table
+                self._statuses[key] = table, year
+            return table, year
         return found
 
     def demo_in_use(self, view: str) -> bool:
@@ -201,6 +219,16 @@ def _unit_labels(frame: pd.DataFrame) -> pd.DataFrame:
     frame["unit_zh"] = frame["unit"].map(lambda unit: units.get(unit, (None, None))[0])
     frame["unit_en"] = frame["unit"].map(lambda unit: units.get(unit, (None, None))[1])
     return frame
+
+
+def _named(text: str, names: dict[str, tuple[str, ...]], key: str, parameter: str) -> str:
+    """The code whose names (code first) hold `text` (case aside); else ApiError 404 `key`."""
+    form = text.strip().casefold()
+    for code, forms in names.items():
+        if form in (name.casefold() for name in forms):
+            return code
+    raise ApiError(key, 404, **{parameter: text}, close=_close(
+        text.strip(), [name for forms in names.values() for name in forms]))
 
 
 def _close(text: str, choices: Iterable[str]) -> list[str]:

@@ -3,36 +3,70 @@ and the shapes of its answers, for the OpenAPI document."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+import flask
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.paging import DEFAULT_LIMIT, MAX_LIMIT
 
 YEARS = validate.Range(min=1949, max=2100)
+DIGITS = re.compile(r"[0-9]+")  # ASCII only: int() would take full-width ２ too
+
+
+class Whole(fields.Integer):
+    """A whole number written in ASCII digits (page=２ or limit=+5 is refused, not read)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not DIGITS.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class PageArgs(ma.Schema):
     class Meta:
         unknown = ma.RAISE  # a misspelt parameter is refused, not silently ignored
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1),
-                          metadata={"description": "页码，从 1 起 / page number, from 1"})
-    limit = fields.Integer(load_default=DEFAULT_LIMIT,
-                           validate=validate.Range(min=1, max=MAX_LIMIT),
-                           metadata={"description": f"每页条数，1 至 {MAX_LIMIT} / items a "
-                                                    f"page, 1 to {MAX_LIMIT}"})
+    page = Whole(load_default=1, validate=validate.Range(min=1),
+                 metadata={"description": "页码，从 1 起 / page number, from 1"})
+    limit = Whole(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT),
+                  metadata={"description": f"每页条数，1 至 {MAX_LIMIT} / items a page, 1 to "
+                                           f"{MAX_LIMIT}"})
+
+    @ma.pre_load
+    def _once_and_filled(self, data: Any, **_: Any) -> Any:
+        """A parameter given empty, or more than once where only a list parameter may repeat,
+        is refused by name (else the first of `limit=5&limit=7` would silently win)."""
+        lists = {field.data_key or name for name, field in self.fields.items()
+                 if isinstance(field, fields.List)}
+        problems: dict[str, list[str]] = {}
+        for key in flask.request.args:
+            given = flask.request.args.getlist(key)
+            if key not in self.fields and key not in {f.data_key for f in self.fields.values()}:
+                continue  # unknown: refused by name as such
+            if len(given) > 1 and key not in lists:
+                problems[key] = ["只能给出一次 / may be given only once"]
+            elif any(not text.strip() for text in given):
+                problems[key] = ["不能为空 / may not be empty"]
+        if problems:
+            raise ma.ValidationError(problems)
+        return data
 
 
 class IndicatorArgs(PageArgs):
     id = fields.List(fields.String(), metadata={"description": "指标代码或名称，可重复 / "
                                                                "indicator id or name, repeatable"})
-    theme = fields.String(metadata={"description": "主题代码 / theme code"})
+    theme = fields.String(metadata={"description": "主题代码或中英文名称 / theme code or its "
+                                                   "Chinese or English name"})
 
 
 class TargetArgs(PageArgs):
     indicator = fields.List(fields.String(), metadata={"description": "指标代码或名称 / "
                                                                       "indicator id or name"})
-    document = fields.String(metadata={"description": "文件代码 / document code"})
+    document = fields.String(metadata={"description": "文件编号（吉政办发〔2018〕10号）或标题 / "
+                                                      "document number or title"})
 
 
 class RegionArgs(PageArgs):
@@ -54,72 +88,21 @@ class _Selection(PageArgs):
 
 
 class ValueArgs(_Selection):
-    first = fields.Integer(data_key="from", validate=YEARS,
+    first = Whole(data_key="from", validate=YEARS,
                            metadata={"description": "起始年份 / first year"})
-    last = fields.Integer(data_key="to", validate=YEARS,
+    last = Whole(data_key="to", validate=YEARS,
                           metadata={"description": "截止年份 / last year"})
     as_of = fields.String(metadata={
-        "description": "ISO 日期或时间：读取当时写入的数值（即 values=all）/ ISO date or time: "
-                       "the values as written then (implies values=all)"})
+        "description": "ISO 日期或时间，UTC 除非带时区（+ 可写作 %2B）：读取当时写入的数值（即 "
+                       "values=all）/ ISO date or time, UTC unless it has an offset (+ may be "
+                       "sent as %2B): the values as written then (implies values=all)"})
 
 
 class StatusArgs(_Selection):
-    year = fields.Integer(validate=YEARS, metadata={
+    year = Whole(validate=YEARS, metadata={
         "description": "评估年份（默认最新有数据的年份）/ evaluation year (default: latest)"})
     method = fields.String(load_default="escap", validate=validate.OneOf(["escap", "opensdg"]),
                            metadata={"description": "escap（本系统）或 opensdg / escap (ours) "
                                                     "or opensdg"})
 
 
-# --- answers (documentation only: the routes write their JSON themselves) ------------------
-
-class ApiErrorBody(ma.Schema):
-    code = fields.String(metadata={"description": "错误代码 / error code"})
-    status = fields.Integer()
-    message_zh = fields.String()
-    message_en = fields.String()
-    details = fields.Dict(metadata={"description": "例如各参数的问题、相近的名称 / e.g. "
-                                                   "each parameter's problem, close names"})
-
-
-class Page(ma.Schema):
-    items = fields.List(fields.Dict())
-    total = fields.Integer()
-    page = fields.Integer()
-    limit = fields.Integer()
-    pages = fields.Integer()
-    next = fields.String(allow_none=True)
-    previous = fields.String(allow_none=True)
-
-
-class DataPage(Page):
-    demo = fields.Boolean(metadata={"description": "是否含演示数据（非真实统计）/ whether it "
-                                                   "holds demo data (not statistics)"})
-    values = fields.String(metadata={"description": "accepted | all"})
-    as_of = fields.String(allow_none=True)
-
-
-class Value(ma.Schema):
-    region_code = fields.String()
-    region_zh = fields.String()
-    region_en = fields.String()
-    indicator_id = fields.String()
-    indicator_zh = fields.String()
-    indicator_en = fields.String()
-    period = fields.Integer()
-    value = fields.Float(metadata={"description": "按指标公布精度取整 / at the indicator's "
-                                                  "published precision"})
-    unit = fields.String()
-    unit_zh = fields.String()
-    unit_en = fields.String()
-    value_entered = fields.String(allow_none=True)
-    unit_entered = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-    accepted = fields.Boolean()
-    demo = fields.Boolean()
-    revision_id = fields.Integer()
-    source = fields.Dict(metadata={"description": "kind, name, loaded_at, loaded_by"})
-
-
-class ValuePage(DataPage):
-    items = fields.List(fields.Nested(Value))
