@@ -3,7 +3,8 @@
 A request that sends `Authorization` must send a valid `Bearer` token (else 401, whatever the
 read rule), so a machine learns at once that its token was revoked. A token only opens /api/:
 the dashboard's pages and its write callbacks read the login session alone and never this
-header, and the API has no route that writes (405 for every method but GET and HEAD).
+header, and the API has no route that writes (405 for every method but GET, HEAD and Flask's
+own OPTIONS).
 """
 
 from __future__ import annotations

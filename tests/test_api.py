@@ -174,6 +174,11 @@ def test_a_token_writes_nothing_and_opens_no_page(served, login_required):
                                     headers=bearer(served.token), json={"value": 1})
         body = refusal(response, 405, "read_only")
         assert body and "POST" not in response.headers["Allow"]
+    # OPTIONS is answered (Flask's), naming the methods allowed: no write among them.
+    options = requests.options(served.url + "/api/v1/values", timeout=60,
+                               headers=bearer(served.token))
+    assert options.status_code == 200 and options.content == b""
+    assert set(options.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
     # Dash's write callbacks and the pages read the login session only, never a token.
     callback = requests.post(served.url + "/_dash-update-component", timeout=60,
                              headers=bearer(served.token), json={})
