@@ -549,6 +549,9 @@ def _with_series(connection: sa.Connection, rows: pd.DataFrame, dialect: str) ->
     the known series read (those of the rows' regions and indicators when they are few), the
     missing ones numbered after the highest id and inserted, and the rows mapped in pandas.
     The caller holds the store's write lock, so no other writer numbers series meanwhile."""
+    # Each row's pair numbered in order of first appearance, as drop_duplicates keeps them:
+    # the rows are mapped by position, not merged on two texts (half the time).
+    codes = rows.groupby(PAIR, sort=False, dropna=False).ngroup().to_numpy()
     pairs = rows[PAIR].drop_duplicates()
     query = sa.select(series.c.id, series.c.region_code, series.c.indicator_id)
     regions, indicators = pairs["region_code"].unique(), pairs["indicator_id"].unique()
@@ -571,9 +574,9 @@ def _with_series(connection: sa.Connection, rows: pd.DataFrame, dialect: str) ->
                 copy_rows(connection, "series", chunk)
             else:
                 insert_many(connection, "series", chunk)
-        known = pd.concat([known, new.rename(columns={"id": "series_id"})], ignore_index=True)
-    mapped = rows.merge(known, on=PAIR, how="left", validate="many_to_one")
-    mapped.index = rows.index
+        found.loc[found["series_id"].isna(), "series_id"] = new["id"].to_numpy()
+    mapped = rows.copy(deep=False)
+    mapped["series_id"] = found["series_id"].to_numpy("int64")[codes]
     return mapped
 
 
