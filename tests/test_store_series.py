@@ -206,3 +206,21 @@ def test_a_load_after_the_upgrade_numbers_its_revisions_and_series_after_the_old
     current = store.current(regions=["220100", "220400"], indicators=[SHARE],
                             first_period=2018, last_period=2018)
     assert current["value"].tolist() == [99.0, 5.0]
+
+
+def test_a_downgrade_to_0008_gives_back_the_previous_tables(upgraded):
+    from alembic import command
+
+    from etl.store import _alembic_config
+
+    store, before = upgraded
+    config = _alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008_api_token")
+    assert store.schema_revision() == "0008_api_token"
+    assert _rows(store.engine, OLD_REVISIONS) == before["revision"]
+    assert _rows(store.engine, OLD_ACTUAL) == before["actual"]
+    assert _rows(store.engine, OLD_ACCEPTED) == before["accepted"]
+    with store.engine.connect() as connection:
+        assert not sa.inspect(connection).has_table("series")
