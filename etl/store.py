@@ -23,19 +23,20 @@ import sqlalchemy as sa
 from etl.acceptance import import_accepted, last_event_id, refuse_locked
 from etl.driver_rows import batches, copy_rows, frame_of, insert_many
 from etl.schema import REVISION_COLUMNS, accepted, actual, load, revision, series
+from etl.series_ids import PAIR, with_series
 from etl.store_errors import ConflictError, StoreWriteError
 from etl.value_groups import ValueGroup, whole_indicators
 from indicators.paths import data_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY = ["region_code", "indicator_id", "period"]
-PAIR = ["region_code", "indicator_id"]
 # A series' key in the values' tables: the pair numbered (etl/schema.py series).
 SERIES_KEY = ["series_id", "period"]
 CHUNK_ROWS = 50_000
 # Values per group of whole indicators that current_by_indicator gives: a national indicator
 # has some 44,000, so a group is a few indicators and a few tens of megabytes.
 GROUP_ROWS = 200_000
+CURRENT_FOR = {"series_id": "int64", "period": "int64", "value": "float64", "revision_id": "Int64"}
 CURRENT_DTYPES = {"period": "int64", "source_row": "Int64", "accepted": "bool"}
 # Serialises writers on PostgreSQL; SQLite has a single writer already.
 WRITE_LOCK_ID = 20181115
@@ -154,7 +155,7 @@ class Store:
                 skipped=skipped,
             )).inserted_primary_key[0]
             refuse_locked(connection, rows)
-            rows = _with_series(connection, rows, self.dialect)
+            rows = with_series(connection, rows, self.dialect, CHUNK_ROWS)
             current = self._current_for(connection, rows)
             changes, unchanged = _diff(rows, current)
             if changes.empty:
@@ -242,9 +243,16 @@ class Store:
                           actual.c.revision_id)
         ids = rows["series_id"].unique().tolist()
         if len(ids) <= 500:
-            query = query.where(actual.c.series_id.in_(ids))
-        return frame_of(connection, query, {"series_id": "int64", "period": "int64",
-                                            "value": "float64", "revision_id": "Int64"})
+            return frame_of(connection, query.where(actual.c.series_id.in_(ids)), CURRENT_FOR)
+        # Many series: those of the file's indicators, or of its regions, when they are few.
+        of_rows = sa.select(series.c.id)
+        for column in PAIR:
+            names = rows[column].unique().tolist()
+            if len(names) <= 500:
+                of_rows = of_rows.where(series.c[column].in_(names))
+        if of_rows.whereclause is not None:
+            query = query.where(actual.c.series_id.in_(of_rows))
+        return frame_of(connection, query, CURRENT_FOR)
 
     def _insert_revisions(self, connection: sa.Connection, changes: pd.DataFrame,
                           progress: Progress | None) -> None:
@@ -542,42 +550,6 @@ def _keys(as_of: dt.datetime | None, view: str) -> sa.Table:
 def _named(keys: sa.Table) -> sa.Join:
     """A values' table joined to `series`, whose region code and indicator id name its rows."""
     return keys.join(series, series.c.id == keys.c.series_id)
-
-
-def _with_series(connection: sa.Connection, rows: pd.DataFrame, dialect: str) -> pd.DataFrame:
-    """The rows with the id of their series (series_id), resolved once for the whole load:
-    the known series read (those of the rows' regions and indicators when they are few), the
-    missing ones numbered after the highest id and inserted, and the rows mapped in pandas.
-    The caller holds the store's write lock, so no other writer numbers series meanwhile."""
-    # Each row's pair numbered in order of first appearance, as drop_duplicates keeps them:
-    # the rows are mapped by position, not merged on two texts (half the time).
-    codes = rows.groupby(PAIR, sort=False, dropna=False).ngroup().to_numpy()
-    pairs = rows[PAIR].drop_duplicates()
-    query = sa.select(series.c.id, series.c.region_code, series.c.indicator_id)
-    regions, indicators = pairs["region_code"].unique(), pairs["indicator_id"].unique()
-    if len(regions) <= 500:
-        query = query.where(series.c.region_code.in_(regions.tolist()))
-    if len(indicators) <= 500:
-        query = query.where(series.c.indicator_id.in_(indicators.tolist()))
-    known = pd.DataFrame(connection.execute(query).fetchall(),
-                         columns=["series_id", *PAIR]).astype({"series_id": "int64"})
-    found = pairs.merge(known, on=PAIR, how="left")
-    missing = found.loc[found["series_id"].isna(), PAIR]
-    if len(missing):
-        highest = connection.execute(sa.select(sa.func.coalesce(sa.func.max(series.c.id), 0))
-                                     ).scalar_one()
-        new = missing.assign(id=np.arange(highest + 1, highest + 1 + len(missing)))[
-            ["id", *PAIR]]
-        for start in range(0, len(new), CHUNK_ROWS):
-            chunk = new.iloc[start:start + CHUNK_ROWS]
-            if dialect == "postgresql":
-                copy_rows(connection, "series", chunk)
-            else:
-                insert_many(connection, "series", chunk)
-        found.loc[found["series_id"].isna(), "series_id"] = new["id"].to_numpy()
-    mapped = rows.copy(deep=False)
-    mapped["series_id"] = found["series_id"].to_numpy("int64")[codes]
-    return mapped
 
 
 def _engine(url: str) -> sa.Engine:
