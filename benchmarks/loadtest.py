@@ -54,7 +54,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.schema import actual, load, revision
+from etl.schema import actual, load, revision, series
 from etl.store import Store
 from etl.users import UserStore
 
@@ -343,9 +343,10 @@ def check_store(store: Store, baseline_revision: int, acknowledged: list[Json]) 
     acknowledged save, by the same user with the same key and value, and every acknowledged
     save must be one revision; the current value of each key written must be the last value
     acknowledged for it (each key has one writer, whose saves are sequential)."""
-    query = (sa.select(revision.c.id, revision.c.region_code, revision.c.indicator_id,
+    query = (sa.select(revision.c.id, series.c.region_code, series.c.indicator_id,
                        revision.c.period, revision.c.value, load.c.loaded_by, load.c.kind)
-             .join(load, load.c.id == revision.c.load_id)
+             .select_from(revision.join(series, series.c.id == revision.c.series_id)
+                          .join(load, load.c.id == revision.c.load_id))
              .where(revision.c.id > baseline_revision).order_by(revision.c.id))
     with store.engine.connect() as connection:
         written = connection.execute(query).all()
@@ -372,8 +373,10 @@ def check_store(store: Store, baseline_revision: int, acknowledged: list[Json]) 
 
 
 def _current(store: Store, regions: set[str]) -> dict[tuple[str, str, int], str]:
-    query = sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
-                      actual.c.value).where(actual.c.region_code.in_(sorted(regions)))
+    query = (sa.select(series.c.region_code, series.c.indicator_id, actual.c.period,
+                       actual.c.value)
+             .select_from(actual.join(series, series.c.id == actual.c.series_id))
+             .where(series.c.region_code.in_(sorted(regions))))
     with store.engine.connect() as connection:
         return {(row.region_code, row.indicator_id, int(row.period)): _number(row.value)
                 for row in connection.execute(query)}

@@ -83,11 +83,13 @@ def to_csv(args: argparse.Namespace) -> Result:
 
 
 def store_floor(args: argparse.Namespace) -> Result:
-    """A reference for the load: the file's rows written as revisions and as current values
-    into the product's own (empty) tables by the bare driver (SQLite: executemany of plain
-    tuples; PostgreSQL: COPY), with no checking, converting or bookkeeping. Not a strict
-    lower bound (the product fills the current values by one INSERT ... SELECT, which can be
-    quicker), but the order of what storing every value as a revision costs."""
+    """A reference for the load: the file's rows written into the product's own (empty)
+    tables by the bare driver (SQLite: executemany of plain tuples; PostgreSQL: COPY), with
+    no checking, converting or bookkeeping: its series (each region and indicator pair once,
+    numbered in the file's order) and every value as a revision and as a current value, by
+    series id. Not a strict lower bound (the product fills the current values by one
+    INSERT ... SELECT, which can be quicker), but the order of what storing every value as a
+    revision costs."""
     from etl.store import Store
 
     frame = pd.read_csv(args.file, dtype={"region_code": str, "indicator_id": str})
@@ -98,12 +100,17 @@ def store_floor(args: argparse.Namespace) -> Result:
             "INSERT INTO load (loaded_at, loaded_by, source, kind, is_demo, revision_count) "
             "VALUES (CURRENT_TIMESTAMP, 'floor', 'floor', 'file', false, 0) RETURNING id",
         ).scalar_one()
-        revisions = frame[["region_code", "indicator_id", "period", "value"]].assign(
-            load_id=load_id, id=range(1, len(frame) + 1), is_demo=False)
+        pair = ["region_code", "indicator_id"]
+        codes = frame.groupby(pair, sort=False).ngroup().to_numpy()  # first seen, first
+        pairs = frame[pair].drop_duplicates()
+        _bare_write(connection, "series", pairs.assign(id=range(1, len(pairs) + 1))[
+            ["id", *pair]])
+        revisions = frame[["period", "value"]].assign(
+            series_id=codes + 1, load_id=load_id, id=range(1, len(frame) + 1), is_demo=False)
         _bare_write(connection, "revision", revisions[
-            ["id", "load_id", "region_code", "indicator_id", "period", "value"]])
+            ["id", "load_id", "series_id", "period", "value"]])
         _bare_write(connection, "actual", revisions.rename(columns={"id": "revision_id"})[
-            ["region_code", "indicator_id", "period", "value", "revision_id", "is_demo"]])
+            ["series_id", "period", "value", "revision_id", "is_demo"]])
     return {"seconds": time.perf_counter() - started, "rows": len(frame)}
 
 

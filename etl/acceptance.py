@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.schema import accepted, submission, submission_event
+from etl.schema import accepted, series, submission, submission_event
 
 ACTOR_LIMIT = 100  # submission_event.actor
 
@@ -109,15 +109,18 @@ def import_accepted(connection: sa.Connection, load_id: int, *, actor: str, comm
                                       happened_at, comment)
         SELECT k.region_code, k.period, 'import', COALESCE(s.state, 'draft'),
                COALESCE(s.state, 'draft'), :actor, :at, :comment
-        FROM (SELECT DISTINCT region_code, period FROM revision WHERE load_id = :load_id) k
+        FROM (SELECT DISTINCT s.region_code, r.period
+              FROM revision r JOIN series s ON s.id = r.series_id
+              WHERE r.load_id = :load_id) k
         LEFT JOIN submission s ON s.region_code = k.region_code AND s.period = k.period
         ORDER BY k.region_code, k.period"""),
         {"load_id": load_id, "actor": actor[:ACTOR_LIMIT], "comment": comment, "at": at})
     # The events after `before` are this load's: the writer holds the store's write lock.
     _upsert_accepted(connection, """
-        SELECT r.region_code, r.indicator_id, r.period, r.value, r.id, l.is_demo, e.id
+        SELECT r.series_id, r.period, r.value, r.id, l.is_demo, e.id
         FROM revision r JOIN load l ON l.id = r.load_id
-        JOIN submission_event e ON e.region_code = r.region_code AND e.period = r.period
+        JOIN series s ON s.id = r.series_id
+        JOIN submission_event e ON e.region_code = s.region_code AND e.period = r.period
         WHERE r.load_id = :load_id AND e.id > :before""",
         {"load_id": load_id, "before": before})
 
@@ -126,21 +129,21 @@ def accept_current(connection: sa.Connection, region_code: str, period: int,
                    event_id: int) -> int:
     """The region-year's current values made its accepted ones (replacing those accepted
     before an unlock); how many."""
-    connection.execute(accepted.delete().where(accepted.c.region_code == region_code,
+    of_region = sa.select(series.c.id).where(series.c.region_code == region_code)
+    connection.execute(accepted.delete().where(accepted.c.series_id.in_(of_region),
                                                 accepted.c.period == period))
     return _upsert_accepted(connection, """
-        SELECT a.region_code, a.indicator_id, a.period, a.value, a.revision_id, a.is_demo,
-               :event_id
-        FROM actual a WHERE a.region_code = :region_code AND a.period = :period""",
+        SELECT a.series_id, a.period, a.value, a.revision_id, a.is_demo, :event_id
+        FROM actual a JOIN series s ON s.id = a.series_id
+        WHERE s.region_code = :region_code AND a.period = :period""",
         {"region_code": region_code, "period": period, "event_id": event_id})
 
 
 def _upsert_accepted(connection: sa.Connection, select: str, parameters: dict) -> int:
     result = connection.execute(sa.text(f"""
-        INSERT INTO accepted (region_code, indicator_id, period, value, revision_id, is_demo,
-                              event_id)
+        INSERT INTO accepted (series_id, period, value, revision_id, is_demo, event_id)
         {select}
-        ON CONFLICT (region_code, indicator_id, period) DO UPDATE
+        ON CONFLICT (series_id, period) DO UPDATE
         SET value = excluded.value, revision_id = excluded.revision_id,
             is_demo = excluded.is_demo, event_id = excluded.event_id"""), parameters)
     return int(result.rowcount or 0)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import pandas as pd
 import sqlalchemy as sa
 
-from etl.schema import accepted, actual, reporting_deadline, submission
+from etl.schema import accepted, actual, reporting_deadline, series, submission
 from etl.store import Store
 from indicators.calendar import default_due
 
@@ -71,10 +71,12 @@ def progress(store: Store, period: int, expected: pd.DataFrame,
     rows = expected[["region_code", "indicator_id"]].astype(str).reset_index(drop=True)
     with store.engine.connect() as connection:
         current = _frame(connection, sa.select(
-            actual.c.region_code, actual.c.indicator_id, actual.c.revision_id).where(
+            series.c.region_code, series.c.indicator_id, actual.c.revision_id).select_from(
+            actual.join(series, series.c.id == actual.c.series_id)).where(
             actual.c.period == period), ["region_code", "indicator_id", "revision_id"])
         taken = _frame(connection, sa.select(
-            accepted.c.region_code, accepted.c.indicator_id, accepted.c.revision_id).where(
+            series.c.region_code, series.c.indicator_id, accepted.c.revision_id).select_from(
+            accepted.join(series, series.c.id == accepted.c.series_id)).where(
             accepted.c.period == period), ["region_code", "indicator_id", "accepted_revision"])
         states = _frame(connection, sa.select(submission.c.region_code, submission.c.state)
                         .where(submission.c.period == period), ["region_code", "year_state"])

@@ -36,7 +36,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from etl.acceptance import ACTOR_LIMIT, accept_current
-from etl.schema import REVIEW_STATES, actual, load, revision, submission, submission_event
+from etl.schema import REVIEW_STATES, actual, load, revision, series, submission, submission_event
 from etl.store import Store
 from etl.users import User
 from indicators.regions import RegionRegister
@@ -295,8 +295,9 @@ def _submission(connection: sa.Connection, region_code: str, period: int) -> Sub
 
 
 def _has_values(connection: sa.Connection, region_code: str, period: int) -> bool:
-    return connection.execute(sa.select(actual.c.revision_id).where(
-        actual.c.region_code == region_code, actual.c.period == period).limit(1)).first() \
+    return connection.execute(sa.select(actual.c.revision_id).select_from(
+        actual.join(series, series.c.id == actual.c.series_id)).where(
+        series.c.region_code == region_code, actual.c.period == period).limit(1)).first() \
         is not None
 
 
@@ -304,9 +305,10 @@ def _authors(connection: sa.Connection, region_code: str, period: int) -> set[st
     """Who wrote the region-year's current values (the loads' `loaded_by`)."""
     return set(connection.execute(
         sa.select(load.c.loaded_by).distinct()
-        .select_from(actual.join(revision, revision.c.id == actual.c.revision_id)
+        .select_from(actual.join(series, series.c.id == actual.c.series_id)
+                     .join(revision, revision.c.id == actual.c.revision_id)
                      .join(load, load.c.id == revision.c.load_id))
-        .where(actual.c.region_code == region_code, actual.c.period == period)).scalars())
+        .where(series.c.region_code == region_code, actual.c.period == period)).scalars())
 
 
 def _wrong_state(action: str, before: Submission) -> ReviewRefused:

@@ -22,17 +22,21 @@ import sqlalchemy as sa
 
 from etl.acceptance import import_accepted, last_event_id, refuse_locked
 from etl.driver_rows import batches, copy_rows, frame_of, insert_many
-from etl.schema import REVISION_COLUMNS, accepted, actual, load, revision
+from etl.schema import REVISION_COLUMNS, accepted, actual, load, revision, series
+from etl.series_ids import PAIR, with_series
 from etl.store_errors import ConflictError, StoreWriteError
 from etl.value_groups import ValueGroup, whole_indicators
 from indicators.paths import data_dir
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 KEY = ["region_code", "indicator_id", "period"]
+# A series' key in the values' tables: the pair numbered (etl/schema.py series).
+SERIES_KEY = ["series_id", "period"]
 CHUNK_ROWS = 50_000
 # Values per group of whole indicators that current_by_indicator gives: a national indicator
 # has some 44,000, so a group is a few indicators and a few tens of megabytes.
 GROUP_ROWS = 200_000
+CURRENT_FOR = {"series_id": "int64", "period": "int64", "value": "float64", "revision_id": "Int64"}
 CURRENT_DTYPES = {"period": "int64", "source_row": "Int64", "accepted": "bool"}
 # Serialises writers on PostgreSQL; SQLite has a single writer already.
 WRITE_LOCK_ID = 20181115
@@ -63,7 +67,7 @@ class LoadResult:
 # Alembic's table of the migration a database is at, and the latest migration in
 # migrations/versions.
 VERSION_TABLE = "alembic_version"
-HEAD_REVISION = "0008_api_token"
+HEAD_REVISION = "0009_series"
 
 
 def _alembic_config() -> Any:
@@ -151,6 +155,7 @@ class Store:
                 skipped=skipped,
             )).inserted_primary_key[0]
             refuse_locked(connection, rows)
+            rows = with_series(connection, rows, self.dialect, CHUNK_ROWS)
             current = self._current_for(connection, rows)
             changes, unchanged = _diff(rows, current)
             if changes.empty:
@@ -187,8 +192,9 @@ class Store:
     def history_of_revision(self, revision_id: int) -> pd.DataFrame:
         """The given revision first, then every revision of the same key (any order)."""
         with self.engine.connect() as connection:
-            found = connection.execute(sa.select(revision.c.region_code, revision.c.indicator_id,
+            found = connection.execute(sa.select(series.c.region_code, series.c.indicator_id,
                                                  revision.c.period)
+                                       .join(series, series.c.id == revision.c.series_id)
                                        .where(revision.c.id == revision_id)).first()
         if found is None:
             return pd.DataFrame()
@@ -231,16 +237,22 @@ class Store:
                                        f"{definition}"))
 
     def _current_for(self, connection: sa.Connection, rows: pd.DataFrame) -> pd.DataFrame:
-        query = sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
-                          actual.c.value, actual.c.revision_id)
-        indicators = rows["indicator_id"].unique().tolist()
-        if len(indicators) <= 500:
-            query = query.where(actual.c.indicator_id.in_(indicators))
-        regions = rows["region_code"].unique().tolist()
-        if len(regions) <= 500:  # a planner's save: one region, not every region's rows
-            query = query.where(actual.c.region_code.in_(regions))
-        return frame_of(connection, query,
-                      {"period": "int64", "value": "float64", "revision_id": "Int64"})
+        """The current values (series_id, period, value, revision_id) of the rows' series:
+        of those series when they are few (a planner's save), else of every series."""
+        query = sa.select(actual.c.series_id, actual.c.period, actual.c.value,
+                          actual.c.revision_id)
+        ids = rows["series_id"].unique().tolist()
+        if len(ids) <= 500:
+            return frame_of(connection, query.where(actual.c.series_id.in_(ids)), CURRENT_FOR)
+        # Many series: those of the file's indicators, or of its regions, when they are few.
+        of_rows = sa.select(series.c.id)
+        for column in PAIR:
+            names = rows[column].unique().tolist()
+            if len(names) <= 500:
+                of_rows = of_rows.where(series.c[column].in_(names))
+        if of_rows.whereclause is not None:
+            query = query.where(actual.c.series_id.in_(of_rows))
+        return frame_of(connection, query, CURRENT_FOR)
 
     def _insert_revisions(self, connection: sa.Connection, changes: pd.DataFrame,
                           progress: Progress | None) -> None:
@@ -262,13 +274,13 @@ class Store:
         read the current values). A plain insert is cheaper than ON CONFLICT on PostgreSQL
         (docs/benchmarks.md, "What was measured before")."""
         insert = """
-            INSERT INTO actual (region_code, indicator_id, period, value, revision_id, is_demo)
-            SELECT region_code, indicator_id, period, value, id, :is_demo
+            INSERT INTO actual (series_id, period, value, revision_id, is_demo)
+            SELECT series_id, period, value, id, :is_demo
             FROM revision WHERE load_id = :load_id AND previous_revision_id IS {}"""
         parameters = {"load_id": load_id, "is_demo": is_demo}
         connection.execute(sa.text(insert.format("NULL")), parameters)
         connection.execute(sa.text(insert.format("NOT NULL") + """
-            ON CONFLICT (region_code, indicator_id, period) DO UPDATE
+            ON CONFLICT (series_id, period) DO UPDATE
             SET value = excluded.value, revision_id = excluded.revision_id,
                 is_demo = excluded.is_demo"""), parameters)
 
@@ -287,7 +299,7 @@ class Store:
                  .add_columns(load.c.is_demo, load.c.loaded_at, load.c.loaded_by, load.c.source,
                               load.c.kind.label("source_kind"))
                  .join(load, load.c.id == revision.c.load_id)
-                 .order_by(keys.c.indicator_id, keys.c.region_code, keys.c.period))
+                 .order_by(series.c.indicator_id, series.c.region_code, keys.c.period))
         with self.engine.connect() as connection:
             return frame_of(connection, query, CURRENT_DTYPES)
 
@@ -304,12 +316,13 @@ class Store:
         # Both figures come from the streamed statement itself: one statement, one snapshot,
         # so a load committed meanwhile cannot give a year or a count the rows do not match.
         # They need the keys only: joined to the revisions they cost far more.
-        whole = sa.select(keys.c.period).where(*conditions).subquery()
+        whole = sa.select(keys.c.period).select_from(_named(keys)).where(
+            *conditions).subquery()
         query = self._current_query(as_of, indicators, regions, view=view).add_columns(
             revision.c.load_id,
             sa.select(sa.func.max(whole.c.period)).scalar_subquery().label("latest_period"),
             sa.select(sa.func.count()).select_from(whole).scalar_subquery().label("selected"),
-        ).order_by(keys.c.indicator_id, keys.c.region_code, keys.c.period)
+        ).order_by(series.c.indicator_id, series.c.region_code, keys.c.period)
         loads = self.loads().set_index("id")
         with self.engine.connect() as connection:
             streamed = batches(connection, query, batch_rows, CURRENT_DTYPES)
@@ -327,17 +340,15 @@ class Store:
             is_accepted: sa.ColumnElement[Any] = sa.true()
         else:
             is_accepted = sa.case((accepted.c.revision_id == revision.c.id, True), else_=False)
-        query = sa.select(revision.c.id.label("revision_id"), keys.c.region_code,
-                          keys.c.indicator_id, keys.c.period, revision.c.value,
+        query = sa.select(revision.c.id.label("revision_id"), series.c.region_code,
+                          series.c.indicator_id, keys.c.period, revision.c.value,
                           revision.c.value_entered, revision.c.unit_entered, revision.c.note,
                           revision.c.source_row, is_accepted.label("accepted"))
-        joined = keys if as_of is not None else keys.join(
+        joined = _named(keys) if as_of is not None else _named(keys).join(
             revision, revision.c.id == keys.c.revision_id)
         if keys is not accepted:
             joined = joined.outerjoin(accepted, sa.and_(
-                accepted.c.region_code == keys.c.region_code,
-                accepted.c.indicator_id == keys.c.indicator_id,
-                accepted.c.period == keys.c.period))
+                accepted.c.series_id == keys.c.series_id, accepted.c.period == keys.c.period))
         return query.select_from(joined).where(*self._key_conditions(
             as_of, indicators, regions, first_period, last_period, view))
 
@@ -346,13 +357,13 @@ class Store:
                         last_period: int | None = None,
                         view: str = "all") -> list[sa.ColumnElement[bool]]:
         """Which keys are selected, on `actual` or `accepted` (current values) or `revision`
-        (as of)."""
+        (as of), joined to `series` (_named)."""
         keys = _keys(as_of, view)
         conditions = [] if as_of is None else [revision.c.id.in_(self._latest_revisions(as_of))]
         if indicators is not None:
-            conditions.append(keys.c.indicator_id.in_(list(indicators)))
+            conditions.append(series.c.indicator_id.in_(list(indicators)))
         if regions is not None:
-            conditions.append(keys.c.region_code.in_(list(regions)))
+            conditions.append(series.c.region_code.in_(list(regions)))
         if first_period is not None:
             conditions.append(keys.c.period >= first_period)
         if last_period is not None:
@@ -364,7 +375,7 @@ class Store:
         return (sa.select(sa.func.max(revision.c.id))
                 .join(load, load.c.id == revision.c.load_id)
                 .where(load.c.loaded_at <= _utc(as_of))
-                .group_by(revision.c.region_code, revision.c.indicator_id, revision.c.period))
+                .group_by(revision.c.series_id, revision.c.period))
 
     def values(self, *, regions: Iterable[str] | None = None,
                indicators: Iterable[str] | None = None, view: str = "all") -> pd.DataFrame:
@@ -373,10 +384,11 @@ class Store:
         evaluation takes them (indicator by indicator): unordered, SQLite gives them region by
         region, and evaluating them in that order is slower while reading them is no quicker."""
         keys = _keys(None, view)
-        query = (sa.select(keys.c.region_code, keys.c.indicator_id, keys.c.period,
+        query = (sa.select(series.c.region_code, series.c.indicator_id, keys.c.period,
                            keys.c.value)
+                 .select_from(_named(keys))
                  .where(*self._key_conditions(None, indicators, regions, view=view))
-                 .order_by(keys.c.indicator_id, keys.c.region_code, keys.c.period))
+                 .order_by(series.c.indicator_id, series.c.region_code, keys.c.period))
         with self.engine.connect() as connection:
             return frame_of(connection, query, {"period": "int64"})
 
@@ -396,12 +408,12 @@ class Store:
         reader holding the values of `version` must apply to be current."""
         # The revision ids come from the primary key and the values from actual's: no scan.
         newer = revision.alias("newer")
-        query = (sa.select(actual.c.region_code, actual.c.indicator_id, actual.c.period,
+        query = (sa.select(series.c.region_code, series.c.indicator_id, actual.c.period,
                            actual.c.value, actual.c.is_demo)
                  .select_from(newer)
-                 .join(actual, sa.and_(actual.c.region_code == newer.c.region_code,
-                                       actual.c.indicator_id == newer.c.indicator_id,
+                 .join(actual, sa.and_(actual.c.series_id == newer.c.series_id,
                                        actual.c.period == newer.c.period))
+                 .join(series, series.c.id == actual.c.series_id)
                  .where(newer.c.id > version))
         with self.engine.connect() as connection:
             rows = connection.execute(query).fetchall()
@@ -417,14 +429,14 @@ class Store:
         file, form, demo, published ...). One query from actual's primary key, in region and
         period order: what a page shows beside the values it holds."""
         keys = _keys(None, view)
-        query = (sa.select(keys.c.region_code, keys.c.period, load.c.source,
+        query = (sa.select(series.c.region_code, keys.c.period, load.c.source,
                            revision.c.note, load.c.kind)
-                 .select_from(keys.join(revision, revision.c.id == keys.c.revision_id)
+                 .select_from(_named(keys).join(revision, revision.c.id == keys.c.revision_id)
                               .join(load, load.c.id == revision.c.load_id))
-                 .where(keys.c.indicator_id == indicator_id)
-                 .order_by(keys.c.region_code, keys.c.period))
+                 .where(series.c.indicator_id == indicator_id)
+                 .order_by(series.c.region_code, keys.c.period))
         if region_code is not None:
-            query = query.where(keys.c.region_code == region_code)
+            query = query.where(series.c.region_code == region_code)
         with self.engine.connect() as connection:
             rows = connection.execute(query).fetchall()
         frame = pd.DataFrame(rows, columns=["region_code", "period", "source", "note", "kind"])
@@ -435,9 +447,10 @@ class Store:
         """The region's current values of `period` with their revision ids (indicator_id,
         value, revision_id), by actual's primary key: what a form shows and saves against.
         current() gives the same with provenance, joined to revision and load."""
-        query = (sa.select(actual.c.indicator_id, actual.c.value, actual.c.revision_id)
-                 .where(actual.c.region_code == region_code, actual.c.period == period)
-                 .order_by(actual.c.indicator_id))
+        query = (sa.select(series.c.indicator_id, actual.c.value, actual.c.revision_id)
+                 .select_from(_named(actual))
+                 .where(series.c.region_code == region_code, actual.c.period == period)
+                 .order_by(series.c.indicator_id))
         with self.engine.connect() as connection:
             rows = connection.execute(query).fetchall()
         frame = pd.DataFrame(rows, columns=["indicator_id", "value", "revision_id"])
@@ -447,18 +460,21 @@ class Store:
         """The latest year with a current value of the region, accepted or not (by actual's
         primary key); None when it has none: the year a writer's form opens on."""
         with self.engine.connect() as connection:
-            latest = connection.execute(sa.select(sa.func.max(actual.c.period)).where(
-                actual.c.region_code == region_code)).scalar()
+            latest = connection.execute(sa.select(sa.func.max(actual.c.period))
+                                        .select_from(_named(actual))
+                                        .where(series.c.region_code == region_code)).scalar()
         return None if latest is None else int(latest)
 
     def history(self, region_code: str | None = None, indicator_id: str | None = None,
                 period: int | None = None) -> pd.DataFrame:
         """Every revision, newest first, with who, when and from which source and row."""
-        query = (sa.select(revision, load.c.loaded_at, load.c.loaded_by, load.c.source,
+        columns = [series.c[name] if name in PAIR else revision.c[name]
+                   for name in ("id", *REVISION_COLUMNS[:1], *PAIR, *REVISION_COLUMNS[2:])]
+        query = (sa.select(*columns, load.c.loaded_at, load.c.loaded_by, load.c.source,
                            load.c.kind.label("source_kind"), load.c.is_demo)
-                 .join(load, load.c.id == revision.c.load_id))
-        for column, wanted in ((revision.c.region_code, region_code),
-                               (revision.c.indicator_id, indicator_id),
+                 .select_from(_named(revision).join(load, load.c.id == revision.c.load_id)))
+        for column, wanted in ((series.c.region_code, region_code),
+                               (series.c.indicator_id, indicator_id),
                                (revision.c.period, period)):
             if wanted is not None:
                 query = query.where(column == wanted)
@@ -500,8 +516,9 @@ class Store:
         """The accepted value and demo flag (region_code, indicator_id, period, value, is_demo)
         of every key accepted by an event after `event_id`: what a reader holding the accepted
         values as of `event_id` must apply (accepted values are replaced, never removed)."""
-        query = (sa.select(accepted.c.region_code, accepted.c.indicator_id, accepted.c.period,
+        query = (sa.select(series.c.region_code, series.c.indicator_id, accepted.c.period,
                            accepted.c.value, accepted.c.is_demo)
+                 .select_from(_named(accepted))
                  .where(accepted.c.event_id > event_id))
         with self.engine.connect() as connection:
             rows = connection.execute(query).fetchall()
@@ -528,6 +545,11 @@ def _keys(as_of: dt.datetime | None, view: str) -> sa.Table:
             raise ValueError("as_of reads every value as written then: use view='all'")
         return revision
     return accepted if view == "accepted" else actual
+
+
+def _named(keys: sa.Table) -> sa.Join:
+    """A values' table joined to `series`, whose region code and indicator id name its rows."""
+    return keys.join(series, series.c.id == keys.c.series_id)
 
 
 def _engine(url: str) -> sa.Engine:
@@ -573,7 +595,7 @@ def _diff(rows: pd.DataFrame, current: pd.DataFrame) -> tuple[pd.DataFrame, int]
     else:
         merged = rows.merge(current.rename(columns={"value": "previous_value",
                                                     "revision_id": "previous_revision_id"}),
-                            on=KEY, how="left")
+                            on=SERIES_KEY, how="left")
     stale = merged["expected_revision_id"].notna() & (
         merged["expected_revision_id"].astype("Int64").fillna(0)
         != merged["previous_revision_id"].fillna(0))

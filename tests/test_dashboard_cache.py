@@ -3,7 +3,9 @@ in place, each year's status patched for the regions written, the overview's gri
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sqlite3
 
 import numpy as np
 import pandas as pd
@@ -27,6 +29,10 @@ KEY = ["region_code", "indicator_id", "period"]
 def demo_file(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("cache") / "demo.sqlite"
     assert targets(["--database", f"sqlite:///{path}", "demo"]) == 0
+    # Everything into the file itself, which each test copies: the store runs in WAL mode,
+    # and a load small enough not to trigger SQLite's automatic checkpoint stays in the WAL.
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 
 

@@ -196,12 +196,16 @@ def test_an_empty_selection_writes_the_header(revised, reference, tmp_path):
         == EXPORT_COLUMNS
 
 
-def test_current_values_are_indexed_by_indicator(store_url: str):
+def test_current_values_are_found_by_indicator(store_url: str):
     store = Store(store_url)
-    indexes = sa.inspect(store.engine).get_indexes("actual")
-    assert {"name": "ix_actual_indicator_region_period",
-            "column_names": ["indicator_id", "region_code", "period"]} in [
-        {"name": index["name"], "column_names": index["column_names"]} for index in indexes]
+    inspector = sa.inspect(store.engine)
+    # The series of an indicator by the series' unique index, their values by actual's key.
+    assert {"name": "uq_series_indicator_region",
+            "column_names": ["indicator_id", "region_code"]} in [
+        {"name": index["name"], "column_names": index["column_names"]}
+        for index in inspector.get_unique_constraints("series")]
+    assert inspector.get_pk_constraint("actual")["constrained_columns"] == ["series_id",
+                                                                           "period"]
 
 
 def test_other_formats_hold_the_same_rows(revised, tmp_path: Path):

@@ -123,8 +123,8 @@ def test_after_a_first_load_or_a_failed_one_a_revision_must_name_its_load(store)
         try:
             with store.engine.begin() as connection:
                 connection.execute(sa.text(
-                    "INSERT INTO revision (load_id, region_code, indicator_id, period, value) "
-                    "VALUES (999, '220100', 'x', 2018, 1.0)"))
+                    "INSERT INTO revision (load_id, series_id, period, value) "
+                    "VALUES (999, 1, 2018, 1.0)"))
         except sa.exc.IntegrityError:
             return True
         return False
@@ -282,14 +282,15 @@ def test_region_period_gives_the_current_values_with_their_revisions(store):
     assert store.region_period("220300", 2019).empty
 
 
-def test_a_store_at_0003_gains_the_index_of_current_values_by_indicator(store_url):
+def test_a_store_at_0003_finds_its_series_by_indicator_and_region(store_url):
     Store(store_url, upgrade=False).upgrade("0003")
     upgraded = Store(store_url)
     assert upgraded.schema_revision() == Store.head_revision()
-    indexes = {index["name"]: index["column_names"]
-               for index in sa.inspect(upgraded.engine).get_indexes("actual")}
-    assert indexes["ix_actual_indicator_region_period"] == ["indicator_id", "region_code",
-                                                           "period"]
+    inspector = sa.inspect(upgraded.engine)
+    assert [constraint["column_names"] for constraint in inspector.get_unique_constraints(
+        "series")] == [["indicator_id", "region_code"]]
+    assert inspector.get_pk_constraint("actual")["constrained_columns"] == ["series_id",
+                                                                           "period"]
 
 
 def test_series_values_gives_the_current_values_of_those_regions_and_indicators(store):
