@@ -86,10 +86,10 @@ def store_floor(args: argparse.Namespace) -> Result:
     """A reference for the load: the file's rows written into the product's own (empty)
     tables by the bare driver (SQLite: executemany of plain tuples; PostgreSQL: COPY), with
     no checking, converting or bookkeeping: its series (each region and indicator pair once,
-    numbered in the file's order) and every value as a revision and as a current value, by
-    series id. Not a strict lower bound (the product fills the current values by one
-    INSERT ... SELECT, which can be quicker), but the order of what storing every value as a
-    revision costs."""
+    numbered in the file's order) and every value as a revision, as a current value and as an
+    accepted value, by series id. Not a strict lower bound (the product fills the current
+    values by one INSERT ... SELECT, which can be quicker), but the order of what storing
+    every value as a revision costs."""
     from etl.store import Store
 
     frame = pd.read_csv(args.file, dtype={"region_code": str, "indicator_id": str})
@@ -109,8 +109,13 @@ def store_floor(args: argparse.Namespace) -> Result:
             series_id=codes + 1, load_id=load_id, id=range(1, len(frame) + 1), is_demo=False)
         _bare_write(connection, "revision", revisions[
             ["id", "load_id", "series_id", "period", "value"]])
-        _bare_write(connection, "actual", revisions.rename(columns={"id": "revision_id"})[
+        current = revisions.rename(columns={"id": "revision_id"})
+        _bare_write(connection, "actual", current[
             ["series_id", "period", "value", "revision_id", "is_demo"]])
+        # The load measured accepts its values (`targets load --accepted`, as an operator
+        # loads a published file): they are written once more as accepted values here too.
+        _bare_write(connection, "accepted", current.assign(event_id=1)[
+            ["series_id", "period", "value", "revision_id", "is_demo", "event_id"]])
     return {"seconds": time.perf_counter() - started, "rows": len(frame)}
 
 
