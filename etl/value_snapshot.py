@@ -72,7 +72,7 @@ def folder(store: Store) -> Path | None:
         return Path(database).with_name(Path(database).name + ".snapshots")
     base = os.environ.get(ENVIRONMENT)
     root = Path(base) if base else Path.home() / ".cache" / "jilin-targets"
-    name = url.set(password=None).render_as_string(hide_password=False)
+    name = url.render_as_string(hide_password=True)  # the same folder whatever the password
     return root / hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
@@ -146,14 +146,35 @@ def write(store: Store, view: str, version: int, values: pd.DataFrame, demo: boo
 def write_current(store: Store) -> None:
     """Write the snapshot of each view as the store holds it now (after a load): a server
     started next reads its first page from them. A view that changes while read is left."""
+    if folder(store) is None:
+        return
     for view in VIEWS:
-        version = _version(store, view)
-        if version <= 0 or folder(store) is None:
-            continue
-        values = store.values(view=view)
-        demo = store.demo_in_use(view=view)
-        if _version(store, view) == version:
-            write(store, view, version, values, demo)
+        try:
+            version = _version(store, view)
+            if version <= 0 or read_key(store, view, version):
+                continue
+            values = store.values(view=view)
+            demo = store.demo_in_use(view=view)
+            if _version(store, view) == version:
+                write(store, view, version, values, demo)
+        except Exception as error:  # the load is done: a snapshot missing only costs time
+            log.warning("value snapshot of %s not written: %s", view, error)
+
+
+def read_key(store: Store, view: str, version: int) -> bool:
+    """Whether a snapshot file of `view` at `version` of this store is there (its metadata
+    read, not its values)."""
+    place = folder(store)
+    if place is None:
+        return False
+    file = path(place, view, version)
+    try:
+        with pa.memory_map(str(file), "r") as source:
+            metadata = ipc.open_file(source).schema.metadata or {}
+    except Exception:  # none, or damaged
+        return False
+    return (metadata.get(b"targets.format") == FORMAT.encode()
+            and metadata.get(b"targets.identity", b"").decode() == identity(store))
 
 
 def _version(store: Store, view: str) -> int:

@@ -22,6 +22,7 @@ def _published(args: argparse.Namespace) -> int:
     from etl.published import KIND, LOADED_BY, PublishedError, check_published, read_published
     from etl.store import Store
     from etl.validation import format_problems
+    from etl.value_snapshot import write_current
     from indicators.reference import Reference
     from targets.cli import UserError, progress_bar, say
 
@@ -55,4 +56,5 @@ def _published(args: argparse.Namespace) -> int:
             new, changed = new + result.new, changed + result.changed
     say(f"已装入已发布数据（{len(checks)} 个来源）：新增 {new}，修改 {changed}",
         f"loaded published figures ({len(checks)} sources): {new} new, {changed} changed")
+    write_current(store)  # a server started next reads its first page from them
     return 0
