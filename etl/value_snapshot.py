@@ -101,12 +101,12 @@ def read(store: Store, view: str, version: int) -> ValueSnapshot | None:
         found = _read_file(file)
         if found is None or found[0] != {"view": view, "version": str(version),
                                          "identity": identity(store)}:
-            _remove(file)  # another store's, or damaged: replaced by the next write
+            remove(file)  # another store's, or damaged: replaced by the next write
             return None
         return found[1]
     except Exception as error:  # a damaged file must never fail a request
         log.warning("value snapshot %s unreadable, ignored: %s", file, error)
-        _remove(file)
+        remove(file)
         return None
 
 
@@ -117,10 +117,20 @@ def write(store: Store, view: str, version: int, values: pd.DataFrame, demo: boo
     if place is None or version <= 0 or view not in VIEWS:
         return False
     target = path(place, view, version)
+    try:
+        table = _table(values, view, version, identity(store), demo)
+    except Exception as error:
+        log.warning("value snapshot of %s not made: %s", view, error)
+        return False
+    return write_file(place, target, table, f"values-{view}-*.arrow")
+
+
+def write_file(place: Path, target: Path, table: pa.Table, replaces: str) -> bool:
+    """Write `table` as the Arrow IPC file `target` whole (a temporary name in the same
+    folder, fsync, rename), then remove the other files matching `replaces`; False (said
+    once per folder) if the folder cannot be written."""
     temporary = place / f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
-        stamp = identity(store)
-        table = _table(values, view, version, stamp, demo)
         place.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as sink:
             with ipc.new_file(sink, table.schema) as writer:
@@ -128,15 +138,15 @@ def write(store: Store, view: str, version: int, values: pd.DataFrame, demo: boo
             sink.flush()
             os.fsync(sink.fileno())
         os.replace(temporary, target)
-        for old in place.glob(f"values-{view}-*.arrow"):
+        for old in place.glob(replaces):
             if old != target:
-                _remove(old)
+                remove(old)
         return True
     except Exception as error:  # an unwritable folder: work as before, say so once
         with _warned_lock:
             if str(place) not in _warned:
                 _warned.add(str(place))
-                log.warning("value snapshots cannot be written to %s (%s): the store is read "
+                log.warning("snapshots cannot be written to %s (%s): the store is read "
                             "instead", place, error)
         with contextlib.suppress(Exception):
             temporary.unlink(missing_ok=True)
@@ -245,6 +255,7 @@ def _decoded(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return texts, array.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
 
 
-def _remove(file: Path) -> None:
+def remove(file: Path) -> None:
+    """Remove `file` if it is there and can be."""
     with contextlib.suppress(OSError):
         file.unlink(missing_ok=True)

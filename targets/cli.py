@@ -179,7 +179,7 @@ def _load(args: argparse.Namespace) -> int:
     if args.accepted and result.load_id is not None:
         say("数值已随载入视为已确认（未经审核）", "the values are accepted with the load "
             "(without review)")
-    _snapshots_written(store)
+    write_snapshots(store)
     return 0
 
 
@@ -200,15 +200,23 @@ def _demo(args: argparse.Namespace) -> int:
                             kind="demo", is_demo=True, progress=progress, accept=True)
     say(f"已装入演示数据（非真实统计）：新增 {result.new}，修改 {result.changed}",
         f"loaded demo data (not statistics): {result.new} new, {result.changed} changed")
-    _snapshots_written(store)
+    write_snapshots(store)
     return 0
 
 
-def _snapshots_written(store: Store) -> None:
-    """The values as a server started next reads them at once (etl/value_snapshot.py)."""
-    from etl.value_snapshot import write_current
+def write_snapshots(store: Store) -> None:
+    """What a server started next reads its first page from instead of the store: the values
+    of each view (etl/value_snapshot.py) and the latest year's status of the accepted values
+    (etl/status_snapshot.py). A snapshot not written costs time, never the load."""
+    from etl.status_snapshot import write_latest
+    from etl.value_snapshot import log, write_current
+    from indicators.reference import Reference
 
     write_current(store)
+    try:
+        write_latest(store, Reference.load())
+    except Exception as error:
+        log.warning("status snapshot not written: %s", error)
 
 
 def _serve(args: argparse.Namespace) -> int:

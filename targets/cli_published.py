@@ -22,9 +22,8 @@ def _published(args: argparse.Namespace) -> int:
     from etl.published import KIND, LOADED_BY, PublishedError, check_published, read_published
     from etl.store import Store
     from etl.validation import format_problems
-    from etl.value_snapshot import write_current
     from indicators.reference import Reference
-    from targets.cli import UserError, progress_bar, say
+    from targets.cli import UserError, progress_bar, say, write_snapshots
 
     try:
         figures = read_published(args.dir)
@@ -56,5 +55,5 @@ def _published(args: argparse.Namespace) -> int:
             new, changed = new + result.new, changed + result.changed
     say(f"已装入已发布数据（{len(checks)} 个来源）：新增 {new}，修改 {changed}",
         f"loaded published figures ({len(checks)} sources): {new} new, {changed} changed")
-    write_current(store)  # a server started next reads its first page from them
+    write_snapshots(store)  # a server started next reads its first page from them
     return 0

@@ -13,6 +13,7 @@ import pytest
 from dashboard.state import ACCEPTED, ALL, DashboardState
 from dashboard.state.snapshot import HeldValues, _from_saved, _indexed
 from etl import value_snapshot
+from etl.status_snapshot import StatusFiles
 from etl.store import Store
 from indicators.reference import Reference
 from targets.cli import main as targets
@@ -174,3 +175,48 @@ def test_a_new_state_on_a_snapshot_reads_no_values_and_gives_the_same_pages(url,
         pd.testing.assert_frame_equal(state.view(view).values(), values)
         pd.testing.assert_frame_equal(state.view(view).status(year), status)
         assert state.view(view).demo_in_use()
+
+
+def test_statuses_are_read_from_their_files_at_the_same_version_only(url, monkeypatch):
+    assert targets(["--database", url, "demo"]) == 0
+    reference = Reference.load()
+    expected = DashboardState(Store(url), reference)
+    years = expected.years()
+    wanted = {year: expected.status(year) for year in years}  # each year written as evaluated
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("evaluated")
+
+    monkeypatch.setattr("dashboard.state.statuses.status_table", refuse)
+    state = DashboardState(Store(url), reference)
+    for year in years:
+        pd.testing.assert_frame_equal(state.status(year), wanted[year])
+    # Another version: the files are not used (here, evaluating is refused, so it fails).
+    Store(url).load(make_rows(("220100", SHARE, years[-1], 99.0)), by="other",
+                    source="z.csv", accept=True)
+    with pytest.raises(AssertionError, match="evaluated"):
+        DashboardState(Store(url), reference).status(years[-1])
+
+
+def test_the_loading_commands_write_the_latest_years_status(url, monkeypatch):
+    assert targets(["--database", url, "demo"]) == 0
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("evaluated")
+
+    no_values_read(monkeypatch)
+    monkeypatch.setattr("dashboard.state.statuses.status_table", refuse)
+    state = DashboardState(Store(url))
+    assert len(state.status(state.default_year())) > 0
+
+
+def test_a_status_file_of_another_reference_is_not_used(url):
+    assert targets(["--database", url, "demo"]) == 0
+    store = Store(url)
+    reference = Reference.load()
+    files = StatusFiles(store, reference, ACCEPTED)
+    version, year = store.review_version(), DashboardState(store, reference).default_year()
+    assert files.read(version, year) is not None
+    other = StatusFiles(store, reference, ACCEPTED)
+    other.__dict__["_key"] = {**files._key, "targets.reference": "another catalogue"}
+    assert other.read(version, year) is None
