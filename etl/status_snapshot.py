@@ -47,7 +47,11 @@ def reference_key(reference: Reference) -> str:
     catalogue, register = reference.catalogue, reference.register
     for frame in (catalogue.targets_frame, catalogue.indicators_frame, register.regions,
                   register.memberships):
-        digest.update(frame.to_csv().encode())
+        digest.update(repr(list(frame.columns)).encode())
+        try:
+            digest.update(pd.util.hash_pandas_object(frame).to_numpy().tobytes())
+        except TypeError:  # a column of lists or other unhashable cells
+            digest.update(frame.to_csv().encode())
     digest.update(repr(sorted(register.successors.items())).encode())
     digest.update(repr(sorted(register.comparison)).encode())
     digest.update(repr(sorted(catalogue.context)).encode())
@@ -102,11 +106,12 @@ class StatusFiles:
             return None
 
     def write(self, version: int, year: int, frame: pd.DataFrame) -> bool:
-        """Write `year`'s status table of `version`, unless the store has moved on (the values
-        it was judged on might be newer than `version`); False if not written."""
+        """Write `year`'s status table of `version`; False if not written. Judged on values
+        newer than `version` (read after it was asked), it is never used: the store, once
+        past a version, never holds it again."""
         try:
             file = self._file(version, year)
-            if file is None or self._version() != version:
+            if file is None:
                 return False
             table = pa.Table.from_pandas(frame)
             metadata = {**(table.schema.metadata or {}),
@@ -120,10 +125,6 @@ class StatusFiles:
         except Exception as error:
             value_snapshot.log.warning("status snapshot of %s not written: %s", year, error)
             return False
-
-    def _version(self) -> int:
-        return (self.store.data_version() if self.view == "all"
-                else self.store.review_version())
 
 
 def write_latest(store: Store, reference: Reference, view: str = "accepted") -> None:

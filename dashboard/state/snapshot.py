@@ -108,14 +108,13 @@ class HeldValues:
 
     def _save(self, snapshot: Snapshot) -> None:
         """Write the values just read as the snapshot file of their version, in a thread of
-        its own, so that the next process reads them at once; not if the store moved on
-        meanwhile (the values read might be newer than the version they would be filed
-        under)."""
+        its own, so that the next process reads them at once. Values read after the version
+        was asked may be newer than it: such a file is never used, since the store, once
+        past that version, never holds it again (a store made anew is another store)."""
         def save() -> None:
             try:
-                if self.version() == snapshot.version:
-                    value_snapshot.write(self.store, self.view, snapshot.version,
-                                         snapshot.values, snapshot.demo)
+                value_snapshot.write(self.store, self.view, snapshot.version, snapshot.values,
+                                     snapshot.demo)
             except Exception:  # a snapshot is an aid: the store was read anyway
                 value_snapshot.log.exception("value snapshot not written")
 
