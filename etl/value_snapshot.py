@@ -9,7 +9,7 @@ versions start again, is another store). It is used only when its version equals
 version read for the same request, so a write by another process is never hidden by it.
 
 Where (`folder`): beside a SQLite file, in `<file>.snapshots/`; for any other store (PostgreSQL),
-in $TARGETS_SNAPSHOT_DIR, else the user's cache folder (~/.cache/jilin-targets/), each in a
+in $TARGETS_SNAPSHOT_DIR, else the user's cache (~/.cache/jilin-targets/snapshots/), each in a
 folder named by a hash of the store's URL without its password. An in-memory store has none.
 Files are written whole (a temporary name in the same folder, fsync, rename); a damaged or
 foreign file is ignored and replaced; a folder that cannot be written is logged once and the
@@ -71,7 +71,8 @@ def folder(store: Store) -> Path | None:
             return None
         return Path(database).with_name(Path(database).name + ".snapshots")
     base = os.environ.get(ENVIRONMENT)
-    root = Path(base) if base else Path.home() / ".cache" / "jilin-targets"
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    root = Path(base) if base else Path(cache) / "jilin-targets" / "snapshots"
     name = url.render_as_string(hide_password=True)  # the same folder whatever the password
     return root / hashlib.sha256(name.encode()).hexdigest()[:16]
 
