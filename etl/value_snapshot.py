@@ -10,7 +10,8 @@ version read for the same request, so a write by another process is never hidden
 
 Where (`folder`): beside a SQLite file, in `<file>.snapshots/`; for any other store (PostgreSQL),
 in $TARGETS_SNAPSHOT_DIR, else the user's cache (~/.cache/jilin-targets/snapshots/), each in a
-folder named by a hash of the store's URL without its password. An in-memory store has none.
+folder named by a hash of the store's URL without its password. An in-memory store has none,
+nor has any with TARGETS_SNAPSHOT_DIR=off.
 Files are written whole (a temporary name in the same folder, fsync, rename); a damaged or
 foreign file is ignored and replaced; a folder that cannot be written is logged once and the
 store is read as before. Nothing here raises into a request. Removing the folder is always safe.
@@ -64,13 +65,15 @@ class ValueSnapshot:
 
 def folder(store: Store) -> Path | None:
     """Where `store`'s snapshots live; None for an in-memory store."""
+    base = os.environ.get(ENVIRONMENT)
+    if base == "off":
+        return None
     url = make_url(store.url)
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database in ("", ":memory:") or database.startswith("file::memory:"):
             return None
         return Path(database).with_name(Path(database).name + ".snapshots")
-    base = os.environ.get(ENVIRONMENT)
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     root = Path(base) if base else Path(cache) / "jilin-targets" / "snapshots"
     name = url.render_as_string(hide_password=True)  # the same folder whatever the password

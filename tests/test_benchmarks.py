@@ -65,6 +65,11 @@ def test_a_tiny_benchmark_runs_every_step(tmp_path, databases, monkeypatch, caps
     assert figures["export"]["bytes"] > 0
     timed = [row for row in figures["pages"]["callbacks"] if row["n"] > 0]
     assert {row["page"] for row in timed} >= {"overview", "indicator", "region", "downloads"}
+    starts = figures["first_request"]
+    assert not starts["no_snapshot"]["snapshot_present"]
+    assert starts["after_load"]["snapshot_present"] and starts["again"]["snapshot_present"]
+    assert all(start["first_request_ms"] > 0 and start["every_year_ms"] > 0
+               and start["years"] == TINY.years for start in starts.values())
     assert (tmp_path / "figures.json").exists()
     assert "targets load, end to end" in capsys.readouterr().out
 

@@ -132,6 +132,9 @@ def test_an_in_memory_store_has_no_snapshots_and_postgresql_its_own_folder(monke
     assert place is not None and place.parent == tmp_path
     Remote.url = "postgresql+psycopg://reader:other@db.example/targets"
     assert value_snapshot.folder(Remote()) == place  # the password is not part of its name
+    monkeypatch.setenv(value_snapshot.ENVIRONMENT, "off")
+    assert value_snapshot.folder(Remote()) is None
+    assert value_snapshot.folder(Store(f"sqlite:///{tmp_path / 'x.sqlite'}")) is None
 
 
 def test_a_write_by_another_process_is_seen_and_the_old_snapshot_not_used(url, monkeypatch):
