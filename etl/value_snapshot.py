@@ -171,6 +171,7 @@ def write_current(store: Store) -> None:
             demo = store.demo_in_use(view=view)
             if _version(store, view) == version:
                 write(store, view, version, values, demo)
+            del values  # one view's values held at a time
         except Exception as error:  # the load is done: a snapshot missing only costs time
             log.warning("value snapshot of %s not written: %s", view, error)
 
