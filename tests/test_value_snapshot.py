@@ -16,6 +16,7 @@ from etl import value_snapshot
 from etl.status_snapshot import StatusFiles
 from etl.store import Store
 from indicators.reference import Reference
+from targets import cli_snapshot
 from targets.cli import main as targets
 from tests.factories import make_rows
 
@@ -223,3 +224,26 @@ def test_a_status_file_of_another_reference_is_not_used(url):
     other = StatusFiles(store, reference, ACCEPTED)
     other.__dict__["_key"] = {**files._key, "targets.reference": "another catalogue"}
     assert other.read(version, year) is None
+
+
+def test_a_large_load_writes_them_in_a_process_of_its_own(url, monkeypatch):
+    monkeypatch.setattr(cli_snapshot, "SEPARATE_PROCESS_VALUES", 1)
+    started = []
+    run = cli_snapshot.subprocess.run
+    monkeypatch.setattr(cli_snapshot.subprocess, "run",
+                        lambda command, **options: started.append(command) or run(command,
+                                                                                 **options))
+    assert targets(["--database", url, "load", str(FILES / "long_messy.csv"), "--by", "p",
+                    "--accepted"]) == 0
+    assert started and started[0][-1] == "snapshot" and url not in " ".join(started[0])
+    store = Store(url)
+    assert value_snapshot.read(store, ACCEPTED, store.review_version()) is not None
+
+
+def test_the_snapshot_command_writes_them_for_a_store_changed_otherwise(url):
+    loaded(url)
+    store = Store(url)
+    assert value_snapshot.read(store, ALL, store.data_version()) is None
+    assert targets(["--database", url, "snapshot"]) == 0
+    assert value_snapshot.read(store, ALL, store.data_version()) is not None
+    assert value_snapshot.read(store, ACCEPTED, store.review_version()) is not None
