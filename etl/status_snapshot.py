@@ -71,10 +71,16 @@ class StatusFiles:
         self._lock = threading.Lock()
 
     @cached_property
+    def _reference(self) -> str:
+        return reference_key(self.reference)
+
+    @property
     def _key(self) -> dict[str, str]:
+        # The store's identity asked each time: a store made anew under a running server
+        # starts its versions again.
         return {"targets.format": FORMAT, "targets.view": self.view,
                 "targets.identity": value_snapshot.identity(self.store),
-                "targets.reference": reference_key(self.reference)}
+                "targets.reference": self._reference}
 
     def _file(self, version: int, year: int) -> Path | None:
         place = value_snapshot.folder(self.store)
@@ -120,8 +126,9 @@ class StatusFiles:
                         b"targets.year": str(year).encode()}
             table = table.replace_schema_metadata(metadata)
             with self._lock:
-                return value_snapshot.write_file(file.parent, file, table,
-                                                 f"status-{self.view}-*-{year}.arrow")
+                return value_snapshot.write_file(
+                    file.parent, file, table, f"status-{self.view}-*-{year}.arrow",
+                    lambda name: int(name.split("-")[2]) < version)
         except Exception as error:
             value_snapshot.log.warning("status snapshot of %s not written: %s", year, error)
             return False

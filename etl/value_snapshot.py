@@ -24,6 +24,7 @@ import hashlib
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,13 +127,16 @@ def write(store: Store, view: str, version: int, values: pd.DataFrame, demo: boo
     except Exception as error:
         log.warning("value snapshot of %s not made: %s", view, error)
         return False
-    return write_file(place, target, table, f"values-{view}-*.arrow")
+    return write_file(place, target, table, f"values-{view}-*.arrow",
+                      lambda name: int(name.split("-")[2].split(".")[0]) < version)
 
 
-def write_file(place: Path, target: Path, table: pa.Table, replaces: str) -> bool:
+def write_file(place: Path, target: Path, table: pa.Table, replaces: str,
+               older: Callable[[str], bool]) -> bool:
     """Write `table` as the Arrow IPC file `target` whole (a temporary name in the same
-    folder, fsync, rename), then remove the other files matching `replaces`; False (said
-    once per folder) if the folder cannot be written."""
+    folder, fsync, rename), then remove the files matching `replaces` whose name is `older`
+    (another process may have written a newer one meanwhile); False (said once per folder)
+    if the folder cannot be written."""
     temporary = place / f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         place.mkdir(parents=True, exist_ok=True)
@@ -143,8 +147,9 @@ def write_file(place: Path, target: Path, table: pa.Table, replaces: str) -> boo
             os.fsync(sink.fileno())
         os.replace(temporary, target)
         for old in place.glob(replaces):
-            if old != target:
-                remove(old)
+            with contextlib.suppress(ValueError, IndexError):
+                if old != target and older(old.name):
+                    remove(old)
         return True
     except Exception as error:  # an unwritable folder: work as before, say so once
         with _warned_lock:

@@ -247,3 +247,14 @@ def test_the_snapshot_command_writes_them_for_a_store_changed_otherwise(url):
     assert targets(["--database", url, "snapshot"]) == 0
     assert value_snapshot.read(store, ALL, store.data_version()) is not None
     assert value_snapshot.read(store, ACCEPTED, store.review_version()) is not None
+
+
+def test_a_new_snapshot_replaces_older_ones_only(url):
+    store = loaded(url)
+    version, values = store.data_version(), store.values()
+    for written in (version - 1, version + 1, version):
+        value_snapshot.write(store, ALL, written, values, False)
+    place = value_snapshot.folder(store)
+    assert place is not None
+    assert sorted(file.name for file in place.glob("values-all-*.arrow")) == sorted(
+        [f"values-all-{version}.arrow", f"values-all-{version + 1}.arrow"])
