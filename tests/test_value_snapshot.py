@@ -222,7 +222,7 @@ def test_a_status_file_of_another_reference_is_not_used(url):
     version, year = store.review_version(), DashboardState(store, reference).default_year()
     assert files.read(version, year) is not None
     other = StatusFiles(store, reference, ACCEPTED)
-    other.__dict__["_key"] = {**files._key, "targets.reference": "another catalogue"}
+    other.__dict__["_reference"] = "another catalogue"
     assert other.read(version, year) is None
 
 
