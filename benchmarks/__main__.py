@@ -116,7 +116,7 @@ def bench_database(kind: str, folder: Path, values: Path, env: dict[str, str],
                                         "benchmark", "--accepted"), env)
         print(f"[{kind}] a new process's first request …", file=sys.stderr, flush=True)
         # Without snapshots (as before them), then after the load (which wrote the values
-        # and the latest year's status), then again (every year's status written by then).
+        # and every year's status), then again.
         first_requests = {
             "no_snapshot": step("first_request", {**env, "TARGETS_SNAPSHOT_DIR": "off"},
                                 database=url),

@@ -134,15 +134,15 @@ class StatusFiles:
             return False
 
 
-def write_latest(store: Store, reference: Reference, view: str = "accepted") -> None:
-    """Evaluate and write the status of the latest year with values of `view` (what the
-    overview opens on), read from the values snapshot just written: after a load, a server
-    started next answers its first page without evaluating."""
+def write_years(store: Store, reference: Reference, view: str = "accepted") -> None:
+    """Evaluate and write the status of every year with values of `view`, newest first (the
+    overview opens on the latest), judged on the values snapshot just written: a server
+    started next neither reads the store nor evaluates, for its first page or any year."""
     version = (store.data_version() if view == "all" else store.review_version())
     saved = value_snapshot.read(store, view, version)
-    if saved is None or not saved.years:
+    if saved is None:
         return
     files = StatusFiles(store, reference, view)
-    year = saved.years[-1]
-    if files.read(version, year) is None:
-        files.write(version, year, compact(status_table(saved.values, reference, year)))
+    for year in reversed(saved.years):
+        if files.read(version, year) is None:
+            files.write(version, year, compact(status_table(saved.values, reference, year)))

@@ -1,7 +1,7 @@
 """The `targets snapshot` command, and the snapshots written after every load.
 
-A server process started after a load reads the values and the latest year's status from
-files instead of the store (etl/value_snapshot.py, etl/status_snapshot.py). `targets load`,
+A server process started after a load reads the values and every year's status from files
+instead of the store (etl/value_snapshot.py, etl/status_snapshot.py). `targets load`,
 `demo` and `published` write them when done; `targets snapshot` writes them for a store
 changed otherwise (restored from a backup, reviewed through `targets review`). A server
 writes them itself when it finds none of the store's version: this only saves its first
@@ -27,7 +27,7 @@ SEPARATE_PROCESS_VALUES = 200_000
 def add_snapshot_command(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     command = subparsers.add_parser(
         "snapshot", help="write the files a new server reads its first page from (the values "
-                         "of each view, the latest year's status); load, demo and published "
+                         "of each view, every year's status); load, demo and published "
                          "write them themselves")
     command.set_defaults(run=_snapshot)
 
@@ -41,15 +41,16 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 
 def write_snapshots(store: Store) -> None:
-    """The values of each view and the latest year's status of the accepted values, as the
-    store holds them now. A snapshot not written costs time, never the load."""
-    from etl.status_snapshot import write_latest
+    """The values of each view and every year's status of the accepted values (what a server
+    evaluates first, in the background), as the store holds them now. A snapshot not written
+    costs time, never the load."""
+    from etl.status_snapshot import write_years
     from etl.value_snapshot import log, write_current
     from indicators.reference import Reference
 
     write_current(store)
     try:
-        write_latest(store, Reference.load())
+        write_years(store, Reference.load())
     except Exception as error:
         log.warning("status snapshot not written: %s", error)
 
