@@ -47,11 +47,38 @@ def markdown(results: dict[str, Any]) -> str:
         rows += [(f"peak RSS, {name}", f"{step['peak_rss_mb']:,.0f} MB",
                   f"<= {targets['peak_rss_mb']:,.0f} MB",
                   step["peak_rss_mb"] <= targets["peak_rss_mb"]) for name, step in peaks.items()]
+        rows += _first_requests(figures.get("first_request", {}), targets)
         lines += [f"| {kind} | {name} | {figure} | {target} | "
                   f"{_mark(met) if target.startswith('<=') else ''} |"
                   for name, figure, target, met in rows]
     lines += ["", _callbacks(results)]
     return "\n".join(lines)
+
+
+START_NAMES = {"no_snapshot": "without snapshots", "after_load": "after the load",
+               "again": "again (every year's status written)"}
+
+
+def _first_requests(starts: dict[str, Any],
+                    targets: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """A new process's first overview request and every year's status (benchmarks/
+    first_request.py): judged with the snapshots, a reference without them."""
+    first = targets.get("first_request_seconds", 1.5)
+    every = targets.get("every_year_seconds", 5.0)
+    rows = []
+    for name, start in starts.items():
+        judged = name != "no_snapshot"
+        label = f"new process {START_NAMES.get(name, name)}"
+        rows += [(f"{label}: first overview request", f"{start['first_request_ms'] / 1000:.2f} s",
+                  f"<= {first:g} s" if judged else "(reference)",
+                  start["first_request_ms"] / 1000 <= first),
+                 (f"{label}: every year's status", f"{start['every_year_ms'] / 1000:.2f} s",
+                  f"<= {every:g} s" if judged else "(reference)",
+                  start["every_year_ms"] / 1000 <= every),
+                 (f"peak RSS, {label}", f"{start['peak_rss_mb']:,.0f} MB",
+                  f"<= {targets['peak_rss_mb']:,.0f} MB",
+                  start["peak_rss_mb"] <= targets["peak_rss_mb"])]
+    return rows
 
 
 def _callbacks(results: dict[str, Any]) -> str:

@@ -139,9 +139,15 @@ def pages(args: argparse.Namespace) -> Result:
     return {"callbacks": table.to_dict(orient="records")}
 
 
+def first_request(args: argparse.Namespace) -> Result:
+    from benchmarks.first_request import measure_first_request
+
+    return measure_first_request(args.database)
+
+
 STEPS: dict[str, Callable[[argparse.Namespace], Result]] = {
     "read_csv": read_csv, "evaluate": evaluate_all, "to_csv": to_csv, "pages": pages,
-    "store_floor": store_floor,
+    "store_floor": store_floor, "first_request": first_request,
 }
 
 

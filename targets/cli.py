@@ -25,6 +25,7 @@ from targets.cli_parser import BilingualParser, add_output
 from targets.cli_published import add_published_command
 from targets.cli_review import add_review_commands
 from targets.cli_sdmx import add_sdmx_command
+from targets.cli_snapshot import add_snapshot_command, write_snapshots_after
 from targets.cli_tokens import add_token_commands
 from targets.cli_users import add_user_commands
 from targets.memory import keep_large_blocks
@@ -179,6 +180,8 @@ def _load(args: argparse.Namespace) -> int:
     if args.accepted and result.load_id is not None:
         say("数值已随载入视为已确认（未经审核）", "the values are accepted with the load "
             "(without review)")
+    del validation  # the file's rows: the snapshots read the values back in their room
+    write_snapshots_after(store, result.new + result.changed + result.unchanged)
     return 0
 
 
@@ -199,6 +202,7 @@ def _demo(args: argparse.Namespace) -> int:
                             kind="demo", is_demo=True, progress=progress, accept=True)
     say(f"已装入演示数据（非真实统计）：新增 {result.new}，修改 {result.changed}",
         f"loaded demo data (not statistics): {result.new} new, {result.changed} changed")
+    write_snapshots_after(store, result.new + result.changed + result.unchanged)
     return 0
 
 
@@ -266,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_dictionary_command(commands)
     add_token_commands(commands)
     add_sdmx_command(commands)
+    add_snapshot_command(commands)
     return parser
 
 

@@ -24,6 +24,7 @@ def _published(args: argparse.Namespace) -> int:
     from etl.validation import format_problems
     from indicators.reference import Reference
     from targets.cli import UserError, progress_bar, say
+    from targets.cli_snapshot import write_snapshots_after
 
     try:
         figures = read_published(args.dir)
@@ -55,4 +56,5 @@ def _published(args: argparse.Namespace) -> int:
             new, changed = new + result.new, changed + result.changed
     say(f"已装入已发布数据（{len(checks)} 个来源）：新增 {new}，修改 {changed}",
         f"loaded published figures ({len(checks)} sources): {new} new, {changed} changed")
+    write_snapshots_after(store, new + changed)  # a server started next reads them
     return 0

@@ -26,6 +26,19 @@ MEMORY_FOLDER = Path("/dev/shm")
 MEMORY_FOLDER_FREE = 2 * 1024**3
 
 
+@pytest.fixture(scope="session", autouse=True)
+def snapshot_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The snapshots of PostgreSQL test stores (etl/value_snapshot.py) in a folder of the run,
+    not in the user's cache folder."""
+    before = os.environ.get("TARGETS_SNAPSHOT_DIR")
+    os.environ["TARGETS_SNAPSHOT_DIR"] = str(tmp_path_factory.mktemp("snapshots"))
+    yield
+    if before is None:
+        os.environ.pop("TARGETS_SNAPSHOT_DIR", None)
+    else:
+        os.environ["TARGETS_SNAPSHOT_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     """One server a test process (each pytest-xdist worker has its own, in its own temporary

@@ -65,6 +65,11 @@ def test_a_tiny_benchmark_runs_every_step(tmp_path, databases, monkeypatch, caps
     assert figures["export"]["bytes"] > 0
     timed = [row for row in figures["pages"]["callbacks"] if row["n"] > 0]
     assert {row["page"] for row in timed} >= {"overview", "indicator", "region", "downloads"}
+    starts = figures["first_request"]
+    assert not starts["no_snapshot"]["snapshot_present"]
+    assert starts["after_load"]["snapshot_present"] and starts["again"]["snapshot_present"]
+    assert all(start["first_request_ms"] > 0 and start["every_year_ms"] > 0
+               and start["years"] == TINY.years for start in starts.values())
     assert (tmp_path / "figures.json").exists()
     assert "targets load, end to end" in capsys.readouterr().out
 
@@ -92,3 +97,37 @@ def test_the_report_marks_a_missed_target():
     assert "2.5 s = 2.5 x read_csv | (reference) |  |" in report
     assert "1.00 s (5 evaluations; the process's next ones 0.50 s) | <= 2 s | met" in report
     assert "| grid | varied | 3 | 100 | 300 | 400 | **missed** |" in report
+    assert "first overview request" not in report  # a run before the figure was measured
+
+
+def test_the_report_judges_a_new_process_with_snapshots_only():
+    start = {"snapshot_present": True, "app_ms": 900.0, "first_request_ms": 200.0,
+             "every_year_ms": 23000.0, "years": 15, "peak_rss_mb": 1500.0}
+    results = {
+        "size": {"regions": 1, "indicators": 1, "years": 1, "values": 1, "seed": 1},
+        "read_csv": {"seconds": 1.0},
+        "targets": {"load_ratio": 5.0, "evaluate_seconds": 2.0, "callback_p95_ms": 250.0,
+                    "export_ratio": 1.0, "peak_rss_mb": 2048.0, "first_request_seconds": 1.5,
+                    "every_year_seconds": 5.0},
+        "databases": {"sqlite": {
+            "load": {"seconds": 6.0, "peak_rss_mb": 100.0},
+            "store_floor": {"seconds": 2.5, "rows": 1},
+            "evaluate": {"seconds": 1.0, "warm_seconds": 0.5, "evaluations": 5,
+                         "peak_rss_mb": 100.0},
+            "pages": {"peak_rss_mb": 100.0, "callbacks": []},
+            "export": {"seconds": 2.0, "peak_rss_mb": 100.0},
+            "to_csv": {"seconds": 3.0, "write_extract_seconds": 1.0, "rows": 1},
+            "first_request": {"no_snapshot": {**start, "first_request_ms": 7500.0},
+                              "after_load": start,
+                              "again": {**start, "every_year_ms": 500.0}},
+        }},
+    }
+    report = markdown(results)
+    assert ("| sqlite | new process without snapshots: first overview request | 7.50 s | "
+            "(reference) |  |") in report
+    assert ("| sqlite | new process after the load: first overview request | 0.20 s | "
+            "<= 1.5 s | met |") in report
+    assert ("| sqlite | new process after the load: every year's status | 23.00 s | "
+            "<= 5 s | **missed** |") in report
+    assert ("| sqlite | new process again (every year's status written): every year's status "
+            "| 0.50 s | <= 5 s | met |") in report

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from etl import value_snapshot
 from etl.store import VIEWS, Store
+from etl.value_snapshot import ValueSnapshot
 
 KEY = ["region_code", "indicator_id", "period"]
 VALUE_COLUMNS = [*KEY, "value"]
@@ -67,6 +69,7 @@ class HeldValues:
         # (version, regions written, indicators written) of each change applied
         self._changes: list[tuple[int, frozenset[str], frozenset[str]]] = []
         self._lock = threading.Lock()
+        self._saving: threading.Thread | None = None
 
     def version(self) -> int:
         """The store's version of this view now: its data version (all) or its review
@@ -95,8 +98,33 @@ class HeldValues:
         with self._lock:
             self._changes.clear()
         self._on_full_read()
-        return _indexed(self.store.values(view=self.view), version, generation,
-                        self.store.demo_in_use(view=self.view))
+        saved = value_snapshot.read(self.store, self.view, version)
+        if saved is not None:  # the file of exactly this version: no value read from the store
+            return _from_saved(saved, version, generation)
+        fresh = _indexed(self.store.values(view=self.view), version, generation,
+                         self.store.demo_in_use(view=self.view))
+        self._save(fresh)
+        return fresh
+
+    def _save(self, snapshot: Snapshot) -> None:
+        """Write the values just read as the snapshot file of their version, in a thread of
+        its own, so that the next process reads them at once. Values read after the version
+        was asked may be newer than it: such a file is never used, since the store, once
+        past that version, never holds it again (a store made anew is another store)."""
+        def save() -> None:
+            try:
+                value_snapshot.write(self.store, self.view, snapshot.version, snapshot.values,
+                                     snapshot.demo)
+            except Exception:  # a snapshot is an aid: the store was read anyway
+                value_snapshot.log.exception("value snapshot not written")
+
+        self._saving = threading.Thread(target=save, name="targets-snapshot", daemon=True)
+        self._saving.start()
+
+    def wait_saved(self) -> None:
+        """Wait for the snapshot file being written, if any (tests, benchmarks)."""
+        if self._saving is not None:
+            self._saving.join()
 
     def _read_changes(self, held: Snapshot, version: int) -> Snapshot:
         changes = (self.store.changed_since(held.version) if self.view == "all"
@@ -125,6 +153,24 @@ def _indexed(values: pd.DataFrame, version: int, generation: int, demo: bool) ->
                     frame.groupby("indicator_id", sort=False).indices,
                     frame.groupby("region_code", sort=False).indices,
                     tuple(sorted(int(year) for year in frame["period"].unique())), demo)
+
+
+def _from_saved(saved: ValueSnapshot, version: int, generation: int) -> Snapshot:
+    """The Snapshot of a snapshot file's values, already in indicator, region and period order:
+    positions found from the integer codes (runs by indicator; a stable sort by region)
+    rather than by grouping millions of texts."""
+    codes = saved.indicator_codes
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else \
+        np.empty(0, dtype=np.intp)
+    ends = np.r_[starts[1:], len(codes)]
+    by_indicator = {saved.indicators[codes[start]]: np.arange(start, end, dtype=np.intp)
+                    for start, end in zip(starts, ends, strict=True)}
+    order = np.argsort(saved.region_codes, kind="stable")
+    counts = np.bincount(saved.region_codes, minlength=len(saved.regions))
+    by_region = {saved.regions[number]: part for number, part in
+                 enumerate(np.split(order, np.cumsum(counts)[:-1])) if len(part)}
+    return Snapshot(version, generation, saved.values, by_indicator, by_region, saved.years,
+                    saved.demo)
 
 
 def _applied(held: Snapshot, changes: pd.DataFrame, version: int, demo: bool) -> Snapshot:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.state.snapshot import Snapshot
+from etl.status_snapshot import StatusFiles, compact
 from indicators.reference import Reference
 from indicators.status import status_table
 
@@ -54,10 +55,13 @@ class StatusCache:
 
     def __init__(self, reference: Reference, snapshot: Callable[[], Snapshot],
                  written: Callable[[int, int], tuple[frozenset[str], frozenset[str]]],
-                 on_rows_moved: Callable[[], None], *, warm: bool = False) -> None:
+                 on_rows_moved: Callable[[], None], *, warm: bool = False,
+                 files: StatusFiles | None = None) -> None:
         """`written(after, upto)` gives the regions and indicators written between two
         versions; `on_rows_moved` drops what depends on where the status rows are; with
-        `warm`, `start_warming` evaluates every year in a thread of its own."""
+        `warm`, `start_warming` evaluates every year in a thread of its own; `files` keeps
+        each year evaluated in full as a file, read by the next process instead of
+        evaluating (etl/status_snapshot.py)."""
         self.reference = reference
         self._snapshot = snapshot
         self._written = written
@@ -67,6 +71,7 @@ class StatusCache:
         self._year_locks: dict[int, threading.Lock] = {}
         self._lock = threading.Lock()
         self._warming: threading.Thread | None = None
+        self._files = files
 
     def clear(self) -> None:
         with self._lock:
@@ -92,7 +97,11 @@ class StatusCache:
     def _evaluated(self, held: YearStatus | None, snapshot: Snapshot,
                    year: int) -> YearStatus:
         if held is None or held.generation != snapshot.generation:
-            frame = _compact(status_table(snapshot.values, self.reference, year))
+            frame = self._files.read(snapshot.version, year) if self._files else None
+            if frame is None:
+                frame = compact(status_table(snapshot.values, self.reference, year))
+                if self._files:
+                    self._files.write(snapshot.version, year, frame)
             return YearStatus(snapshot.version, snapshot.generation, frame)
         regions, indicators = self._written(held.version, snapshot.version)
         return self._patched(held, snapshot, year, regions, indicators)
@@ -120,7 +129,7 @@ class StatusCache:
         replaced = _replaced(held.frame, rows, fresh, indicators)
         if replaced is None:  # rows follow targets and classes, never values: cannot happen
             self._on_rows_moved()
-            frame = _compact(status_table(snapshot.values, self.reference, year))
+            frame = compact(status_table(snapshot.values, self.reference, year))
             return YearStatus(snapshot.version, snapshot.generation, frame)
         return held.in_place(snapshot.version, replaced)
 
@@ -136,15 +145,6 @@ class StatusCache:
             self._warming = threading.Thread(target=self.warm, name="targets-warm",
                                              daemon=True)
             self._warming.start()
-
-
-def _compact(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns as categories. The status table comes from many merges as chunked Arrow
-    text, which takes rows (sorting, filtering) far slower than numbers; and Python strings
-    would hold several times the memory of categories at national size."""
-    text = [column for column, dtype in frame.dtypes.items()
-            if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)]
-    return frame.astype(dict.fromkeys(text, "category"))
 
 
 def _fits(held: YearStatus | None, snapshot: Snapshot) -> bool:

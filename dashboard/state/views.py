@@ -20,6 +20,7 @@ from dashboard.state.caches import LastingCache, VersionedCache
 from dashboard.state.snapshot import KEY, HeldValues, Snapshot
 from dashboard.state.statuses import StatusCache, YearStatus
 from etl.export import export_table
+from etl.status_snapshot import StatusFiles
 
 if TYPE_CHECKING:
     from dashboard.state import DashboardState, ExportFilters
@@ -44,7 +45,8 @@ class ValuesView:
         self._lasting = LastingCache()
         self._values = HeldValues(state.store, on_full_read=self._forget_derived, view=name)
         self._statuses = StatusCache(state.reference, self.snapshot, self._values.written,
-                                     on_rows_moved=self._lasting.clear, warm=warm)
+                                     on_rows_moved=self._lasting.clear, warm=warm,
+                                     files=StatusFiles(state.store, state.reference, name))
 
     def __getattr__(self, name: str) -> Any:
         # Reference data, names, the review and writes: the state's, the same for every view.
