@@ -58,7 +58,8 @@ def test_a_tiny_benchmark_runs_every_step(tmp_path, databases, monkeypatch, caps
     assert figures["load"]["seconds"] > 0 and figures["load"]["peak_rss_mb"] > 10
     assert figures["store_floor"]["rows"] == TINY.values
     floor = Store(f"sqlite:///{tmp_path / 'tiny' / 'floor.sqlite'}").counts()
-    assert floor["revision"] == floor["actual"] == TINY.values
+    assert floor["revision"] == floor["actual"] == floor["accepted"] == TINY.values
+    assert figures["snapshot"]["seconds"] > 0
     assert figures["evaluate"]["values"] == TINY.values
     assert figures["evaluate"]["evaluations"] > 0 and figures["evaluate"]["warm_seconds"] > 0
     assert figures["to_csv"]["rows"] >= TINY.values
@@ -71,7 +72,10 @@ def test_a_tiny_benchmark_runs_every_step(tmp_path, databases, monkeypatch, caps
     assert all(start["first_request_ms"] > 0 and start["every_year_ms"] > 0
                and start["years"] == TINY.years for start in starts.values())
     assert (tmp_path / "figures.json").exists()
-    assert "targets load, end to end" in capsys.readouterr().out
+    report = capsys.readouterr().out
+    assert "targets load, end to end" in report
+    assert "| sqlite | targets load against the bare driver |" in report
+    assert "| sqlite | targets load with its snapshots |" in report
 
 
 def test_the_report_marks_a_missed_target():
