@@ -33,6 +33,8 @@ KEY = ["region_code", "indicator_id", "period"]
 # A series' key in the values' tables: the pair numbered (etl/schema.py series).
 SERIES_KEY = ["series_id", "period"]
 CHUNK_ROWS = 50_000
+# The revision columns a load always writes (NOT NULL in etl/schema.py).
+REQUIRED_REVISION_COLUMNS = {"load_id", "series_id", "period", "value"}
 # Values per group of whole indicators that current_by_indicator gives: a national indicator
 # has some 44,000, so a group is a few indicators and a few tens of megabytes.
 GROUP_ROWS = 200_000
@@ -256,7 +258,13 @@ class Store:
 
     def _insert_revisions(self, connection: sa.Connection, changes: pd.DataFrame,
                           progress: Progress | None) -> None:
-        frame = changes[REVISION_COLUMNS]
+        # Only the columns with a value in some row (a file without notes or entered texts,
+        # a first load with nothing replaced): the others are NULL by default, and each
+        # column left out is one value less per row for the driver to bind and the database
+        # to store.
+        frame = changes[[column for column in REVISION_COLUMNS
+                         if column in REQUIRED_REVISION_COLUMNS
+                         or changes[column].notna().any()]]
         total = len(frame)
         for start in range(0, total, CHUNK_ROWS):
             chunk = frame.iloc[start:start + CHUNK_ROWS]
