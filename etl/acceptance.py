@@ -116,13 +116,16 @@ def import_accepted(connection: sa.Connection, load_id: int, *, actor: str, comm
         ORDER BY k.region_code, k.period"""),
         {"load_id": load_id, "actor": actor[:ACTOR_LIMIT], "comment": comment, "at": at})
     # The events after `before` are this load's: the writer holds the store's write lock.
+    # A store without accepted values (a first load) has none to replace: a plain insert,
+    # which skips the conflict check of every row.
+    empty = connection.execute(sa.select(accepted.c.series_id).limit(1)).first() is None
     _upsert_accepted(connection, """
         SELECT r.series_id, r.period, r.value, r.id, l.is_demo, e.id
         FROM revision r JOIN load l ON l.id = r.load_id
         JOIN series s ON s.id = r.series_id
         JOIN submission_event e ON e.region_code = s.region_code AND e.period = r.period
         WHERE r.load_id = :load_id AND e.id > :before""",
-        {"load_id": load_id, "before": before})
+        {"load_id": load_id, "before": before}, replace=not empty)
 
 
 def accept_current(connection: sa.Connection, region_code: str, period: int,
@@ -139,13 +142,16 @@ def accept_current(connection: sa.Connection, region_code: str, period: int,
         {"region_code": region_code, "period": period, "event_id": event_id})
 
 
-def _upsert_accepted(connection: sa.Connection, select: str, parameters: dict) -> int:
-    result = connection.execute(sa.text(f"""
-        INSERT INTO accepted (series_id, period, value, revision_id, is_demo, event_id)
-        {select}
+def _upsert_accepted(connection: sa.Connection, select: str, parameters: dict, *,
+                     replace: bool = True) -> int:
+    """The selected rows into `accepted`; with `replace`, each replacing the key's row there."""
+    upsert = """
         ON CONFLICT (series_id, period) DO UPDATE
         SET value = excluded.value, revision_id = excluded.revision_id,
-            is_demo = excluded.is_demo, event_id = excluded.event_id"""), parameters)
+            is_demo = excluded.is_demo, event_id = excluded.event_id""" if replace else ""
+    result = connection.execute(sa.text(f"""
+        INSERT INTO accepted (series_id, period, value, revision_id, is_demo, event_id)
+        {select}{upsert}"""), parameters)
     return int(result.rowcount or 0)
 
 

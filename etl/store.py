@@ -8,7 +8,6 @@ Values equal to the current ones are skipped, so loading the same file twice cha
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +21,7 @@ import sqlalchemy as sa
 
 from etl.acceptance import import_accepted, last_event_id, refuse_locked
 from etl.driver_rows import batches, copy_rows, frame_of, insert_many
+from etl.first_load import revision_checks_after
 from etl.schema import REVISION_COLUMNS, accepted, actual, load, revision, series
 from etl.series_ids import PAIR, with_series
 from etl.store_errors import ConflictError, StoreWriteError
@@ -33,6 +33,8 @@ KEY = ["region_code", "indicator_id", "period"]
 # A series' key in the values' tables: the pair numbered (etl/schema.py series).
 SERIES_KEY = ["series_id", "period"]
 CHUNK_ROWS = 50_000
+# The revision columns a load always writes (NOT NULL in etl/schema.py).
+REQUIRED_REVISION_COLUMNS = {"load_id", "series_id", "period", "value"}
 # Values per group of whole indicators that current_by_indicator gives: a national indicator
 # has some 44,000, so a group is a few indicators and a few tens of megabytes.
 GROUP_ROWS = 200_000
@@ -162,7 +164,7 @@ class Store:
                 transaction.rollback()  # a load that changes nothing leaves no trace
                 return LoadResult(None, 0, 0, unchanged)
             changes["load_id"] = load_id
-            with self._load_ids_checked_after(connection):
+            with revision_checks_after(connection, self.dialect):
                 self._insert_revisions(connection, changes, progress)
             self._refresh_actual(connection, load_id, is_demo)
             if accept:
@@ -215,27 +217,6 @@ class Store:
             # read first would fail, not wait, once another writer committed meanwhile.
             connection.execute(sa.text("UPDATE submission SET state = state WHERE 0 = 1"))
 
-    @contextlib.contextmanager
-    def _load_ids_checked_after(self, connection: sa.Connection) -> Iterator[None]:
-        """On PostgreSQL, a store's first load has its revisions' load ids checked once, after
-        COPY, instead of row by row: checked row by row, the check was most of the COPY's time
-        (docs/benchmarks.md, "What was measured before"). Dropping the constraint locks the table
-        until the load commits, so only a store without revisions (nothing to read yet) does
-        it; the load's transaction holds both steps, so a failed load keeps the constraint."""
-        if self.dialect != "postgresql" or connection.execute(
-                sa.select(revision.c.id).limit(1)).first() is not None:
-            yield
-            return
-        keys = connection.execute(sa.text(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = 'revision'::regclass AND contype = 'f'")).all()
-        for name, _definition in keys:
-            connection.execute(sa.text(f'ALTER TABLE revision DROP CONSTRAINT "{name}"'))
-        yield
-        for name, definition in keys:
-            connection.execute(sa.text(f'ALTER TABLE revision ADD CONSTRAINT "{name}" '
-                                       f"{definition}"))
-
     def _current_for(self, connection: sa.Connection, rows: pd.DataFrame) -> pd.DataFrame:
         """The current values (series_id, period, value, revision_id) of the rows' series:
         of those series when they are few (a planner's save), else of every series."""
@@ -256,7 +237,13 @@ class Store:
 
     def _insert_revisions(self, connection: sa.Connection, changes: pd.DataFrame,
                           progress: Progress | None) -> None:
-        frame = changes[REVISION_COLUMNS]
+        # Only the columns with a value in some row (a file without notes or entered texts,
+        # a first load with nothing replaced): the others are NULL by default, and each
+        # column left out is one value less per row for the driver to bind and the database
+        # to store.
+        frame = changes[[column for column in REVISION_COLUMNS
+                         if column in REQUIRED_REVISION_COLUMNS
+                         or changes[column].notna().any()]]
         total = len(frame)
         for start in range(0, total, CHUNK_ROWS):
             chunk = frame.iloc[start:start + CHUNK_ROWS]
