@@ -14,7 +14,7 @@ from etl.validation.context import Context
 from etl.validation.distinct import column_or_none
 from etl.validation.resolve import RESOLVED_AS
 from etl.validation.rules import Peers, amount, number, problem, sheet_of
-from indicators.codes import key_codes, text_codes
+from indicators.codes import text_codes
 
 FIRST_YEAR = 2000
 SERIES_KEY = ["series", "period"]  # the key, with region and indicator numbered: fast to group
@@ -198,7 +198,10 @@ def checked(resolved: pd.DataFrame, context: Context) -> pd.DataFrame:
     # By integer codes: a lookup and a grouping of millions of texts cost far more.
     codes, indicators = text_codes(rows["indicator_id"])
     info = context.info.loc[indicators].iloc[codes].set_axis(rows.index)
-    series = pd.Series(pd.factorize(key_codes(rows[["region_code", "indicator_id"]]))[0],
+    # A series is a (region, indicator) pair: keyed by the indicator codes just found rather
+    # than encoding the indicator column again (every row here has both, none missing).
+    regions = text_codes(rows["region_code"])[0]
+    series = pd.Series(pd.factorize(regions * (len(indicators) + 1) + codes)[0],
                        index=rows.index)
     return pd.DataFrame({
         "row": rows["row"].astype(int), "column": rows["column"],
