@@ -59,6 +59,10 @@ def write_snapshots_after(store: Store, loaded: int) -> None:
     """write_snapshots after a load of `loaded` values: in a process of its own for a large
     load (SEPARATE_PROCESS_VALUES). The store's URL goes by the environment, not the command
     line, where other users could read a password in it."""
+    from etl.value_snapshot import folder
+
+    if folder(store) is None:  # snapshots off (TARGETS_SNAPSHOT_DIR=off), or nowhere to keep
+        return
     if loaded < SEPARATE_PROCESS_VALUES:
         write_snapshots(store)
         return

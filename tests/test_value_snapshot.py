@@ -243,6 +243,22 @@ def test_a_large_load_writes_them_in_a_process_of_its_own(url, monkeypatch):
     assert value_snapshot.read(store, ACCEPTED, store.review_version()) is not None
 
 
+def test_with_snapshots_off_a_large_load_starts_no_process_and_writes_none(url, monkeypatch):
+    """TARGETS_SNAPSHOT_DIR=off (how the benchmark times what storing costs): the load neither
+    writes snapshots nor starts a process to find out it may not."""
+    monkeypatch.setattr(cli_snapshot, "SEPARATE_PROCESS_VALUES", 1)
+    monkeypatch.setenv("TARGETS_SNAPSHOT_DIR", "off")
+    started = []
+    monkeypatch.setattr(cli_snapshot.subprocess, "run",
+                        lambda command, **options: started.append(command))
+    assert targets(["--database", url, "load", str(FILES / "long_messy.csv"), "--by", "p",
+                    "--accepted"]) == 0
+    assert started == []
+    monkeypatch.delenv("TARGETS_SNAPSHOT_DIR")
+    store = Store(url)
+    assert value_snapshot.read(store, ACCEPTED, store.review_version()) is None
+
+
 def test_the_snapshot_command_writes_them_for_a_store_changed_otherwise(url):
     loaded(url)
     store = Store(url)
