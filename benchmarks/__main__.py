@@ -91,8 +91,11 @@ def databases(kind: str, folder: Path) -> Iterator[Callable[[str], str]]:
     server (removed afterwards)."""
     if kind == "sqlite":
         def fresh_file(name: str) -> str:
-            for leftover in folder.glob(f"{name}.sqlite*"):
-                leftover.unlink()
+            for leftover in folder.glob(f"{name}.sqlite*"):  # -wal, -shm, .snapshots/
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
             return f"sqlite:///{folder / name}.sqlite"
 
         yield fresh_file
