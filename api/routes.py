@@ -38,6 +38,12 @@ def _data() -> ApiData:
     return flask.current_app.extensions[DATA]  # type: ignore[no-any-return]
 
 
+def _query(schema: type) -> Any:
+    """A route's query parameters read by `schema`: an unknown one refused, a refusal a 400."""
+    return blp.arguments(schema, location="query", as_kwargs=True, unknown=ma.RAISE,
+                         error_status_code=400)
+
+
 def _documented(page: type | None, text: str = "一页 / a page") -> Any:
     """The answers of a route, for the OpenAPI document: 200 (`page`), 304 and the refusals,
     each the ApiError body."""
@@ -62,8 +68,7 @@ def index() -> Response:
 
 
 @blp.route("/indicators", methods=["GET"])
-@blp.arguments(schemas.IndicatorArgs, location="query", as_kwargs=True,
-               unknown=ma.RAISE, error_status_code=400)
+@_query(schemas.IndicatorArgs)
 @_documented(answers.IndicatorPage)
 def indicators(**args: Any) -> Response:
     """指标：代码、名称、单位、公布精度、定义及出处、目标 / indicators: id, names, unit,
@@ -75,8 +80,7 @@ def indicators(**args: Any) -> Response:
 
 
 @blp.route("/targets", methods=["GET"])
-@blp.arguments(schemas.TargetArgs, location="query", as_kwargs=True,
-               unknown=ma.RAISE, error_status_code=400)
+@_query(schemas.TargetArgs)
 @_documented(answers.TargetPage)
 def targets(**args: Any) -> Response:
     """目标：公报文件、条款、原文、类型、目标值、期限 / targets: gazette document, clause,
@@ -88,8 +92,7 @@ def targets(**args: Any) -> Response:
 
 
 @blp.route("/regions", methods=["GET"])
-@blp.arguments(schemas.RegionArgs, location="query", as_kwargs=True,
-               unknown=ma.RAISE, error_status_code=400)
+@_query(schemas.RegionArgs)
 @_documented(answers.RegionPage)
 def regions(**args: Any) -> Response:
     """地区名录（GB/T 2260 代码）/ the region register (GB/T 2260 codes)"""
@@ -100,8 +103,7 @@ def regions(**args: Any) -> Response:
 
 
 @blp.route("/values", methods=["GET"])
-@blp.arguments(schemas.ValueArgs, location="query", as_kwargs=True,
-               unknown=ma.RAISE, error_status_code=400)
+@_query(schemas.ValueArgs)
 @_documented(answers.ValuePage)
 def values(**args: Any) -> Response:
     """数值：默认为已确认数值；values=all 为全部当前数值；as_of 为当时写入的数值 / values: the
@@ -124,8 +126,7 @@ def values(**args: Any) -> Response:
 
 
 @blp.route("/statuses", methods=["GET"])
-@blp.arguments(schemas.StatusArgs, location="query", as_kwargs=True,
-               unknown=ma.RAISE, error_status_code=400)
+@_query(schemas.StatusArgs)
 @_documented(answers.StatusPage)
 def statuses(**args: Any) -> Response:
     """目标状态，按年份与方法（escap 本系统 / opensdg）/ target statuses by year and method
